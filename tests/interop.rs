@@ -1,0 +1,1 @@
+//! Interop with the independent JavaScript verifier.
