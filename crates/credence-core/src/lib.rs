@@ -7,9 +7,12 @@
 pub mod bake;
 pub mod badge;
 pub mod contexts;
+pub mod jcs;
 pub mod jsonld;
+pub mod jwt;
 pub mod keys;
 pub mod model;
 pub mod proof;
 pub mod rdf;
+pub mod status;
 pub mod verify;
