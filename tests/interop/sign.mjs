@@ -1,0 +1,219 @@
+#!/usr/bin/env node
+// Signs reproducible OB 3.0 credentials with the JS stack (eddsa-rdfc-2022),
+// plus four deliberately broken variants, for the Rust verifier to check.
+//
+//   node sign.mjs --out DIR [--with-status]
+//
+// Writes DIR/did-key.txt and DIR/js-badge*.json; prints a manifest
+// {"verificationMethod", "files":[{"file","expect":"valid"|"invalid"}]}.
+// --with-status also writes a signed BitstringStatusListCredential
+// (DIR/js-status-list.json, served as STATUS_LIST_URL, revocation bit 5 set)
+// and two badges pointing into it (index 3: clear -> valid; index 5: set ->
+// invalid); their manifest entries carry "statusList": "URL=FILE", to be
+// passed to verify.mjs --status-list.
+// Keys come from fixed 32-byte seeds and the proof `created` is fixed, and
+// Ed25519 signatures are deterministic, so the output is byte-for-byte stable.
+import {createHash} from 'node:crypto';
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+
+import * as vc from '@digitalbazaar/vc';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as eddsaRdfc2022CryptoSuite} from
+  '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as bsl from '@digitalbazaar/vc-bitstring-status-list';
+
+import {makeDocumentLoader} from './lib/loader.mjs';
+import {emit, run, usage} from './lib/cli.mjs';
+
+const USAGE = 'usage: node sign.mjs --out DIR [--with-status]';
+
+/** Seed of the issuer key: bytes 0x00..0x1f. */
+const ISSUER_SEED = Uint8Array.from({length: 32}, (_, i) => i);
+/** Seed of the impostor key used for js-badge-other-key.json: 0xff..0xe0. */
+const OTHER_SEED = Uint8Array.from({length: 32}, (_, i) => 0xff - i);
+const CREATED = '2024-01-01T00:00:00Z';
+const STATUS_LIST_URL = 'https://example.com/credence-interop/status/1';
+const REVOKED_INDEX = 5;
+const CLEAR_INDEX = 3;
+
+function parseArgs(argv) {
+  let out;
+  let withStatus = false;
+  for(let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if(a === '--out') {
+      if(i + 1 >= argv.length) {
+        usage(USAGE, '--out needs a value');
+      }
+      out = argv[++i];
+    } else if(a === '--with-status') {
+      withStatus = true;
+    } else if(a === '--help' || a === '-h') {
+      usage(USAGE);
+    } else {
+      usage(USAGE, `unexpected argument ${a}`);
+    }
+  }
+  if(!out) {
+    usage(USAGE, '--out DIR is required');
+  }
+  return {out, withStatus};
+}
+
+async function didKeyPair(seed) {
+  const {publicKeyMultibase} = await Ed25519Multikey.generate({seed});
+  // id becomes `${controller}#${publicKeyMultibase}`, the did:key convention
+  return Ed25519Multikey.generate({
+    seed, controller: `did:key:${publicKeyMultibase}`
+  });
+}
+
+function badge(issuerDid) {
+  const email = 'learner@example.com';
+  const salt = 'credence-interop-salt';
+  const identityHash = 'sha256$' +
+    createHash('sha256').update(email + salt, 'utf8').digest('hex');
+  return {
+    '@context': [
+      'https://www.w3.org/ns/credentials/v2',
+      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'
+    ],
+    id: 'urn:uuid:7f1b2c9e-0d4a-4c61-9f0e-3a5b8e2d1c40',
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    name: 'Interop Badge (signed by JS)',
+    issuer: {
+      id: issuerDid,
+      type: ['Profile'],
+      name: 'Credence Interop Test Issuer'
+    },
+    validFrom: '2024-01-01T00:00:00Z',
+    credentialSubject: {
+      type: ['AchievementSubject'],
+      identifier: [{
+        type: 'IdentityObject',
+        identityHash,
+        identityType: 'emailAddress',
+        hashed: true,
+        salt
+      }],
+      achievement: {
+        id: 'https://example.com/achievements/interop/js-signed',
+        type: ['Achievement'],
+        name: 'Cross-implementation Interop',
+        description: 'Awarded to credentials that verify in two independent ' +
+          'implementations.',
+        criteria: {
+          narrative: 'Sign with digitalbazaar, verify with Credence.'
+        }
+      }
+    },
+    // VC 2.0's `JsonSchema` type: OB's `1EdTechJsonSchemaValidator2019` is
+    // defined by neither the VC 2.0 nor the OB 3.0.3 context, so safe-mode
+    // canonicalization rejects it.
+    credentialSchema: [{
+      id: 'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/' +
+        'ob_v3p0_achievementcredential_schema.json',
+      type: 'JsonSchema'
+    }]
+  };
+}
+
+async function sign(credential, signer, documentLoader) {
+  const suite = new DataIntegrityProof({
+    signer, date: CREATED, cryptosuite: eddsaRdfc2022CryptoSuite
+  });
+  return vc.issue({credential, suite, documentLoader});
+}
+
+function statusEntry(index) {
+  return {
+    id: `${STATUS_LIST_URL}#${index}`,
+    type: 'BitstringStatusListEntry',
+    statusPurpose: 'revocation',
+    statusListIndex: String(index),
+    statusListCredential: STATUS_LIST_URL
+  };
+}
+
+async function writeStatusFixtures({out, issuer, documentLoader}) {
+  const list = await bsl.createList({length: 131072});
+  list.setStatus(REVOKED_INDEX, true);
+  const unsignedList = await bsl.createCredential({
+    id: STATUS_LIST_URL, list, statusPurpose: 'revocation'
+  });
+  unsignedList.issuer = issuer.controller;
+  unsignedList.validFrom = '2024-01-01T00:00:00Z';
+  const statusList = await sign(unsignedList, issuer.signer(), documentLoader);
+  const listFile = join(out, 'js-status-list.json');
+  writeFileSync(listFile, JSON.stringify(statusList, null, 2) + '\n');
+  const statusListArg = `${STATUS_LIST_URL}=${listFile}`;
+  const entries = [];
+  for(const [name, index, expect] of [
+    ['js-badge-status-clear.json', CLEAR_INDEX, 'valid'],
+    ['js-badge-status-revoked.json', REVOKED_INDEX, 'invalid']
+  ]) {
+    const credential = badge(issuer.controller);
+    credential.credentialStatus = statusEntry(index);
+    const signed = await sign(credential, issuer.signer(), documentLoader);
+    const file = join(out, name);
+    writeFileSync(file, JSON.stringify(signed, null, 2) + '\n');
+    entries.push({file, expect, statusList: statusListArg});
+  }
+  return entries;
+}
+
+/** Change one character in the middle of a base58btc multibase value. */
+function flipOneChar(proofValue) {
+  const i = Math.floor(proofValue.length / 2);
+  const c = proofValue[i] === 'A' ? 'B' : 'A';
+  return proofValue.slice(0, i) + c + proofValue.slice(i + 1);
+}
+
+run(async () => {
+  const {out, withStatus} = parseArgs(process.argv.slice(2));
+  mkdirSync(out, {recursive: true});
+  const documentLoader = makeDocumentLoader();
+
+  const issuer = await didKeyPair(ISSUER_SEED);
+  const other = await didKeyPair(OTHER_SEED);
+
+  const signed = await sign(
+    badge(issuer.controller), issuer.signer(), documentLoader);
+
+  const tamperedName = structuredClone(signed);
+  tamperedName.credentialSubject.achievement.name =
+    'Cross-implementation Interop (forged)';
+
+  const tamperedProof = structuredClone(signed);
+  tamperedProof.proof.proofValue = flipOneChar(signed.proof.proofValue);
+
+  // Signed with `other`'s secret key but claiming `issuer`'s key id.
+  const impostorSigner = other.signer();
+  impostorSigner.id = issuer.id;
+  const otherKey = await sign(
+    badge(issuer.controller), impostorSigner, documentLoader);
+
+  const undefinedTerm = structuredClone(signed);
+  undefinedTerm.undefinedInteropTerm = 'not in any @context';
+
+  const outputs = [
+    ['js-badge.json', signed, 'valid'],
+    ['js-badge-tampered-name.json', tamperedName, 'invalid'],
+    ['js-badge-tampered-proof.json', tamperedProof, 'invalid'],
+    ['js-badge-other-key.json', otherKey, 'invalid'],
+    ['js-badge-undefined-term.json', undefinedTerm, 'invalid']
+  ];
+  writeFileSync(join(out, 'did-key.txt'), issuer.id + '\n');
+  const files = [];
+  for(const [name, doc, expect] of outputs) {
+    const file = join(out, name);
+    writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
+    files.push({file, expect});
+  }
+  if(withStatus) {
+    files.push(...await writeStatusFixtures({out, issuer, documentLoader}));
+  }
+  emit({verificationMethod: issuer.id, files});
+});
