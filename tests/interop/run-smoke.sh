@@ -90,6 +90,12 @@ out="$(node verify.mjs "$ob")"
 [ "$(verified_of "$out" "$ob")" = false ] || fail "OB vector verified without a key: $out"
 ok "OB vector fails without its controller document (no network)"
 
+# did:web-style controller document with relative key ids ("#key-1")
+dw=fixtures/did-web-signed.json
+out="$(node verify.mjs --did-doc fixtures/did-web-issuer.did.json "$dw")"
+[ "$(verified_of "$out" "$dw")" = true ] || fail "did:web fixture: $out"
+ok "did:web credential verifies with its DID document (relative key ids)"
+
 # 4. canonize.mjs against the published canonical N-Quads.
 check_canon() { # INPUT EXPECTED_NQ
   out="$(node canonize.mjs "$1")"

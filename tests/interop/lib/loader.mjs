@@ -71,34 +71,41 @@ function stripFragment(url) {
 
 /**
  * Index a DID document (or any controller document) JSON: the document is
- * served at its `id`, and each verification method embedded in it is served
- * at its (absolute) id, with the document's `@context` and a `controller`.
+ * served at its `id` (relative key ids such as "#key-1" made absolute, as a
+ * DID resolver would), and each verification method embedded in it is served
+ * at its absolute id, with the document's `@context` and a `controller`.
  */
 function indexControllerDocument(doc, file, into) {
   if(!doc || typeof doc !== 'object' || typeof doc.id !== 'string') {
     throw new Error(`${file}: controller document needs a string "id"`);
   }
-  into.set(doc.id, doc);
+  const abs = id => new URL(id, doc.id).href;
+  const normalized = structuredClone(doc);
   const relations = [
     'verificationMethod', 'assertionMethod', 'authentication',
     'capabilityInvocation', 'capabilityDelegation', 'keyAgreement'
   ];
   for(const rel of relations) {
-    const values = doc[rel] === undefined ? [] :
-      (Array.isArray(doc[rel]) ? doc[rel] : [doc[rel]]);
-    for(const vm of values) {
-      if(!vm || typeof vm !== 'object' || typeof vm.id !== 'string') {
-        continue;
-      }
-      const id = new URL(vm.id, doc.id).href;
-      into.set(id, {
-        '@context': doc['@context'],
-        ...vm,
-        id,
-        controller: vm.controller ?? doc.id
-      });
+    if(normalized[rel] === undefined) {
+      continue;
     }
+    const values = Array.isArray(normalized[rel]) ?
+      normalized[rel] : [normalized[rel]];
+    normalized[rel] = values.map(vm => {
+      if(typeof vm === 'string') {
+        return abs(vm);
+      }
+      if(!vm || typeof vm !== 'object' || typeof vm.id !== 'string') {
+        return vm;
+      }
+      const method = {
+        ...vm, id: abs(vm.id), controller: vm.controller ?? doc.id
+      };
+      into.set(method.id, {'@context': doc['@context'], ...method});
+      return method;
+    });
   }
+  into.set(doc.id, normalized);
 }
 
 /**
