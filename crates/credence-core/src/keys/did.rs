@@ -318,7 +318,7 @@ pub enum VerificationRelationship {
     /// A reference to a method listed in `verificationMethod`.
     Reference(String),
     /// A method embedded in the relationship.
-    Embedded(VerificationMethod),
+    Embedded(Box<VerificationMethod>),
 }
 
 /// A DID document (the subset needed to publish and look up assertion keys).
