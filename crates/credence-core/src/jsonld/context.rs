@@ -2,13 +2,13 @@
 //! algorithms, IRI expansion, and the cache of processed contexts.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use serde_json::{Map, Value};
 
 use super::error::JsonLdError;
+use super::hash::FxHashMap;
 use super::iri::{is_absolute, is_bcp47, is_blank, is_keyword, is_keyword_like, resolve};
 use crate::contexts::ContextStore;
 
@@ -129,7 +129,7 @@ pub(crate) struct ActiveContext {
     /// Unique identity (cache key).
     pub(crate) id: u64,
     /// Term definitions.
-    pub(crate) terms: HashMap<String, Arc<TermDef>>,
+    pub(crate) terms: FxHashMap<String, Arc<TermDef>>,
     /// Vocabulary mapping.
     pub(crate) vocab: Option<String>,
     /// Base IRI set by `@base` (documents themselves have none).
@@ -146,7 +146,7 @@ impl ActiveContext {
     fn initial() -> Self {
         Self {
             id: next_id(),
-            terms: HashMap::new(),
+            terms: FxHashMap::default(),
             vocab: None,
             base: None,
             language: None,
@@ -263,7 +263,7 @@ pub struct CacheStats {
 pub(crate) struct ContextProcessor {
     store: ContextStore,
     initial: Arc<ActiveContext>,
-    cache: RwLock<HashMap<CacheKey, Arc<ActiveContext>>>,
+    cache: RwLock<FxHashMap<CacheKey, Arc<ActiveContext>>>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -273,7 +273,7 @@ impl ContextProcessor {
         Self {
             store,
             initial: Arc::new(ActiveContext::initial()),
-            cache: RwLock::new(HashMap::new()),
+            cache: RwLock::new(FxHashMap::default()),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -523,7 +523,7 @@ impl ContextProcessor {
         let mut builder = Builder {
             ctx,
             local: &map,
-            defined: HashMap::new(),
+            defined: FxHashMap::default(),
             protected_default,
             override_protected: flags.override_protected,
         };
@@ -568,7 +568,7 @@ impl ContextProcessor {
 struct Builder<'m> {
     ctx: ActiveContext,
     local: &'m Map<String, Value>,
-    defined: HashMap<String, bool>,
+    defined: FxHashMap<String, bool>,
     protected_default: bool,
     override_protected: bool,
 }

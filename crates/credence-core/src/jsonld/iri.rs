@@ -45,19 +45,31 @@ pub(crate) fn is_keyword_like(s: &str) -> bool {
 /// True if `s` is an absolute IRI or a blank node identifier, as jsonld.js decides it:
 /// `^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$`.
 pub(crate) fn is_absolute(s: &str) -> bool {
-    let Some(colon) = s.find(':') else {
+    let bytes = s.as_bytes();
+    let Some(colon) = bytes.iter().position(|&b| b == b':') else {
         return false;
     };
-    let scheme = &s[..colon];
-    let scheme_ok = scheme == "_"
-        || (scheme
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphabetic())
+    let (scheme, rest) = bytes.split_at(colon);
+    let scheme_ok = scheme == b"_"
+        || (scheme.first().is_some_and(u8::is_ascii_alphabetic)
             && scheme
-                .bytes()
+                .iter()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b',' | b'-' | b'.')));
-    scheme_ok && !s[colon + 1..].chars().any(char::is_whitespace)
+    scheme_ok && !has_js_whitespace(rest)
+}
+
+/// True if `bytes` (UTF-8) contains a character JavaScript's `\s` matches.
+fn has_js_whitespace(bytes: &[u8]) -> bool {
+    let mut non_ascii = false;
+    for &b in bytes {
+        if matches!(b, b' ' | b'\t'..=b'\r') {
+            return true;
+        }
+        non_ascii |= b >= 0x80;
+    }
+    non_ascii
+        && std::str::from_utf8(bytes)
+            .is_ok_and(|s| s.chars().any(|c| c.is_whitespace() || c == '\u{feff}'))
 }
 
 /// True if `s` is a blank node identifier (`_:` prefix).
@@ -197,6 +209,8 @@ mod tests {
         assert!(!is_absolute("1a:b"));
         assert!(!is_absolute("a b:c"));
         assert!(!is_absolute("urn:a b"));
+        assert!(!is_absolute("urn:a\u{3000}b"));
+        assert!(is_absolute("urn:é"));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 mod context;
 mod error;
 mod expand;
+mod hash;
 mod iri;
 mod to_rdf;
 

@@ -1,12 +1,13 @@
 //! Node Map Generation and Deserialize JSON-LD to RDF (JSON-LD 1.1 API 7.1, 8.1), safe mode,
 //! in jsonld.js order and blank node labelling.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
 use super::error::{IriPosition, JsonLdError};
 use super::expand::{is_list, is_subject, is_value, MAX_DEPTH};
+use super::hash::FxHashMap;
 use super::iri::{is_absolute, is_blank, is_keyword};
 use crate::jcs::{canonicalize, es6_number};
 use crate::rdf::{Literal, Node, Object, Quad, RDF_LANG_STRING, XSD_STRING};
@@ -31,7 +32,7 @@ enum Item<'a> {
 /// Issues `_:b0`, `_:b1`, … in first-seen order.
 #[derive(Default)]
 struct Issuer {
-    map: HashMap<String, String>,
+    map: FxHashMap<String, String>,
     counter: usize,
 }
 
@@ -104,18 +105,27 @@ fn add_unique<'a>(items: &mut Vec<Item<'a>>, item: Item<'a>) {
 }
 
 impl<'a> NodeMap<'a> {
-    fn props(&mut self, graph: &str, name: &str) -> &mut NodeProps<'a> {
-        self.graphs
-            .entry(graph.to_owned())
-            .or_default()
-            .entry(name.to_owned())
-            .or_default()
+    fn props(&mut self, graph: &str, name: &str) -> Option<&mut NodeProps<'a>> {
+        if !self.graphs.contains_key(graph) {
+            self.graphs.insert(graph.to_owned(), Graph::new());
+        }
+        let g = self.graphs.get_mut(graph)?;
+        if !g.contains_key(name) {
+            g.insert(name.to_owned(), NodeProps::new());
+        }
+        g.get_mut(name)
     }
 
-    fn prop(&mut self, graph: &str, name: &str, property: &str) -> &mut Vec<Item<'a>> {
-        self.props(graph, name)
-            .entry(property.to_owned())
-            .or_default()
+    fn add(&mut self, graph: &str, name: &str, property: &str, item: Option<Item<'a>>) {
+        let Some(props) = self.props(graph, name) else {
+            return;
+        };
+        if !props.contains_key(property) {
+            props.insert(property.to_owned(), Vec::new());
+        }
+        if let (Some(items), Some(item)) = (props.get_mut(property), item) {
+            add_unique(items, item);
+        }
     }
 
     /// Node Map Generation (jsonld.js `createNodeMap`).
@@ -192,7 +202,7 @@ impl<'a> NodeMap<'a> {
                                 id_of(im).unwrap_or_default().to_owned()
                             };
                             self.create(item, graph, Some(item_name.clone()), None, depth + 1)?;
-                            add_unique(self.prop(graph, &item_name, rp), Item::Id(name.clone()));
+                            self.add(graph, &item_name, rp, Some(Item::Id(name.clone())));
                         }
                     }
                     continue;
@@ -220,7 +230,7 @@ impl<'a> NodeMap<'a> {
                 other => std::slice::from_ref(other),
             };
             if items.is_empty() {
-                self.prop(graph, &name, &property);
+                self.add(graph, &name, &property, None);
                 continue;
             }
             for o in items {
@@ -231,7 +241,7 @@ impl<'a> NodeMap<'a> {
                         } else {
                             t.clone()
                         };
-                        add_unique(self.prop(graph, &name, &property), Item::Id(t));
+                        self.add(graph, &name, &property, Some(Item::Id(t)));
                     }
                     continue;
                 }
@@ -250,16 +260,16 @@ impl<'a> NodeMap<'a> {
                     } else {
                         id_of(om).unwrap_or_default().to_owned()
                     };
-                    add_unique(self.prop(graph, &name, &property), Item::Id(id.clone()));
+                    self.add(graph, &name, &property, Some(Item::Id(id.clone())));
                     self.create(o, graph, Some(id), None, depth + 1)?;
                 } else if is_value(o) {
-                    add_unique(self.prop(graph, &name, &property), Item::Value(om));
+                    self.add(graph, &name, &property, Some(Item::Value(om)));
                 } else if is_list(o) {
                     let mut sub = Vec::new();
                     if let Some(inner) = om.get("@list") {
                         self.create(inner, graph, Some(name.clone()), Some(&mut sub), depth + 1)?;
                     }
-                    self.prop(graph, &name, &property).push(Item::List(sub));
+                    self.add(graph, &name, &property, Some(Item::List(sub)));
                 }
             }
         }
@@ -295,7 +305,11 @@ pub(crate) fn to_rdf(expanded: &[Value]) -> Result<Vec<Quad>, JsonLdError> {
             });
         };
         for (id, props) in graph {
+            let mut subject_checked = false;
             for (prop, items) in props {
+                if items.is_empty() {
+                    continue;
+                }
                 let predicate = if prop == "@type" {
                     RDF_TYPE
                 } else if is_keyword(prop) {
@@ -303,13 +317,17 @@ pub(crate) fn to_rdf(expanded: &[Value]) -> Result<Vec<Quad>, JsonLdError> {
                 } else {
                     prop.as_str()
                 };
-                for item in items {
+                if !subject_checked {
                     if !is_absolute(id) {
                         return Err(JsonLdError::RelativeIri {
                             position: IriPosition::Subject,
                             iri: id.clone(),
                         });
                     }
+                    subject_checked = true;
+                }
+                let subject = make_node(id);
+                {
                     if !is_absolute(predicate) {
                         return Err(JsonLdError::RelativeIri {
                             position: IriPosition::Predicate,
@@ -321,9 +339,11 @@ pub(crate) fn to_rdf(expanded: &[Value]) -> Result<Vec<Quad>, JsonLdError> {
                             predicate: predicate.to_owned(),
                         });
                     }
+                }
+                for item in items {
                     let object = object_to_rdf(item, &g, &mut issuer, &mut quads)?;
                     quads.push(Quad {
-                        subject: make_node(id),
+                        subject: subject.clone(),
                         predicate: predicate.to_owned(),
                         object,
                         graph: g.clone(),
