@@ -1,1 +1,474 @@
-//! (placeholder: jsonld)
+//! JSON-LD 1.1 processor (context processing, expansion, toRdf) in safe mode, with cached contexts.
+//!
+//! Contexts come only from a [`ContextStore`]; nothing is fetched. Each distinct application of a
+//! local context to an active context is processed once and cached (active contexts are immutable
+//! and `Arc`-shared), so a second document with the same `@context` does no context processing.
+//!
+//! Safe mode follows jsonld.js `safe: true`: a key that does not expand to an absolute IRI, a
+//! relative `@id`/`@type`, a value or object that would be dropped, or a relative IRI in the RDF
+//! output is an error rather than silently lost data.
+
+mod context;
+mod error;
+mod expand;
+mod hash;
+mod iri;
+mod to_rdf;
+
+pub use context::CacheStats;
+pub use error::{DroppedKind, IriPosition, JsonLdError};
+
+use crate::contexts::ContextStore;
+use crate::rdf::Quad;
+
+/// A JSON-LD processor over a fixed set of contexts; `Send + Sync`, share it across threads.
+#[derive(Debug)]
+pub struct JsonLd {
+    procr: context::ContextProcessor,
+}
+
+impl JsonLd {
+    /// A processor loading contexts from `contexts` only.
+    pub fn new(contexts: ContextStore) -> Self {
+        Self {
+            procr: context::ContextProcessor::new(contexts),
+        }
+    }
+
+    /// The contexts this processor may load.
+    pub fn contexts(&self) -> &ContextStore {
+        self.procr.store()
+    }
+
+    /// Expanded form (JSON-LD 1.1 expansion algorithm, safe mode), always an array.
+    pub fn expand(&self, doc: &serde_json::Value) -> Result<serde_json::Value, JsonLdError> {
+        Ok(serde_json::Value::Array(self.expand_items(doc)?))
+    }
+
+    /// Deserialize JSON-LD to an RDF dataset (quads, blank nodes labelled _:b0, _:b1 … in first-seen order).
+    pub fn to_rdf(&self, doc: &serde_json::Value) -> Result<Vec<Quad>, JsonLdError> {
+        let expanded = self.expand_items(doc)?;
+        to_rdf::to_rdf(&expanded)
+    }
+
+    /// How often context applications were answered from the cache, and how often processed.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.procr.stats()
+    }
+
+    fn expand_items(&self, doc: &serde_json::Value) -> Result<Vec<serde_json::Value>, JsonLdError> {
+        expand::Expander { procr: &self.procr }.expand_document(doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rdf::nquads::to_nquads;
+    use crate::rdf::{Node, Object};
+    use serde_json::{json, Value};
+
+    const EXAMPLES_URL: &str = "https://www.w3.org/ns/credentials/examples/v2";
+    const EXAMPLES: &str = include_str!("../../tests/vectors/credentials-examples-v2.jsonld");
+    const W3C_UNSIGNED: &str = include_str!("../../tests/vectors/w3c-vc-di-eddsa/unsigned.json");
+    const W3C_CANON: &str =
+        include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/canonDocDataInt.txt");
+    const W3C_PROOF_CONFIG: &str =
+        include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofConfigDataInt.json");
+    const W3C_PROOF_CANON: &str =
+        include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofCanonDataInt.txt");
+    const OB_VECTOR: &str = include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json");
+    const OB_DOC_CANON: &str =
+        include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/document-canon.nq");
+    const OB_PROOF_CANON: &str =
+        include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/proof-canon.nq");
+
+    fn pinned() -> JsonLd {
+        JsonLd::new(ContextStore::pinned().unwrap())
+    }
+
+    fn with_examples() -> JsonLd {
+        let store = ContextStore::pinned()
+            .unwrap()
+            .with_extra(EXAMPLES_URL, EXAMPLES)
+            .unwrap();
+        JsonLd::new(store)
+    }
+
+    fn sorted_lines(text: &str) -> Vec<String> {
+        let mut lines: Vec<String> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect();
+        lines.sort();
+        lines
+    }
+
+    /// N-Quads of `quads`, with the only blank node (if any) relabelled `c14n0`, sorted.
+    fn canonical_single_bnode(quads: &[Quad]) -> Vec<String> {
+        let mut blanks: Vec<String> = Vec::new();
+        let mut note = |n: &Node| {
+            if let Node::Blank(b) = n {
+                if !blanks.contains(b) {
+                    blanks.push(b.clone());
+                }
+            }
+        };
+        for q in quads {
+            note(&q.subject);
+            if let Object::Node(n) = &q.object {
+                note(n);
+            }
+            if let Some(g) = &q.graph {
+                note(g);
+            }
+        }
+        assert!(blanks.len() <= 1, "more than one blank node: {blanks:?}");
+        let relabel = |n: &Node| match n {
+            Node::Blank(_) => Node::Blank("c14n0".into()),
+            other => other.clone(),
+        };
+        let relabelled: Vec<Quad> = quads
+            .iter()
+            .map(|q| Quad {
+                subject: relabel(&q.subject),
+                predicate: q.predicate.clone(),
+                object: match &q.object {
+                    Object::Node(n) => Object::Node(relabel(n)),
+                    o => o.clone(),
+                },
+                graph: q.graph.as_ref().map(relabel),
+            })
+            .collect();
+        sorted_lines(&to_nquads(&relabelled))
+    }
+
+    #[test]
+    fn w3c_vector_document_matches_canonical_nquads() {
+        let jl = with_examples();
+        let doc: Value = serde_json::from_str(W3C_UNSIGNED).unwrap();
+        let quads = jl.to_rdf(&doc).unwrap();
+        assert_eq!(sorted_lines(&to_nquads(&quads)), sorted_lines(W3C_CANON));
+    }
+
+    #[test]
+    fn w3c_vector_proof_config_matches_canonical_nquads() {
+        let jl = with_examples();
+        let doc: Value = serde_json::from_str(W3C_PROOF_CONFIG).unwrap();
+        let quads = jl.to_rdf(&doc).unwrap();
+        assert_eq!(
+            canonical_single_bnode(&quads),
+            sorted_lines(W3C_PROOF_CANON)
+        );
+    }
+
+    #[test]
+    fn ob_vector_document_and_proof_match() {
+        let jl = pinned();
+        let vector: Value = serde_json::from_str(OB_VECTOR).unwrap();
+        let unsigned = &vector["unsigned"];
+        let quads = jl.to_rdf(unsigned).unwrap();
+        assert_eq!(canonical_single_bnode(&quads), sorted_lines(OB_DOC_CANON));
+
+        let mut proof = vector["proofConfig"].clone();
+        proof["@context"] = unsigned["@context"].clone();
+        let quads = jl.to_rdf(&proof).unwrap();
+        assert_eq!(canonical_single_bnode(&quads), sorted_lines(OB_PROOF_CANON));
+    }
+
+    #[test]
+    fn unknown_context_url_is_an_error() {
+        let jl = pinned();
+        let doc = json!({"@context": "https://example.com/unknown", "name": "x"});
+        assert!(matches!(
+            jl.to_rdf(&doc),
+            Err(JsonLdError::LoadingContext(_))
+        ));
+    }
+
+    #[test]
+    fn embedded_proof_goes_into_a_blank_node_graph() {
+        let jl = pinned();
+        let vector: Value = serde_json::from_str(OB_VECTOR).unwrap();
+        let mut doc = vector["unsigned"].clone();
+        let mut proof = vector["proofConfig"].clone();
+        proof["proofValue"] = json!(vector["proofValue"]);
+        doc["proof"] = proof;
+        let quads = jl.to_rdf(&doc).unwrap();
+        let link = quads
+            .iter()
+            .find(|q| q.predicate == "https://w3id.org/security#proof")
+            .expect("proof link quad");
+        assert_eq!(
+            link.subject,
+            Node::Iri("http://example.com/credentials/3527".into())
+        );
+        assert_eq!(link.graph, None);
+        let Object::Node(graph @ Node::Blank(_)) = &link.object else {
+            panic!("proof object is not a blank node: {:?}", link.object);
+        };
+        let in_graph: Vec<&Quad> = quads
+            .iter()
+            .filter(|q| q.graph.as_ref() == Some(graph))
+            .collect();
+        assert_eq!(in_graph.len(), 6, "{in_graph:#?}");
+        assert!(in_graph.iter().any(|q| q.predicate == "https://w3id.org/security#proofValue"
+            && matches!(&q.object, Object::Literal(l) if l.datatype == "https://w3id.org/security#multibase")));
+        // The proof node itself is a different blank node, subject of the graph's quads.
+        assert!(in_graph.iter().all(|q| &q.subject != graph));
+        // The document quads are unchanged by adding the proof.
+        // Default graph: the 16 document quads plus the proof link.
+        let default_graph = quads.iter().filter(|q| q.graph.is_none()).count();
+        assert_eq!(default_graph, 17);
+    }
+
+    #[test]
+    fn undefined_term_uses_vocab_when_there_is_one() {
+        let jl = with_examples();
+        let mut doc: Value = serde_json::from_str(W3C_UNSIGNED).unwrap();
+        doc["credentialSubject"]["favouriteColour"] = json!("green");
+        let quads = jl.to_rdf(&doc).unwrap();
+        assert!(quads
+            .iter()
+            .any(|q| q.predicate == "https://www.w3.org/ns/credentials/examples#favouriteColour"));
+    }
+
+    #[test]
+    fn undefined_term_without_vocab_is_an_error() {
+        // The pinned VC 2.0 and OB 3.0 contexts have no @vocab: an injected term cannot expand.
+        let jl = pinned();
+        let vector: Value = serde_json::from_str(OB_VECTOR).unwrap();
+        let mut doc = vector["unsigned"].clone();
+        doc["credentialSubject"]["achievement"]["injected"] = json!("x");
+        assert!(matches!(
+            jl.to_rdf(&doc),
+            Err(JsonLdError::InvalidProperty { key }) if key == "injected"
+        ));
+    }
+
+    #[test]
+    fn undefined_prefix_and_relative_type_are_errors() {
+        let jl = with_examples();
+        let base: Value = serde_json::from_str(W3C_UNSIGNED).unwrap();
+        // "foo:bar" has an undefined prefix: an absolute IRI with scheme foo, which is accepted by
+        // jsonld.js too; but a key that stays relative is refused.
+        let mut doc = base.clone();
+        doc["credentialSubject"]["foo:bar"] = json!("x");
+        let quads = jl.to_rdf(&doc).unwrap();
+        assert!(quads.iter().any(|q| q.predicate == "foo:bar"));
+
+        let ob = pinned();
+        let vector: Value = serde_json::from_str(OB_VECTOR).unwrap();
+        let mut doc = vector["unsigned"].clone();
+        doc["credentialSubject"]["type"] = json!(["AchievementSubject", "NotATerm"]);
+        assert!(matches!(
+            ob.to_rdf(&doc),
+            Err(JsonLdError::RelativeType { value }) if value == "NotATerm"
+        ));
+
+        let mut doc = vector["unsigned"].clone();
+        doc["id"] = json!("relative/credential");
+        assert!(matches!(
+            ob.to_rdf(&doc),
+            Err(JsonLdError::RelativeId { .. })
+        ));
+
+        let mut doc = vector["unsigned"].clone();
+        doc["issuer"] = json!("not-absolute");
+        assert!(matches!(
+            ob.to_rdf(&doc),
+            Err(JsonLdError::RelativeIri {
+                position: IriPosition::Object,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn second_document_with_same_context_hits_the_cache() {
+        let jl = pinned();
+        let vector: Value = serde_json::from_str(OB_VECTOR).unwrap();
+        let doc = &vector["unsigned"];
+        let first = jl.to_rdf(doc).unwrap();
+        let after_first = jl.cache_stats();
+        assert!(after_first.misses > 0);
+        let second = jl.to_rdf(doc).unwrap();
+        let after_second = jl.cache_stats();
+        assert_eq!(after_second.misses, after_first.misses, "no new processing");
+        assert!(after_second.hits > after_first.hits);
+        assert_eq!(first, second);
+    }
+
+    #[test]
+    fn lists_json_numbers_and_languages() {
+        let jl = pinned();
+        let doc = json!({
+            "@context": {
+                "@vocab": "https://ex.org/",
+                "list": {"@container": "@list"},
+                "data": {"@type": "@json"},
+                "label": {"@language": "en"}
+            },
+            "@id": "https://ex.org/s",
+            "list": [1, 2.5, true],
+            "data": {"b": [1, 1e21], "a": "x"},
+            "label": "hello",
+            "big": 1e21,
+            "lang": {"@value": "bonjour", "@language": "FR"}
+        });
+        let nq = to_nquads(&jl.to_rdf(&doc).unwrap());
+        let expected = [
+            "<https://ex.org/s> <https://ex.org/big> \"1.0E21\"^^<http://www.w3.org/2001/XMLSchema#double> .",
+            "<https://ex.org/s> <https://ex.org/data> \"{\\\"a\\\":\\\"x\\\",\\\"b\\\":[1,1e+21]}\"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON> .",
+            "<https://ex.org/s> <https://ex.org/label> \"hello\"@en .",
+            "<https://ex.org/s> <https://ex.org/lang> \"bonjour\"@fr .",
+            "<https://ex.org/s> <https://ex.org/list> _:b0 .",
+            "_:b0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .",
+            "_:b0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> _:b1 .",
+            "_:b1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> \"2.5E0\"^^<http://www.w3.org/2001/XMLSchema#double> .",
+            "_:b1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> _:b2 .",
+            "_:b2 <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> \"true\"^^<http://www.w3.org/2001/XMLSchema#boolean> .",
+            "_:b2 <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> <http://www.w3.org/1999/02/22-rdf-syntax-ns#nil> .",
+        ];
+        let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        assert_eq!(sorted_lines(&nq), want);
+    }
+
+    #[test]
+    fn type_scoped_context_does_not_propagate_but_property_scoped_does() {
+        let jl = pinned();
+        let doc = json!({
+            "@context": {
+                "@vocab": "https://ex.org/",
+                "T": {"@id": "https://ex.org/T", "@context": {"onlyInT": "https://ex.org/scoped"}},
+                "p": {"@id": "https://ex.org/p", "@context": {"deep": "https://ex.org/deep"}}
+            },
+            "@type": "T",
+            "onlyInT": "a",
+            "child": {"onlyInT": "b"},
+            "p": {"q": {"deep": "c"}}
+        });
+        let exp = jl.expand(&doc).unwrap();
+        let node = &exp[0];
+        assert!(node.get("https://ex.org/scoped").is_some());
+        // In the nested node the type-scoped term is gone; @vocab applies instead.
+        assert!(node["https://ex.org/child"][0]
+            .get("https://ex.org/onlyInT")
+            .is_some());
+        // The property-scoped term reaches two levels down.
+        assert!(node["https://ex.org/p"][0]["https://ex.org/q"][0]
+            .get("https://ex.org/deep")
+            .is_some());
+    }
+
+    #[test]
+    fn safe_mode_refuses_dropped_values() {
+        let jl = pinned();
+        let ctx = json!({"@vocab": "https://ex.org/"});
+        for doc in [
+            json!({"@context": ctx, "@id": "https://ex.org/s", "p": {"@value": null}}),
+            json!({"@context": ctx, "@id": "https://ex.org/s", "p": {"@value": "x", "@language": "not a tag"}}),
+            json!({"@context": ctx, "@graph": ["scalar"]}),
+            json!({"@context": ctx, "@id": "https://ex.org/s", "@language": "en"}),
+            json!({"@context": ctx, "@id": "https://ex.org/s", "p": {"@value": "x", "@direction": "rtl"}}),
+            json!({"@context": ctx, "@id": "https://ex.org/s", "@base": "https://ex.org/"}),
+            json!({"@context": {"@bad": "x"}, "@id": "https://ex.org/s"}),
+        ] {
+            assert!(jl.to_rdf(&doc).is_err(), "accepted {doc}");
+        }
+    }
+
+    #[test]
+    fn processor_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<JsonLd>();
+    }
+
+    mod fuzz {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn arb_json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(|n| json!(n)),
+                (-1e30f64..1e30).prop_map(|f| json!(f)),
+                proptest::sample::select(vec![
+                    "@id",
+                    "@type",
+                    "@value",
+                    "@list",
+                    "@set",
+                    "@graph",
+                    "@context",
+                    "@vocab",
+                    "@language",
+                    "@reverse",
+                    "@index",
+                    "@nest",
+                    "@json",
+                    "id",
+                    "type",
+                    "name",
+                    "proof",
+                    "https://ex.org/p",
+                    "_:b",
+                    "ex:x",
+                    "VerifiableCredential",
+                    "https://www.w3.org/ns/credentials/v2",
+                    "en",
+                    "",
+                ])
+                .prop_map(|s| Value::String(s.to_owned())),
+            ];
+            leaf.prop_recursive(4, 48, 6, |inner| {
+                let keys = proptest::sample::select(vec![
+                    "@context",
+                    "@id",
+                    "@type",
+                    "@value",
+                    "@language",
+                    "@list",
+                    "@set",
+                    "@graph",
+                    "@reverse",
+                    "@vocab",
+                    "@nest",
+                    "@index",
+                    "@container",
+                    "@protected",
+                    "id",
+                    "type",
+                    "name",
+                    "proof",
+                    "credentialSubject",
+                    "ex:p",
+                    "https://ex.org/q",
+                ]);
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    proptest::collection::vec((keys, inner), 0..5).prop_map(|kv| {
+                        Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+                    }),
+                ]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            #[test]
+            fn to_rdf_never_panics(doc in arb_json()) {
+                let jl = pinned();
+                let _ = jl.to_rdf(&doc);
+                let mut with_ctx = doc.clone();
+                if let Value::Object(m) = &mut with_ctx {
+                    m.insert("@context".into(), json!([crate::contexts::CREDENTIALS_V2, {"ex": "https://ex.org/"}]));
+                }
+                let _ = jl.to_rdf(&with_ctx);
+            }
+        }
+    }
+}

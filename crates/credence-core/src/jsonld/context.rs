@@ -1,0 +1,1026 @@
+//! Active contexts, term definitions, the Context Processing and Create Term Definition
+//! algorithms, IRI expansion, and the cache of processed contexts.
+
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use serde_json::{Map, Value};
+
+use super::error::JsonLdError;
+use super::hash::FxHashMap;
+use super::iri::{is_absolute, is_bcp47, is_blank, is_keyword, is_keyword_like, resolve};
+use crate::contexts::ContextStore;
+
+/// Deepest chain of nested context references (remote, imported) processed.
+pub(crate) const MAX_CONTEXT_DEPTH: usize = 32;
+/// Cached processed contexts kept before the cache is reset.
+const CACHE_LIMIT: usize = 4096;
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+fn next_id() -> u64 {
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Container mapping bits.
+pub(crate) mod container {
+    /// `@list`.
+    pub(crate) const LIST: u8 = 1;
+    /// `@set`.
+    pub(crate) const SET: u8 = 2;
+    /// `@graph`.
+    pub(crate) const GRAPH: u8 = 4;
+    /// `@index`.
+    pub(crate) const INDEX: u8 = 8;
+    /// `@id`.
+    pub(crate) const ID: u8 = 16;
+    /// `@type`.
+    pub(crate) const TYPE: u8 = 32;
+    /// `@language`.
+    pub(crate) const LANGUAGE: u8 = 64;
+}
+
+/// A base direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    fn parse(v: &Value) -> Result<Option<Self>, JsonLdError> {
+        match v {
+            Value::Null => Ok(None),
+            Value::String(s) if s == "ltr" => Ok(Some(Self::Ltr)),
+            Value::String(s) if s == "rtl" => Ok(Some(Self::Rtl)),
+            _ => Err(JsonLdError::InvalidBaseDirection),
+        }
+    }
+
+    /// The keyword value.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Ltr => "ltr",
+            Self::Rtl => "rtl",
+        }
+    }
+}
+
+/// A scoped context carried by a term definition, with an identity for the cache.
+#[derive(Debug)]
+pub(crate) struct ScopedContext {
+    /// Unique identity of this scoped context (cache key).
+    pub(crate) key: u64,
+    /// The local context.
+    pub(crate) value: Value,
+}
+
+/// A term definition.
+#[derive(Debug, Default)]
+pub(crate) struct TermDef {
+    /// IRI mapping; `None` for a term explicitly mapped to null.
+    pub(crate) iri: Option<String>,
+    /// Reverse property.
+    pub(crate) reverse: bool,
+    /// Type mapping (`@id`, `@vocab`, `@json`, `@none` or a datatype IRI).
+    pub(crate) type_mapping: Option<String>,
+    /// Container mapping bits.
+    pub(crate) container: u8,
+    /// Language mapping: `Some(None)` when explicitly null.
+    pub(crate) language: Option<Option<String>>,
+    /// Direction mapping: `Some(None)` when explicitly null.
+    pub(crate) direction: Option<Option<Direction>>,
+    /// Scoped context.
+    pub(crate) context: Option<Arc<ScopedContext>>,
+    /// Protected.
+    pub(crate) protected: bool,
+    /// May be used as a compact IRI prefix.
+    pub(crate) prefix: bool,
+    /// Index mapping.
+    pub(crate) index: Option<String>,
+    /// Nest value.
+    pub(crate) nest: Option<String>,
+}
+
+impl TermDef {
+    /// Same definition, ignoring protection (the identical-redefinition exception).
+    fn same_as(&self, other: &Self) -> bool {
+        self.iri == other.iri
+            && self.reverse == other.reverse
+            && self.type_mapping == other.type_mapping
+            && self.container == other.container
+            && self.language == other.language
+            && self.direction == other.direction
+            && self.prefix == other.prefix
+            && self.index == other.index
+            && self.nest == other.nest
+            && match (&self.context, &other.context) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.value == b.value,
+                _ => false,
+            }
+    }
+}
+
+/// An immutable active context.
+#[derive(Debug)]
+pub(crate) struct ActiveContext {
+    /// Unique identity (cache key).
+    pub(crate) id: u64,
+    /// Term definitions.
+    pub(crate) terms: FxHashMap<String, Arc<TermDef>>,
+    /// Vocabulary mapping.
+    pub(crate) vocab: Option<String>,
+    /// Base IRI set by `@base` (documents themselves have none).
+    pub(crate) base: Option<String>,
+    /// Default language.
+    pub(crate) language: Option<String>,
+    /// Default base direction.
+    pub(crate) direction: Option<Direction>,
+    /// Context to revert to when leaving a type-scoped context.
+    pub(crate) previous: Option<Arc<ActiveContext>>,
+}
+
+impl ActiveContext {
+    fn initial() -> Self {
+        Self {
+            id: next_id(),
+            terms: FxHashMap::default(),
+            vocab: None,
+            base: None,
+            language: None,
+            direction: None,
+            previous: None,
+        }
+    }
+
+    /// A copy with a fresh identity.
+    fn derive(&self) -> Self {
+        Self {
+            id: next_id(),
+            terms: self.terms.clone(),
+            vocab: self.vocab.clone(),
+            base: self.base.clone(),
+            language: self.language.clone(),
+            direction: self.direction,
+            previous: self.previous.clone(),
+        }
+    }
+
+    /// The term definition of `term`.
+    #[inline]
+    pub(crate) fn term(&self, term: &str) -> Option<&TermDef> {
+        self.terms.get(term).map(Arc::as_ref)
+    }
+
+    /// IRI expansion (without a local context being defined).
+    pub(crate) fn expand_iri<'a>(
+        &'a self,
+        value: &'a str,
+        vocab: bool,
+        base: bool,
+    ) -> Option<Cow<'a, str>> {
+        if is_keyword(value) {
+            return Some(Cow::Borrowed(value));
+        }
+        if is_keyword_like(value) {
+            return None;
+        }
+        if vocab {
+            if let Some(td) = self.terms.get(value) {
+                return td.iri.as_deref().map(Cow::Borrowed);
+            }
+        }
+        if let Some(colon) = value.find(':').filter(|&c| c > 0) {
+            let (prefix, suffix) = (&value[..colon], &value[colon + 1..]);
+            if prefix == "_" || suffix.starts_with("//") {
+                return Some(Cow::Borrowed(value));
+            }
+            if let Some(td) = self.terms.get(prefix) {
+                if td.prefix {
+                    if let Some(iri) = &td.iri {
+                        return Some(Cow::Owned(format!("{iri}{suffix}")));
+                    }
+                }
+            }
+            if is_absolute(value) {
+                return Some(Cow::Borrowed(value));
+            }
+        }
+        if vocab {
+            if let Some(v) = &self.vocab {
+                return Some(Cow::Owned(format!("{v}{value}")));
+            }
+        }
+        if base {
+            if let Some(b) = &self.base {
+                return Some(Cow::Owned(resolve(b, value)));
+            }
+        }
+        Some(Cow::Borrowed(value))
+    }
+}
+
+/// Flags of one context-processing request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Flags {
+    /// Whether the result propagates into nested node objects.
+    pub(crate) propagate: bool,
+    /// Whether protected terms may be overridden (property-scoped contexts).
+    pub(crate) override_protected: bool,
+}
+
+/// What a local context is, for the cache.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum LocalKey {
+    /// A scoped context of a term definition.
+    Scoped(u64),
+    /// A context document by URL.
+    Url(String),
+    /// An inline context, by its JSON text.
+    Json(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct CacheKey {
+    active: u64,
+    local: LocalKey,
+    flags: Flags,
+}
+
+/// Context hit/miss counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Context applications answered from the cache.
+    pub hits: u64,
+    /// Context applications that ran the Context Processing algorithm.
+    pub misses: u64,
+}
+
+/// Loads, processes and caches contexts.
+#[derive(Debug)]
+pub(crate) struct ContextProcessor {
+    store: ContextStore,
+    initial: Arc<ActiveContext>,
+    cache: RwLock<FxHashMap<CacheKey, Arc<ActiveContext>>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl ContextProcessor {
+    pub(crate) fn new(store: ContextStore) -> Self {
+        Self {
+            store,
+            initial: Arc::new(ActiveContext::initial()),
+            cache: RwLock::new(FxHashMap::default()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn store(&self) -> &ContextStore {
+        &self.store
+    }
+
+    pub(crate) fn initial(&self) -> &Arc<ActiveContext> {
+        &self.initial
+    }
+
+    pub(crate) fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Applies an inline local context (from a document's `@context`).
+    pub(crate) fn apply_inline(
+        &self,
+        active: &Arc<ActiveContext>,
+        local: &Value,
+        flags: Flags,
+    ) -> Result<Arc<ActiveContext>, JsonLdError> {
+        let key = match local {
+            Value::String(url) => LocalKey::Url(url.clone()),
+            other => LocalKey::Json(other.to_string()),
+        };
+        self.apply(active, local, key, flags, 0)
+    }
+
+    /// Applies a term's scoped context.
+    pub(crate) fn apply_scoped(
+        &self,
+        active: &Arc<ActiveContext>,
+        scoped: &ScopedContext,
+        flags: Flags,
+    ) -> Result<Arc<ActiveContext>, JsonLdError> {
+        self.apply(
+            active,
+            &scoped.value,
+            LocalKey::Scoped(scoped.key),
+            flags,
+            0,
+        )
+    }
+
+    fn apply(
+        &self,
+        active: &Arc<ActiveContext>,
+        local: &Value,
+        key: LocalKey,
+        flags: Flags,
+        depth: usize,
+    ) -> Result<Arc<ActiveContext>, JsonLdError> {
+        let key = CacheKey {
+            active: active.id,
+            local: key,
+            flags,
+        };
+        {
+            let cache = match self.cache.read() {
+                Ok(c) => c,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            if let Some(hit) = cache.get(&key) {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(hit.clone());
+            }
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let result = self.process(active, local, flags, depth)?;
+        let mut cache = match self.cache.write() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, result.clone());
+        Ok(result)
+    }
+
+    /// The Context Processing algorithm (JSON-LD 1.1 API 4.1.2).
+    fn process(
+        &self,
+        active: &Arc<ActiveContext>,
+        local: &Value,
+        flags: Flags,
+        depth: usize,
+    ) -> Result<Arc<ActiveContext>, JsonLdError> {
+        if depth > MAX_CONTEXT_DEPTH {
+            return Err(JsonLdError::TooDeep {
+                limit: MAX_CONTEXT_DEPTH,
+            });
+        }
+        let local = match local {
+            Value::Object(m) => match m.get("@context") {
+                Some(inner @ Value::Array(_)) => inner,
+                _ => local,
+            },
+            _ => local,
+        };
+        let items: &[Value] = match local {
+            Value::Array(a) => a,
+            other => std::slice::from_ref(other),
+        };
+        if items.is_empty() {
+            return Ok(active.clone());
+        }
+        let mut propagate = flags.propagate;
+        if let Some(Value::Object(first)) = items.first() {
+            if let Some(Value::Bool(p)) = first.get("@propagate") {
+                propagate = *p;
+            }
+        }
+        let mut rval = active.clone();
+        if !propagate && rval.previous.is_none() {
+            let mut c = rval.derive();
+            c.previous = Some(active.clone());
+            rval = Arc::new(c);
+        }
+        let inner_flags = Flags {
+            propagate: true,
+            override_protected: flags.override_protected,
+        };
+        for item in items {
+            match item {
+                Value::Null => {
+                    if !flags.override_protected && rval.terms.values().any(|t| t.protected) {
+                        return Err(JsonLdError::InvalidContextNullification);
+                    }
+                    rval = self.initial.clone();
+                }
+                Value::String(url) => {
+                    let doc = self.store.load(url)?;
+                    let ctx = match doc.as_ref() {
+                        Value::Object(m) => m.get("@context"),
+                        _ => None,
+                    }
+                    .ok_or_else(|| JsonLdError::InvalidRemoteContext { url: url.clone() })?;
+                    rval = self.apply(
+                        &rval,
+                        ctx,
+                        LocalKey::Url(url.clone()),
+                        inner_flags,
+                        depth + 1,
+                    )?;
+                }
+                Value::Object(map) => {
+                    let map = match map.get("@context") {
+                        Some(Value::Object(inner)) => inner,
+                        _ => map,
+                    };
+                    rval = Arc::new(self.process_object(&rval, map, flags, depth)?);
+                }
+                _ => return Err(JsonLdError::InvalidLocalContext),
+            }
+        }
+        Ok(rval)
+    }
+
+    fn process_object(
+        &self,
+        active: &ActiveContext,
+        map: &Map<String, Value>,
+        flags: Flags,
+        depth: usize,
+    ) -> Result<ActiveContext, JsonLdError> {
+        let mut ctx = active.derive();
+        if let Some(v) = map.get("@version") {
+            if v.as_f64() != Some(1.1) {
+                return Err(JsonLdError::InvalidContextEntry { entry: "@version" });
+            }
+        }
+        // @import: merge the imported context under this one.
+        let imported;
+        let map: Cow<'_, Map<String, Value>> = match map.get("@import") {
+            None => Cow::Borrowed(map),
+            Some(Value::String(url)) => {
+                let doc = self.store.load(url)?;
+                imported = doc;
+                let Some(Value::Object(import_map)) = imported.get("@context") else {
+                    return Err(JsonLdError::InvalidRemoteContext { url: url.clone() });
+                };
+                if import_map.contains_key("@import") {
+                    return Err(JsonLdError::InvalidContextEntry { entry: "@import" });
+                }
+                let mut merged = import_map.clone();
+                for (k, v) in map {
+                    merged.insert(k.clone(), v.clone());
+                }
+                Cow::Owned(merged)
+            }
+            Some(_) => return Err(JsonLdError::InvalidContextEntry { entry: "@import" }),
+        };
+        let _ = depth;
+        if let Some(b) = map.get("@base") {
+            ctx.base = match b {
+                Value::Null => None,
+                Value::String(s) if is_absolute(s) => Some(s.clone()),
+                Value::String(s) => match &ctx.base {
+                    Some(base) => Some(resolve(base, s)),
+                    None => return Err(JsonLdError::InvalidBaseIri { value: s.clone() }),
+                },
+                other => {
+                    return Err(JsonLdError::InvalidBaseIri {
+                        value: other.to_string(),
+                    })
+                }
+            };
+        }
+        let protected_default = match map.get("@protected") {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(JsonLdError::InvalidContextEntry {
+                    entry: "@protected",
+                })
+            }
+        };
+        if let Some(p) = map.get("@propagate") {
+            if !p.is_boolean() {
+                return Err(JsonLdError::InvalidContextEntry {
+                    entry: "@propagate",
+                });
+            }
+        }
+        if let Some(l) = map.get("@language") {
+            ctx.language = match l {
+                Value::Null => None,
+                Value::String(s) => {
+                    if !is_bcp47(s) {
+                        return Err(JsonLdError::InvalidLanguageTag { value: s.clone() });
+                    }
+                    Some(s.to_lowercase())
+                }
+                _ => return Err(JsonLdError::InvalidDefaultLanguage),
+            };
+        }
+        if let Some(d) = map.get("@direction") {
+            ctx.direction = Direction::parse(d)?;
+        }
+        let mut builder = Builder {
+            ctx,
+            local: &map,
+            defined: FxHashMap::default(),
+            protected_default,
+            override_protected: flags.override_protected,
+        };
+        if let Some(v) = map.get("@vocab") {
+            builder.ctx.vocab = match v {
+                Value::Null => None,
+                Value::String(s) => {
+                    let expanded = builder.expand_iri(s, true, true)?;
+                    match expanded {
+                        Some(e) if is_absolute(&e) => Some(e),
+                        _ => return Err(JsonLdError::InvalidVocabMapping { value: s.clone() }),
+                    }
+                }
+                other => {
+                    return Err(JsonLdError::InvalidVocabMapping {
+                        value: other.to_string(),
+                    })
+                }
+            };
+        }
+        for key in map.keys() {
+            if matches!(
+                key.as_str(),
+                "@base"
+                    | "@direction"
+                    | "@import"
+                    | "@language"
+                    | "@propagate"
+                    | "@protected"
+                    | "@version"
+                    | "@vocab"
+            ) {
+                continue;
+            }
+            builder.create_term(key)?;
+        }
+        Ok(builder.ctx)
+    }
+}
+
+/// State of the Create Term Definition algorithm over one local context.
+struct Builder<'m> {
+    ctx: ActiveContext,
+    local: &'m Map<String, Value>,
+    defined: FxHashMap<String, bool>,
+    protected_default: bool,
+    override_protected: bool,
+}
+
+impl Builder<'_> {
+    /// IRI expansion that defines terms of the local context on demand.
+    fn expand_iri(
+        &mut self,
+        value: &str,
+        vocab: bool,
+        base: bool,
+    ) -> Result<Option<String>, JsonLdError> {
+        if is_keyword(value) {
+            return Ok(Some(value.to_owned()));
+        }
+        if is_keyword_like(value) {
+            return Ok(None);
+        }
+        if self.local.contains_key(value) && self.defined.get(value) != Some(&true) {
+            self.create_term(value)?;
+        }
+        if vocab {
+            if let Some(td) = self.ctx.terms.get(value) {
+                return Ok(td.iri.clone());
+            }
+        }
+        if let Some(colon) = value.find(':').filter(|&c| c > 0) {
+            let (prefix, suffix) = (&value[..colon], &value[colon + 1..]);
+            if prefix == "_" || suffix.starts_with("//") {
+                return Ok(Some(value.to_owned()));
+            }
+            if self.local.contains_key(prefix) {
+                self.create_term(prefix)?;
+            }
+            if let Some(td) = self.ctx.terms.get(prefix) {
+                if td.prefix {
+                    if let Some(iri) = &td.iri {
+                        return Ok(Some(format!("{iri}{suffix}")));
+                    }
+                }
+            }
+            if is_absolute(value) {
+                return Ok(Some(value.to_owned()));
+            }
+        }
+        Ok(self.ctx.expand_iri(value, vocab, base).map(Cow::into_owned))
+    }
+
+    /// The Create Term Definition algorithm (JSON-LD 1.1 API 4.2.2).
+    fn create_term(&mut self, term: &str) -> Result<(), JsonLdError> {
+        match self.defined.get(term) {
+            Some(true) => return Ok(()),
+            Some(false) => {
+                return Err(JsonLdError::CyclicIriMapping {
+                    term: term.to_owned(),
+                })
+            }
+            None => {}
+        }
+        self.defined.insert(term.to_owned(), false);
+        let err_def = || JsonLdError::InvalidTermDefinition {
+            term: term.to_owned(),
+        };
+        let value = self.local.get(term).unwrap_or(&Value::Null);
+        if term == "@type" {
+            let ok = match value {
+                Value::Object(o) => {
+                    !o.is_empty()
+                        && o.keys()
+                            .all(|k| matches!(k.as_str(), "@container" | "@id" | "@protected"))
+                        && o.get("@container").is_none_or(|c| c == "@set")
+                }
+                _ => false,
+            };
+            if !ok {
+                return Err(JsonLdError::KeywordRedefinition {
+                    term: term.to_owned(),
+                });
+            }
+        } else if is_keyword(term) {
+            return Err(JsonLdError::KeywordRedefinition {
+                term: term.to_owned(),
+            });
+        } else if is_keyword_like(term) {
+            return Err(JsonLdError::ReservedTerm {
+                term: term.to_owned(),
+            });
+        } else if term.is_empty() {
+            return Err(err_def());
+        }
+        let previous = self.ctx.terms.remove(term);
+        let (simple, obj, id_val): (bool, Option<&Map<String, Value>>, Option<&Value>) = match value
+        {
+            Value::String(_) | Value::Null => (true, None, Some(value)),
+            Value::Object(o) => (false, Some(o), o.get("@id")),
+            _ => return Err(err_def()),
+        };
+        let get = |k: &str| obj.and_then(|o| o.get(k));
+        if let Some(o) = obj {
+            for k in o.keys() {
+                if !matches!(
+                    k.as_str(),
+                    "@container"
+                        | "@id"
+                        | "@language"
+                        | "@reverse"
+                        | "@type"
+                        | "@context"
+                        | "@direction"
+                        | "@index"
+                        | "@nest"
+                        | "@prefix"
+                        | "@protected"
+                ) {
+                    return Err(err_def());
+                }
+            }
+        }
+        let colon = term.find(':').filter(|&c| c > 0);
+        let mut def = TermDef::default();
+        let err_iri = || JsonLdError::InvalidIriMapping {
+            term: term.to_owned(),
+        };
+        let mut iri_set = false;
+        if let Some(rev) = get("@reverse") {
+            if get("@id").is_some() || get("@nest").is_some() {
+                return Err(err_iri());
+            }
+            let Value::String(rev) = rev else {
+                return Err(err_iri());
+            };
+            if is_keyword_like(rev) {
+                return Err(JsonLdError::ReservedTerm { term: rev.clone() });
+            }
+            match self.expand_iri(rev, true, false)? {
+                Some(id) if is_absolute(&id) => def.iri = Some(id),
+                _ => return Err(err_iri()),
+            }
+            def.reverse = true;
+            iri_set = true;
+        } else if let Some(idv) = id_val {
+            match idv {
+                Value::Null => iri_set = true,
+                Value::String(s) => {
+                    if !is_keyword(s) && is_keyword_like(s) {
+                        return Err(JsonLdError::ReservedId { id: s.clone() });
+                    }
+                    if s != term {
+                        let id = match self.expand_iri(s, true, false)? {
+                            Some(id) if is_absolute(&id) || is_keyword(&id) => id,
+                            _ => return Err(err_iri()),
+                        };
+                        if looks_like_iri(term) {
+                            self.defined.insert(term.to_owned(), true);
+                            let term_iri = self.expand_iri(term, true, false);
+                            self.defined.insert(term.to_owned(), false);
+                            if term_iri?.as_deref() != Some(id.as_str()) {
+                                return Err(err_iri());
+                            }
+                        }
+                        def.prefix = simple
+                            && colon.is_none()
+                            && id.ends_with([':', '/', '?', '#', '[', ']', '@']);
+                        def.iri = Some(id);
+                        iri_set = true;
+                    }
+                }
+                _ => return Err(err_iri()),
+            }
+        }
+        if !iri_set {
+            if let Some(c) = colon {
+                let (prefix, suffix) = (&term[..c], &term[c + 1..]);
+                if self.local.contains_key(prefix) {
+                    self.create_term(prefix)?;
+                }
+                def.iri = Some(match self.ctx.terms.get(prefix) {
+                    Some(p) => match &p.iri {
+                        Some(i) => format!("{i}{suffix}"),
+                        None => return Err(err_iri()),
+                    },
+                    None => term.to_owned(),
+                });
+            } else if term == "@type" {
+                def.iri = Some("@type".to_owned());
+            } else if let Some(v) = &self.ctx.vocab {
+                def.iri = Some(format!("{v}{term}"));
+            } else {
+                return Err(err_iri());
+            }
+        }
+        def.protected = match get("@protected") {
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(JsonLdError::InvalidContextEntry {
+                    entry: "@protected",
+                })
+            }
+            None => self.protected_default,
+        };
+        self.defined.insert(term.to_owned(), true);
+        let err_type = || JsonLdError::InvalidTypeMapping {
+            term: term.to_owned(),
+        };
+        if let Some(t) = get("@type") {
+            let Value::String(t) = t else {
+                return Err(err_type());
+            };
+            let t = match t.as_str() {
+                "@json" | "@none" | "@id" | "@vocab" => t.clone(),
+                _ => match self.expand_iri(t, true, false)? {
+                    Some(e) if is_absolute(&e) && !is_blank(&e) => e,
+                    _ => return Err(err_type()),
+                },
+            };
+            def.type_mapping = Some(t);
+        }
+        if let Some(c) = get("@container") {
+            def.container =
+                parse_container(c).ok_or_else(|| JsonLdError::InvalidContainerMapping {
+                    term: term.to_owned(),
+                })?;
+            if def.container & container::TYPE != 0 {
+                let t = def.type_mapping.get_or_insert_with(|| "@id".to_owned());
+                if t != "@id" && t != "@vocab" {
+                    return Err(err_type());
+                }
+            }
+        }
+        if let Some(i) = get("@index") {
+            match i {
+                Value::String(s)
+                    if def.container & container::INDEX != 0 && !s.starts_with('@') =>
+                {
+                    def.index = Some(s.clone())
+                }
+                _ => return Err(JsonLdError::InvalidContextEntry { entry: "@index" }),
+            }
+        }
+        if let Some(c) = get("@context") {
+            def.context = Some(Arc::new(ScopedContext {
+                key: next_id(),
+                value: c.clone(),
+            }));
+        }
+        if let (Some(l), None) = (get("@language"), get("@type")) {
+            def.language = Some(match l {
+                Value::Null => None,
+                Value::String(s) => {
+                    if !is_bcp47(s) {
+                        return Err(JsonLdError::InvalidLanguageTag { value: s.clone() });
+                    }
+                    Some(s.to_lowercase())
+                }
+                _ => {
+                    return Err(JsonLdError::InvalidLanguageMapping {
+                        term: term.to_owned(),
+                    })
+                }
+            });
+        }
+        if let Some(p) = get("@prefix") {
+            if term.contains([':', '/']) {
+                return Err(err_def());
+            }
+            let Value::Bool(p) = p else {
+                return Err(JsonLdError::InvalidContextEntry { entry: "@prefix" });
+            };
+            def.prefix = *p;
+        }
+        if let Some(d) = get("@direction") {
+            def.direction = Some(Direction::parse(d)?);
+        }
+        if let Some(n) = get("@nest") {
+            match n {
+                Value::String(s) if s == "@nest" || !s.starts_with('@') => {
+                    def.nest = Some(s.clone())
+                }
+                _ => return Err(JsonLdError::InvalidContextEntry { entry: "@nest" }),
+            }
+        }
+        if matches!(def.iri.as_deref(), Some("@context" | "@preserve")) {
+            return Err(JsonLdError::InvalidKeywordAlias {
+                term: term.to_owned(),
+            });
+        }
+        if let Some(prev) = previous {
+            if prev.protected && !self.override_protected {
+                def.protected = true;
+                if !prev.same_as(&def) {
+                    return Err(JsonLdError::ProtectedTermRedefinition {
+                        term: term.to_owned(),
+                    });
+                }
+                // Identical redefinition: keep the original (and its scoped-context cache identity).
+                self.ctx.terms.insert(term.to_owned(), prev);
+                return Ok(());
+            }
+        }
+        self.ctx.terms.insert(term.to_owned(), Arc::new(def));
+        Ok(())
+    }
+}
+
+/// True if a term has the form of an IRI (`:` followed by a non-`:` character, or a `/`).
+fn looks_like_iri(term: &str) -> bool {
+    term.contains('/')
+        || term
+            .as_bytes()
+            .windows(2)
+            .any(|w| w.first() == Some(&b':') && w.get(1) != Some(&b':'))
+}
+
+fn parse_container(v: &Value) -> Option<u8> {
+    let one = |s: &str| match s {
+        "@list" => Some(container::LIST),
+        "@set" => Some(container::SET),
+        "@graph" => Some(container::GRAPH),
+        "@index" => Some(container::INDEX),
+        "@id" => Some(container::ID),
+        "@type" => Some(container::TYPE),
+        "@language" => Some(container::LANGUAGE),
+        _ => None,
+    };
+    let (bits, len) = match v {
+        Value::String(s) => (one(s)?, 1),
+        Value::Array(a) => {
+            let mut bits = 0u8;
+            for item in a {
+                bits |= one(item.as_str()?)?;
+            }
+            (bits, a.len())
+        }
+        Value::Null => (0, 0),
+        _ => return None,
+    };
+    let has_set = bits & container::SET != 0;
+    let valid = if bits & container::LIST != 0 {
+        len == 1
+    } else if bits & container::GRAPH != 0 {
+        len <= if has_set { 3 } else { 2 }
+            && bits & !(container::GRAPH | container::ID | container::INDEX | container::SET) == 0
+    } else {
+        len <= if has_set { 2 } else { 1 }
+    };
+    valid.then_some(bits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn proc() -> ContextProcessor {
+        ContextProcessor::new(ContextStore::pinned().unwrap())
+    }
+
+    fn apply(p: &ContextProcessor, v: Value) -> Result<Arc<ActiveContext>, JsonLdError> {
+        let flags = Flags {
+            propagate: true,
+            override_protected: false,
+        };
+        p.apply_inline(&p.initial().clone(), &v, flags)
+    }
+
+    #[test]
+    fn processes_credentials_v2_and_ob() {
+        let p = proc();
+        let ctx = apply(
+            &p,
+            json!([
+                crate::contexts::CREDENTIALS_V2,
+                crate::contexts::OB_V3P0_3_0_3
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            ctx.expand_iri("name", true, false).as_deref(),
+            Some("https://schema.org/name")
+        );
+        assert_eq!(ctx.expand_iri("id", true, false).as_deref(), Some("@id"));
+        let vc = ctx.term("VerifiableCredential").unwrap();
+        assert!(vc.context.is_some());
+        assert!(vc.protected);
+        let ach = ctx.term("AchievementCredential").unwrap();
+        assert_eq!(
+            ach.iri.as_deref(),
+            Some("https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential")
+        );
+    }
+
+    #[test]
+    fn protected_redefinition_is_refused_unless_identical() {
+        let p = proc();
+        let base = json!([crate::contexts::CREDENTIALS_V2]);
+        let mut same = base.clone();
+        same.as_array_mut()
+            .unwrap()
+            .push(json!({"name": "https://schema.org/name"}));
+        assert!(apply(&p, same).is_ok());
+        let mut diff = base;
+        diff.as_array_mut()
+            .unwrap()
+            .push(json!({"name": "https://example.com/name"}));
+        assert!(matches!(
+            apply(&p, diff),
+            Err(JsonLdError::ProtectedTermRedefinition { .. })
+        ));
+        assert!(matches!(
+            apply(&p, json!([crate::contexts::CREDENTIALS_V2, null])),
+            Err(JsonLdError::InvalidContextNullification)
+        ));
+    }
+
+    #[test]
+    fn compact_iris_prefixes_and_cycles() {
+        let p = proc();
+        let ctx = apply(
+            &p,
+            json!({"ex": "https://ex.org/", "a": "ex:a", "b": {"@id": "ex:b", "@type": "@id"}}),
+        )
+        .unwrap();
+        assert_eq!(
+            ctx.term("a").unwrap().iri.as_deref(),
+            Some("https://ex.org/a")
+        );
+        assert_eq!(
+            ctx.expand_iri("ex:zzz", false, false).as_deref(),
+            Some("https://ex.org/zzz")
+        );
+        assert!(matches!(
+            apply(&p, json!({"a": "b:x", "b": "a:y"})),
+            Err(JsonLdError::CyclicIriMapping { .. })
+        ));
+        assert!(matches!(
+            apply(&p, json!({"@id": "x"})),
+            Err(JsonLdError::KeywordRedefinition { .. })
+        ));
+        assert!(matches!(
+            apply(&p, json!({"undefinedTerm": {"@type": "@id"}})),
+            Err(JsonLdError::InvalidIriMapping { .. })
+        ));
+    }
+
+    #[test]
+    fn container_parsing() {
+        assert_eq!(parse_container(&json!("@graph")), Some(container::GRAPH));
+        assert_eq!(
+            parse_container(&json!(["@graph", "@index", "@set"])),
+            Some(container::GRAPH | container::INDEX | container::SET)
+        );
+        assert_eq!(parse_container(&json!(["@list", "@set"])), None);
+        assert_eq!(parse_container(&json!("@foo")), None);
+    }
+}

@@ -1,0 +1,281 @@
+//! Errors of the JSON-LD processor: context processing, expansion (safe mode) and toRdf.
+
+use crate::contexts::ContextError;
+use crate::jcs::JcsError;
+
+/// Why a document could not be expanded or turned into RDF.
+///
+/// Safe mode: everything jsonld.js `safe: true` rejects (a key or value that would be dropped
+/// silently, a relative IRI where RDF needs an absolute one) is an error here.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum JsonLdError {
+    /// A context URL could not be loaded from the pinned store.
+    #[error("JSON-LD context could not be loaded")]
+    LoadingContext(#[from] ContextError),
+    /// A context document has no `@context` object.
+    #[error("remote context {url} is not a JSON-LD context document")]
+    InvalidRemoteContext {
+        /// The context URL.
+        url: String,
+    },
+    /// A local context is neither null, a string, an object nor an array of these.
+    #[error("invalid local context")]
+    InvalidLocalContext,
+    /// Contexts (or the document) nest deeper than the processor allows.
+    #[error("JSON-LD nesting deeper than {limit} levels")]
+    TooDeep {
+        /// The nesting limit.
+        limit: usize,
+    },
+    /// A protected term is redefined differently outside a property-scoped context.
+    #[error("protected term {term:?} redefined")]
+    ProtectedTermRedefinition {
+        /// The term.
+        term: String,
+    },
+    /// A context with protected terms is nullified outside a property-scoped context.
+    #[error("a context with protected terms cannot be set to null here")]
+    InvalidContextNullification,
+    /// A keyword is redefined as a term.
+    #[error("keyword {term:?} cannot be redefined")]
+    KeywordRedefinition {
+        /// The keyword.
+        term: String,
+    },
+    /// A term definition is malformed.
+    #[error("invalid term definition for {term:?}")]
+    InvalidTermDefinition {
+        /// The term.
+        term: String,
+    },
+    /// A term's IRI mapping is missing, relative or inconsistent.
+    #[error("invalid IRI mapping for term {term:?}")]
+    InvalidIriMapping {
+        /// The term.
+        term: String,
+    },
+    /// Term definitions depend on each other in a cycle.
+    #[error("cyclic IRI mapping involving term {term:?}")]
+    CyclicIriMapping {
+        /// The term.
+        term: String,
+    },
+    /// A term's `@type` mapping is invalid.
+    #[error("invalid type mapping for term {term:?}")]
+    InvalidTypeMapping {
+        /// The term.
+        term: String,
+    },
+    /// A term's `@container` mapping is invalid.
+    #[error("invalid container mapping for term {term:?}")]
+    InvalidContainerMapping {
+        /// The term.
+        term: String,
+    },
+    /// A term's `@language` mapping is invalid.
+    #[error("invalid language mapping for term {term:?}")]
+    InvalidLanguageMapping {
+        /// The term.
+        term: String,
+    },
+    /// A term maps to `@context` or `@preserve`.
+    #[error("invalid keyword alias {term:?}")]
+    InvalidKeywordAlias {
+        /// The term.
+        term: String,
+    },
+    /// A term has the form of a keyword (`@` and letters) without being one.
+    #[error("reserved term {term:?}")]
+    ReservedTerm {
+        /// The term.
+        term: String,
+    },
+    /// A context entry (`@version`, `@propagate`, `@protected`, `@import`, `@prefix`, `@nest`, `@index`) has an invalid value.
+    #[error("invalid value for context entry {entry}")]
+    InvalidContextEntry {
+        /// The keyword whose value is invalid.
+        entry: &'static str,
+    },
+    /// `@base` is not an IRI, or is relative while the document has no base IRI.
+    #[error("invalid @base {value:?}")]
+    InvalidBaseIri {
+        /// The value given.
+        value: String,
+    },
+    /// `@vocab` is not a string or does not expand to an absolute IRI.
+    #[error("invalid @vocab {value:?}")]
+    InvalidVocabMapping {
+        /// The value given.
+        value: String,
+    },
+    /// A default `@language` is not a string.
+    #[error("invalid default language")]
+    InvalidDefaultLanguage,
+    /// A language tag is not well-formed BCP 47.
+    #[error("invalid language tag {value:?}")]
+    InvalidLanguageTag {
+        /// The tag.
+        value: String,
+    },
+    /// `@direction` is not `ltr` or `rtl`.
+    #[error("invalid base direction")]
+    InvalidBaseDirection,
+    /// A key does not expand to an absolute IRI or keyword (undefined term, relative IRI): it would be dropped.
+    #[error("property {key:?} does not expand to an absolute IRI")]
+    InvalidProperty {
+        /// The key as written in the document.
+        key: String,
+    },
+    /// A keyword that has no meaning in a node or value object is used as a key.
+    #[error("keyword {key:?} is not allowed here")]
+    UnexpectedKeyword {
+        /// The key as written in the document.
+        key: String,
+    },
+    /// A scalar at top level or directly in `@graph`: it would be dropped.
+    #[error("free-floating scalar value")]
+    FreeFloatingScalar,
+    /// An object would be dropped (empty, or only `@value`, `@list`, `@id` or `@language` at top level).
+    #[error("object would be dropped: {kind}")]
+    DroppedObject {
+        /// Which kind of object.
+        kind: DroppedKind,
+    },
+    /// A value object has `@value: null`.
+    #[error("null @value")]
+    NullValue,
+    /// An `@id` is not a string.
+    #[error("invalid @id value")]
+    InvalidIdValue,
+    /// An `@id` (or `@type: @id` value) expands to a relative IRI.
+    #[error("relative @id reference {id:?}")]
+    RelativeId {
+        /// The value as written.
+        id: String,
+    },
+    /// An `@id` value has the form of a keyword.
+    #[error("reserved @id value {id:?}")]
+    ReservedId {
+        /// The value as written.
+        id: String,
+    },
+    /// A `@type` is not a string or array of strings.
+    #[error("invalid @type value")]
+    InvalidTypeValue,
+    /// A `@type` expands to a relative IRI.
+    #[error("relative @type reference {value:?}")]
+    RelativeType {
+        /// The value as written.
+        value: String,
+    },
+    /// A value object is malformed.
+    #[error("invalid value object")]
+    InvalidValueObject,
+    /// A typed value's datatype is not an absolute IRI.
+    #[error("invalid typed value")]
+    InvalidTypedValue,
+    /// A language-tagged value is not a string.
+    #[error("only strings may be language-tagged")]
+    InvalidLanguageTaggedValue,
+    /// A set or list object has other keys.
+    #[error("invalid @set or @list object")]
+    InvalidSetOrList,
+    /// Two keys expand to the same keyword.
+    #[error("colliding keywords {keyword}")]
+    CollidingKeywords {
+        /// The keyword.
+        keyword: String,
+    },
+    /// `@graph` is not an object or array.
+    #[error("invalid @graph value")]
+    InvalidGraphValue,
+    /// `@index` is not a string.
+    #[error("invalid @index value")]
+    InvalidIndexValue,
+    /// `@reverse` is malformed or holds values or lists.
+    #[error("invalid @reverse value")]
+    InvalidReverseValue,
+    /// `@nest` holds something other than node objects.
+    #[error("invalid @nest value")]
+    InvalidNestValue,
+    /// `@included` holds something other than node objects.
+    #[error("invalid @included value")]
+    InvalidIncludedValue,
+    /// A language map holds a non-string.
+    #[error("invalid language map value")]
+    InvalidLanguageMapValue,
+    /// An IRI in the RDF output would be relative.
+    #[error("relative IRI {iri:?} as RDF {position}")]
+    RelativeIri {
+        /// Where it would appear.
+        position: IriPosition,
+        /// The IRI.
+        iri: String,
+    },
+    /// A property is a blank node (generalized RDF is not produced).
+    #[error("blank node predicate {predicate:?}")]
+    BlankNodePredicate {
+        /// The blank node.
+        predicate: String,
+    },
+    /// A value has `@direction`, which RDF without `rdfDirection` cannot express (jsonld.js safe mode rejects it).
+    #[error("@direction cannot be expressed in RDF without rdfDirection")]
+    DirectionNotSupported,
+    /// An `@json` literal could not be canonicalized.
+    #[error("@json literal cannot be canonicalized")]
+    Json(#[from] JcsError),
+}
+
+/// Which kind of object safe mode refuses to drop silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DroppedKind {
+    /// An empty object.
+    Empty,
+    /// A free-floating value object.
+    OnlyValue,
+    /// A free-floating list object.
+    OnlyList,
+    /// A free-floating node object with only `@id`.
+    OnlyId,
+    /// An object with only `@language`.
+    OnlyLanguage,
+}
+
+impl std::fmt::Display for DroppedKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Empty => "empty object",
+            Self::OnlyValue => "object with only @value",
+            Self::OnlyList => "object with only @list",
+            Self::OnlyId => "object with only @id",
+            Self::OnlyLanguage => "object with only @language",
+        })
+    }
+}
+
+/// Position of a term in an RDF quad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IriPosition {
+    /// Subject.
+    Subject,
+    /// Predicate.
+    Predicate,
+    /// Object.
+    Object,
+    /// Graph name.
+    Graph,
+}
+
+impl std::fmt::Display for IriPosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Subject => "subject",
+            Self::Predicate => "predicate",
+            Self::Object => "object",
+            Self::Graph => "graph name",
+        })
+    }
+}

@@ -1,0 +1,536 @@
+//! Node Map Generation and Deserialize JSON-LD to RDF (JSON-LD 1.1 API 7.1, 8.1), safe mode,
+//! in jsonld.js order and blank node labelling.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::error::{IriPosition, JsonLdError};
+use super::expand::{is_list, is_subject, is_value, MAX_DEPTH};
+use super::hash::FxHashMap;
+use super::iri::{is_absolute, is_blank, is_keyword};
+use crate::jcs::{canonicalize, es6_number};
+use crate::rdf::{Literal, Node, Object, Quad, RDF_LANG_STRING, XSD_STRING};
+
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+const RDF_FIRST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
+const RDF_REST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
+const RDF_NIL: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
+const RDF_JSON: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON";
+const XSD_BOOLEAN: &str = "http://www.w3.org/2001/XMLSchema#boolean";
+const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
+const XSD_DOUBLE: &str = "http://www.w3.org/2001/XMLSchema#double";
+
+/// An entry of a node's property in the node map.
+#[derive(Debug)]
+enum Item<'a> {
+    Id(String),
+    Value(&'a Map<String, Value>),
+    List(Vec<Item<'a>>),
+}
+
+/// Issues `_:b0`, `_:b1`, … in first-seen order.
+#[derive(Default)]
+struct Issuer {
+    map: FxHashMap<String, String>,
+    counter: usize,
+}
+
+impl Issuer {
+    fn get(&mut self, old: Option<&str>) -> String {
+        if let Some(o) = old {
+            if let Some(n) = self.map.get(o) {
+                return n.clone();
+            }
+        }
+        let id = format!("_:b{}", self.counter);
+        self.counter += 1;
+        if let Some(o) = old {
+            self.map.insert(o.to_owned(), id.clone());
+        }
+        id
+    }
+}
+
+type NodeProps<'a> = BTreeMap<String, Vec<Item<'a>>>;
+type Graph<'a> = BTreeMap<String, NodeProps<'a>>;
+
+#[derive(Default)]
+struct NodeMap<'a> {
+    graphs: BTreeMap<String, Graph<'a>>,
+    issuer: Issuer,
+}
+
+fn id_of(m: &Map<String, Value>) -> Option<&str> {
+    m.get("@id").and_then(Value::as_str)
+}
+
+/// jsonld.js `isBlankNode` for a node object.
+fn is_blank_node(m: &Map<String, Value>) -> bool {
+    match m.get("@id") {
+        Some(Value::String(s)) => is_blank(s),
+        Some(_) => false,
+        None => {
+            m.is_empty()
+                || !(m.contains_key("@value") || m.contains_key("@set") || m.contains_key("@list"))
+        }
+    }
+}
+
+fn same_value(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
+    let strict = |x: Option<&Value>, y: Option<&Value>| match (x, y) {
+        (Some(Value::Number(p)), Some(Value::Number(q))) => p.as_f64() == q.as_f64(),
+        (Some(Value::Object(_) | Value::Array(_)), _) => false,
+        (x, y) => x == y,
+    };
+    strict(a.get("@value"), b.get("@value"))
+        && a.get("@type") == b.get("@type")
+        && a.get("@language") == b.get("@language")
+        && a.get("@index") == b.get("@index")
+}
+
+fn add_unique<'a>(items: &mut Vec<Item<'a>>, item: Item<'a>) {
+    let dup = match &item {
+        Item::Id(id) => items
+            .iter()
+            .any(|i| matches!(i, Item::Id(other) if other == id)),
+        Item::Value(v) => items
+            .iter()
+            .any(|i| matches!(i, Item::Value(other) if same_value(v, other))),
+        Item::List(_) => false,
+    };
+    if !dup {
+        items.push(item);
+    }
+}
+
+impl<'a> NodeMap<'a> {
+    fn props(&mut self, graph: &str, name: &str) -> Option<&mut NodeProps<'a>> {
+        if !self.graphs.contains_key(graph) {
+            self.graphs.insert(graph.to_owned(), Graph::new());
+        }
+        let g = self.graphs.get_mut(graph)?;
+        if !g.contains_key(name) {
+            g.insert(name.to_owned(), NodeProps::new());
+        }
+        g.get_mut(name)
+    }
+
+    fn add(&mut self, graph: &str, name: &str, property: &str, item: Option<Item<'a>>) {
+        let Some(props) = self.props(graph, name) else {
+            return;
+        };
+        if !props.contains_key(property) {
+            props.insert(property.to_owned(), Vec::new());
+        }
+        if let (Some(items), Some(item)) = (props.get_mut(property), item) {
+            add_unique(items, item);
+        }
+    }
+
+    /// Node Map Generation (jsonld.js `createNodeMap`).
+    fn create(
+        &mut self,
+        input: &'a Value,
+        graph: &str,
+        name: Option<String>,
+        mut list: Option<&mut Vec<Item<'a>>>,
+        depth: usize,
+    ) -> Result<(), JsonLdError> {
+        if depth > MAX_DEPTH {
+            return Err(JsonLdError::TooDeep { limit: MAX_DEPTH });
+        }
+        let m = match input {
+            Value::Array(items) => {
+                for item in items {
+                    self.create(item, graph, None, list.as_deref_mut(), depth + 1)?;
+                }
+                return Ok(());
+            }
+            Value::Object(m) => m,
+            _ => return Ok(()),
+        };
+        if m.contains_key("@value") {
+            if let Some(l) = list {
+                l.push(Item::Value(m));
+            }
+            return Ok(());
+        }
+        if let Some(l) = list.as_deref_mut() {
+            if let Some(inner) = m.get("@list") {
+                let mut sub = Vec::new();
+                self.create(inner, graph, name, Some(&mut sub), depth + 1)?;
+                l.push(Item::List(sub));
+                return Ok(());
+            }
+        }
+        if let Some(Value::Array(types)) = m.get("@type") {
+            for t in types
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| is_blank(t))
+            {
+                self.issuer.get(Some(t));
+            }
+        }
+        let name = match name {
+            Some(n) => n,
+            None if is_blank_node(m) => self.issuer.get(id_of(m)),
+            None => id_of(m).unwrap_or_default().to_owned(),
+        };
+        if let Some(l) = list {
+            l.push(Item::Id(name.clone()));
+        }
+        self.props(graph, &name);
+        let mut keys: Vec<(&String, &'a Value)> = m.iter().collect();
+        keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (property, objects) in keys {
+            match property.as_str() {
+                "@id" => continue,
+                "@reverse" => {
+                    let Value::Object(rev) = objects else {
+                        continue;
+                    };
+                    for (rp, items) in rev {
+                        for item in items.as_array().map(Vec::as_slice).unwrap_or_default() {
+                            let Value::Object(im) = item else {
+                                continue;
+                            };
+                            let item_name = if is_blank_node(im) {
+                                self.issuer.get(id_of(im))
+                            } else {
+                                id_of(im).unwrap_or_default().to_owned()
+                            };
+                            self.create(item, graph, Some(item_name.clone()), None, depth + 1)?;
+                            self.add(graph, &item_name, rp, Some(Item::Id(name.clone())));
+                        }
+                    }
+                    continue;
+                }
+                "@graph" => {
+                    self.graphs.entry(name.clone()).or_default();
+                    self.create(objects, &name, None, None, depth + 1)?;
+                    continue;
+                }
+                "@included" => {
+                    self.create(objects, graph, None, None, depth + 1)?;
+                    continue;
+                }
+                "@type" => {}
+                p if is_keyword(p) => continue,
+                _ => {}
+            }
+            let property: String = if is_blank(property) {
+                self.issuer.get(Some(property))
+            } else {
+                property.clone()
+            };
+            let items: &'a [Value] = match objects {
+                Value::Array(a) => a,
+                other => std::slice::from_ref(other),
+            };
+            if items.is_empty() {
+                self.add(graph, &name, &property, None);
+                continue;
+            }
+            for o in items {
+                if property == "@type" {
+                    if let Value::String(t) = o {
+                        let t = if is_blank(t) {
+                            self.issuer.get(Some(t))
+                        } else {
+                            t.clone()
+                        };
+                        self.add(graph, &name, &property, Some(Item::Id(t)));
+                    }
+                    continue;
+                }
+                let Value::Object(om) = o else {
+                    continue;
+                };
+                if is_subject(o) || (om.len() == 1 && om.contains_key("@id")) {
+                    if om
+                        .get("@id")
+                        .is_some_and(|v| v.as_str().is_none_or(str::is_empty))
+                    {
+                        continue;
+                    }
+                    let id = if is_blank_node(om) {
+                        self.issuer.get(id_of(om))
+                    } else {
+                        id_of(om).unwrap_or_default().to_owned()
+                    };
+                    self.add(graph, &name, &property, Some(Item::Id(id.clone())));
+                    self.create(o, graph, Some(id), None, depth + 1)?;
+                } else if is_value(o) {
+                    self.add(graph, &name, &property, Some(Item::Value(om)));
+                } else if is_list(o) {
+                    let mut sub = Vec::new();
+                    if let Some(inner) = om.get("@list") {
+                        self.create(inner, graph, Some(name.clone()), Some(&mut sub), depth + 1)?;
+                    }
+                    self.add(graph, &name, &property, Some(Item::List(sub)));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn make_node(id: &str) -> Node {
+    match id.strip_prefix("_:") {
+        Some(label) => Node::Blank(label.to_owned()),
+        None => Node::Iri(id.to_owned()),
+    }
+}
+
+/// Deserializes an expanded document to quads.
+pub(crate) fn to_rdf(expanded: &[Value]) -> Result<Vec<Quad>, JsonLdError> {
+    let mut nm = NodeMap::default();
+    nm.graphs.insert("@default".to_owned(), Graph::new());
+    for item in expanded {
+        nm.create(item, "@default", None, None, 0)?;
+    }
+    let NodeMap { graphs, mut issuer } = nm;
+    let mut quads = Vec::with_capacity(32);
+    for (graph_name, graph) in &graphs {
+        let g = if graph_name == "@default" {
+            None
+        } else if is_absolute(graph_name) {
+            Some(make_node(graph_name))
+        } else {
+            return Err(JsonLdError::RelativeIri {
+                position: IriPosition::Graph,
+                iri: graph_name.clone(),
+            });
+        };
+        for (id, props) in graph {
+            let mut subject_checked = false;
+            for (prop, items) in props {
+                if items.is_empty() {
+                    continue;
+                }
+                let predicate = if prop == "@type" {
+                    RDF_TYPE
+                } else if is_keyword(prop) {
+                    continue;
+                } else {
+                    prop.as_str()
+                };
+                if !subject_checked {
+                    if !is_absolute(id) {
+                        return Err(JsonLdError::RelativeIri {
+                            position: IriPosition::Subject,
+                            iri: id.clone(),
+                        });
+                    }
+                    subject_checked = true;
+                }
+                let subject = make_node(id);
+                {
+                    if !is_absolute(predicate) {
+                        return Err(JsonLdError::RelativeIri {
+                            position: IriPosition::Predicate,
+                            iri: predicate.to_owned(),
+                        });
+                    }
+                    if is_blank(predicate) {
+                        return Err(JsonLdError::BlankNodePredicate {
+                            predicate: predicate.to_owned(),
+                        });
+                    }
+                }
+                for item in items {
+                    let object = object_to_rdf(item, &g, &mut issuer, &mut quads)?;
+                    quads.push(Quad {
+                        subject: subject.clone(),
+                        predicate: predicate.to_owned(),
+                        object,
+                        graph: g.clone(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(quads)
+}
+
+fn object_to_rdf(
+    item: &Item<'_>,
+    g: &Option<Node>,
+    issuer: &mut Issuer,
+    quads: &mut Vec<Quad>,
+) -> Result<Object, JsonLdError> {
+    match item {
+        Item::Id(id) => {
+            if !is_absolute(id) {
+                return Err(JsonLdError::RelativeIri {
+                    position: IriPosition::Object,
+                    iri: id.clone(),
+                });
+            }
+            Ok(Object::Node(make_node(id)))
+        }
+        Item::Value(m) => literal(m).map(Object::Literal),
+        Item::List(items) => list_to_rdf(items, g, issuer, quads),
+    }
+}
+
+fn list_to_rdf(
+    items: &[Item<'_>],
+    g: &Option<Node>,
+    issuer: &mut Issuer,
+    quads: &mut Vec<Quad>,
+) -> Result<Object, JsonLdError> {
+    if items.is_empty() {
+        return Ok(Object::Node(Node::Iri(RDF_NIL.to_owned())));
+    }
+    let head = make_node(&issuer.get(None));
+    let mut subject = head.clone();
+    let n = items.len();
+    for (i, item) in items.iter().enumerate() {
+        let object = object_to_rdf(item, g, issuer, quads)?;
+        let next = if i + 1 < n {
+            make_node(&issuer.get(None))
+        } else {
+            Node::Iri(RDF_NIL.to_owned())
+        };
+        quads.push(Quad {
+            subject: subject.clone(),
+            predicate: RDF_FIRST.to_owned(),
+            object,
+            graph: g.clone(),
+        });
+        quads.push(Quad {
+            subject: subject.clone(),
+            predicate: RDF_REST.to_owned(),
+            object: Object::Node(next.clone()),
+            graph: g.clone(),
+        });
+        subject = next;
+    }
+    Ok(Object::Node(head))
+}
+
+fn literal(m: &Map<String, Value>) -> Result<Literal, JsonLdError> {
+    let value = m.get("@value").unwrap_or(&Value::Null);
+    let datatype = m.get("@type").and_then(Value::as_str);
+    let lit = |value: String, dt: &str| Literal {
+        value,
+        datatype: dt.to_owned(),
+        language: None,
+    };
+    if datatype == Some("@json") {
+        return Ok(lit(canonicalize(value)?, RDF_JSON));
+    }
+    match value {
+        Value::Bool(b) => Ok(lit(b.to_string(), datatype.unwrap_or(XSD_BOOLEAN))),
+        Value::Number(n) => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if is_double(f) || datatype == Some(XSD_DOUBLE) {
+                Ok(lit(canonical_double(f), datatype.unwrap_or(XSD_DOUBLE)))
+            } else {
+                let text = if f == 0.0 {
+                    "0".to_owned()
+                } else {
+                    format!("{f:.0}")
+                };
+                Ok(lit(text, datatype.unwrap_or(XSD_INTEGER)))
+            }
+        }
+        Value::String(s) if datatype == Some(XSD_DOUBLE) => {
+            Ok(lit(canonical_double(parse_float(s)), XSD_DOUBLE))
+        }
+        Value::String(s) => {
+            if m.contains_key("@direction") {
+                return Err(JsonLdError::DirectionNotSupported);
+            }
+            match m.get("@language").and_then(Value::as_str) {
+                Some(lang) => Ok(Literal {
+                    value: s.clone(),
+                    datatype: datatype.unwrap_or(RDF_LANG_STRING).to_owned(),
+                    language: Some(lang.to_owned()),
+                }),
+                None => Ok(lit(s.clone(), datatype.unwrap_or(XSD_STRING))),
+            }
+        }
+        _ => Err(JsonLdError::InvalidValueObject),
+    }
+}
+
+/// jsonld.js `isDouble`: `String(v)` has a `.`, or `|v| >= 1e21`.
+fn is_double(f: f64) -> bool {
+    !f.is_finite() || f.abs() >= 1e21 || es6_number(f).contains('.')
+}
+
+/// `v.toExponential(15).replace(/(\d)0*e\+?/, '$1E')`.
+pub(crate) fn canonical_double(f: f64) -> String {
+    if !f.is_finite() {
+        return es6_number(f);
+    }
+    let s = format!("{f:.15e}");
+    let Some((mantissa, exp)) = s.split_once('e') else {
+        return s;
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+    let frac = frac.trim_end_matches('0');
+    let frac = if frac.is_empty() { "0" } else { frac };
+    format!("{int}.{frac}E{exp}")
+}
+
+/// JavaScript `parseFloat`: the longest numeric prefix, else NaN.
+fn parse_float(s: &str) -> f64 {
+    let t = s.trim_start();
+    if let Some(r) = t.strip_prefix('-') {
+        if r.starts_with("Infinity") {
+            return f64::NEG_INFINITY;
+        }
+    }
+    if t.strip_prefix('+').unwrap_or(t).starts_with("Infinity") {
+        return f64::INFINITY;
+    }
+    let end = t
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'))
+        .map(|(i, c)| i + c.len_utf8())
+        .last()
+        .unwrap_or(0);
+    (1..=end)
+        .rev()
+        .filter_map(|i| t.get(..i))
+        .find_map(|p| p.parse::<f64>().ok())
+        .unwrap_or(f64::NAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubles_are_canonical() {
+        assert_eq!(canonical_double(1.1), "1.1E0");
+        assert_eq!(canonical_double(1.0), "1.0E0");
+        assert_eq!(canonical_double(1e21), "1.0E21");
+        assert_eq!(canonical_double(-1.5e-7), "-1.5E-7");
+        assert_eq!(canonical_double(123.456), "1.23456E2");
+        assert_eq!(canonical_double(0.1), "1.0E-1");
+    }
+
+    #[test]
+    fn double_detection_matches_jsonld_js() {
+        assert!(is_double(1.5));
+        assert!(is_double(1e21));
+        assert!(!is_double(5.0));
+        // String(1e-7) is "1e-7": no dot, so jsonld.js treats it as an integer.
+        assert!(!is_double(1e-7));
+        assert!(is_double(1.5e-7));
+    }
+
+    #[test]
+    fn parse_float_like_js() {
+        assert_eq!(parse_float("1.5abc"), 1.5);
+        assert_eq!(parse_float("  2e3"), 2000.0);
+        assert!(parse_float("abc").is_nan());
+        assert_eq!(parse_float("-Infinity"), f64::NEG_INFINITY);
+    }
+}
