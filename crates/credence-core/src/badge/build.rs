@@ -267,3 +267,223 @@ impl UnsignedBadge {
         self.fingerprint
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::badge::identity::{identity_matches_json, KnownIdentifier};
+    use crate::model::sample::{self, Catalog};
+    use std::collections::BTreeSet;
+
+    fn base() -> BaseUrl {
+        BaseUrl::try_from("https://centre.example").unwrap()
+    }
+
+    fn badge() -> Value {
+        sample::standard_badge(&base()).unwrap().into_json()
+    }
+
+    fn terms_of(ctx: &Value, out: &mut BTreeSet<String>) {
+        if let Some(map) = ctx.as_object() {
+            for (k, v) in map {
+                if !k.starts_with('@') {
+                    out.insert(k.clone());
+                }
+                if let Some(inner) = v.get("@context") {
+                    terms_of(inner, out);
+                }
+            }
+        }
+    }
+
+    /// Every property name and type in the badge is a term of the contexts it names (ignoring scoping).
+    #[test]
+    fn every_property_and_type_is_a_context_term() {
+        let mut terms = BTreeSet::new();
+        for text in [
+            include_str!("../../../../schemas/credentials-v2.jsonld"),
+            include_str!("../../../../schemas/ob-v3p0-context-3.0.3.json"),
+        ] {
+            let v: Value = serde_json::from_str(text).unwrap();
+            terms_of(&v["@context"], &mut terms);
+        }
+        let doc = badge();
+        terms_of(&doc["@context"][2], &mut terms);
+        fn walk(v: &Value, terms: &BTreeSet<String>, path: &str, missing: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    for (k, child) in m {
+                        if k == "@context" {
+                            continue;
+                        }
+                        if !terms.contains(k) {
+                            missing.push(format!("{path}/{k}"));
+                        }
+                        if k == "type" {
+                            let types: Vec<&Value> = match child {
+                                Value::Array(a) => a.iter().collect(),
+                                other => vec![other],
+                            };
+                            for t in types.into_iter().filter_map(Value::as_str) {
+                                if !terms.contains(t) {
+                                    missing.push(format!("{path}/type={t}"));
+                                }
+                            }
+                        }
+                        walk(child, terms, &format!("{path}/{k}"), missing);
+                    }
+                }
+                Value::Array(a) => a.iter().for_each(|x| walk(x, terms, path, missing)),
+                _ => {}
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&doc, &terms, "", &mut missing);
+        assert!(missing.is_empty(), "undefined terms: {missing:?}");
+    }
+
+    #[test]
+    fn standard_badge_shape() {
+        let doc = badge();
+        assert_eq!(
+            doc["type"],
+            serde_json::json!(["VerifiableCredential", "OpenBadgeCredential"])
+        );
+        assert_eq!(doc["@context"][0], "https://www.w3.org/ns/credentials/v2");
+        assert_eq!(
+            doc["@context"][1],
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        );
+        assert_eq!(doc["validFrom"], "2025-06-01T10:00:00Z");
+        assert_eq!(doc["awardedDate"], "2024-07-12T00:00:00Z");
+        assert!(doc.get("proof").is_none() && doc.get("validUntil").is_none());
+        let subject = &doc["credentialSubject"];
+        assert_eq!(
+            subject["achievement"]["id"],
+            "https://centre.example/achievements/CS-OPF/1.0"
+        );
+        assert_eq!(subject["achievement"]["humanCode"], "CS-OPF");
+        assert_eq!(subject["achievement"]["creditsAvailable"], 60);
+        assert_eq!(
+            subject["achievement"]["alignment"]
+                .as_array()
+                .unwrap()
+                .len(),
+            4
+        );
+        assert_eq!(
+            subject["source"]["otherIdentifier"][0]["identifierType"],
+            "ext:UKPRN"
+        );
+        assert_eq!(
+            subject["source"]["otherIdentifier"][0]["identifier"],
+            "10007795"
+        );
+        let ids = subject["identifier"].as_array().unwrap();
+        assert_eq!(ids.len(), 2, "no plain-text name without opt-in");
+        assert_eq!(
+            ids[1]["identityHash"],
+            "sha256$fd295bc0af2106f57f767c63b77e7966e4ee87a82113ca4c373ff1a51fd37d22"
+        );
+        assert!(identity_matches_json(
+            &ids[0],
+            "emailAddress",
+            "Amira.Okafor@example.nhs.uk"
+        ));
+        assert!(identity_matches_json(&ids[1], "ext:NMCPIN", "99A9001E"));
+        let text = doc.to_string();
+        assert!(
+            !text.contains("99A9001E") && !text.contains("amira.okafor") && !text.contains("Amira")
+        );
+        assert_eq!(doc["credentialStatus"]["type"], "BitstringStatusListEntry");
+        assert_eq!(doc["credentialStatus"]["statusListIndex"], "7");
+        assert_eq!(
+            doc["credentialSchema"][0]["type"],
+            "1EdTechJsonSchemaValidator2019"
+        );
+        assert_eq!(doc["evidence"].as_array().unwrap().len(), 2);
+        let k: KnownIdentifier = "ext:NMCPIN:99a9001e".parse().unwrap();
+        assert!(crate::badge::identity::credential_identifies(&doc, &k));
+        let other: KnownIdentifier = "ext:NMCPIN:99K9005S".parse().unwrap();
+        assert!(!crate::badge::identity::credential_identifies(&doc, &other));
+    }
+
+    #[test]
+    fn opted_in_name_appears_in_plain_text() {
+        let gwen = sample::cases()
+            .into_iter()
+            .find(|c| c.practitioner == "Gwen Llewellyn")
+            .unwrap()
+            .raw;
+        let completion = Completion::try_from(&gwen).unwrap();
+        let badge = Catalog::sample()
+            .unwrap()
+            .decide(
+                &sample::centre_issuer(&base()),
+                &base(),
+                &completion,
+                sample::fixture_now(),
+                &Salt::try_from("abc").unwrap(),
+                &BadgeId::try_from("urn:uuid:00000000-0000-4000-8000-000000000002").unwrap(),
+                None,
+            )
+            .unwrap();
+        let ids = &badge.as_json()["credentialSubject"]["identifier"];
+        assert_eq!(ids[1]["identityType"], "ext:HCPCRegistrationNumber");
+        assert_eq!(
+            ids[2],
+            serde_json::json!({"type": "IdentityObject", "hashed": false, "identityHash": "Gwen Llewellyn", "identityType": "name"})
+        );
+        assert_eq!(
+            badge.as_json()["credentialSubject"]["achievement"]["creditsAvailable"],
+            40
+        );
+        assert!(badge.as_json().get("credentialStatus").is_none());
+    }
+
+    #[test]
+    fn typed_document_round_trips() {
+        let b = sample::standard_badge(&base()).unwrap();
+        let back: AchievementCredential = serde_json::from_value(b.to_json()).unwrap();
+        assert_eq!(&back, b.credential());
+    }
+
+    #[test]
+    fn a_badge_missing_required_properties_fails_the_schema_with_paths() {
+        let mut doc = badge();
+        doc["credentialSubject"]["achievement"]
+            .as_object_mut()
+            .unwrap()
+            .remove("name");
+        doc["credentialSubject"]["identifier"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("hashed");
+        let err = schema::validate(&doc).unwrap_err();
+        let v = err.violations();
+        assert!(
+            v.iter()
+                .any(|x| x.instance_path == "/credentialSubject/achievement"
+                    && x.message.contains("\"name\"")),
+            "{err}"
+        );
+        assert!(
+            v.iter()
+                .any(|x| x.instance_path.starts_with("/credentialSubject/identifier")),
+            "{err}"
+        );
+        assert!(
+            !err.to_string().contains("fixtureSalt"),
+            "messages mask values: {err}"
+        );
+        let mut no_issuer = badge();
+        no_issuer.as_object_mut().unwrap().remove("issuer");
+        let err = schema::validate(&no_issuer).unwrap_err();
+        assert!(
+            err.violations()
+                .iter()
+                .any(|x| x.instance_path.is_empty() && x.message.contains("issuer")),
+            "{err}"
+        );
+    }
+}

@@ -296,7 +296,8 @@ mod tests {
 
     #[test]
     fn rejects_each_bad_field() {
-        let cases: Vec<(RawCompletion, fn(&ModelError) -> bool)> = vec![
+        type Check = fn(&ModelError) -> bool;
+        let cases: Vec<(RawCompletion, Check)> = vec![
             (
                 RawCompletion {
                     provider: "1234".into(),

@@ -312,3 +312,354 @@ pub fn decide(input: IssuanceInput<'_>) -> Result<UnsignedBadge, Refusal> {
     UnsignedBadge::new(build::credential(&parts), c.fingerprint())
         .map_err(Refusal::InvalidBadgeDocument)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::badge::schema;
+    use crate::model::approval::{ApprovalChange, RawProviderApproval};
+    use crate::model::completion::RawCompletion;
+    use crate::model::sample::{self, Catalog, Expected, SampleError};
+    use chrono::TimeZone;
+
+    const BADGE: &str = "urn:uuid:00000000-0000-4000-8000-000000000001";
+
+    fn base() -> BaseUrl {
+        BaseUrl::try_from("https://centre.example").unwrap()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    /// Runs `decide` on a raw completion against the sample catalog (optionally overriding the approval).
+    fn run(
+        raw: &RawCompletion,
+        now: DateTime<Utc>,
+        approval: Option<Option<&ProviderApproval>>,
+    ) -> Result<UnsignedBadge, Refusal> {
+        let catalog = Catalog::sample().unwrap();
+        let c = Completion::try_from(raw).unwrap();
+        let spec = catalog
+            .specification(c.specification(), c.version())
+            .unwrap();
+        let provider = catalog.provider(c.provider()).unwrap();
+        let approval = approval.unwrap_or_else(|| {
+            catalog.approval_for(
+                c.provider(),
+                c.specification(),
+                c.version(),
+                c.completed_on(),
+            )
+        });
+        let issuer = sample::centre_issuer(&base());
+        decide(IssuanceInput {
+            issuer: &issuer,
+            base_url: &base(),
+            specification: spec,
+            provider,
+            approval,
+            completion: &c,
+            now,
+            salt: &Salt::try_from("0123456789abcdef0123456789abcdef").unwrap(),
+            badge_id: &BadgeId::try_from(BADGE).unwrap(),
+            status: None,
+            valid_until: None,
+        })
+    }
+
+    fn amira() -> RawCompletion {
+        sample::cases()
+            .into_iter()
+            .find(|c| c.practitioner == "Amira Okafor")
+            .unwrap()
+            .raw
+    }
+
+    #[test]
+    fn every_sample_row_gets_its_expected_outcome() {
+        let cases = sample::cases();
+        assert_eq!(cases.len(), 7);
+        for case in cases {
+            let outcome = run(&case.raw, sample::fixture_now(), None);
+            match (case.expected, outcome) {
+                (Expected::Issued, Ok(badge)) => {
+                    schema::validate(badge.as_json()).unwrap();
+                    assert_eq!(badge.id(), BADGE);
+                }
+                (Expected::Refused(code), Err(r)) => {
+                    assert_eq!(r.code(), code, "{}: {r}", case.practitioner);
+                    assert!(!r.is_internal());
+                }
+                (expected, outcome) => panic!(
+                    "{}: expected {expected:?}, got {outcome:?}",
+                    case.practitioner
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn refusal_payloads_name_the_reason() {
+        let by_name = |n: &str| {
+            sample::cases()
+                .into_iter()
+                .find(|c| c.practitioner == n)
+                .unwrap()
+                .raw
+        };
+        match run(&by_name("Ollie Brennan"), sample::fixture_now(), None) {
+            Err(Refusal::ApprovalSuspended { approval, since }) => {
+                assert_eq!((approval.as_str(), since), ("AP-004", d("2024-10-01")));
+            }
+            other => panic!("{other:?}"),
+        }
+        match run(&by_name("Hana Yusuf"), sample::fixture_now(), None) {
+            Err(
+                r @ Refusal::SpecificationNotEndorsed {
+                    status: Some(SpecStatus::InDevelopment),
+                    ..
+                },
+            ) => {
+                assert!(r.message().contains("CS-PH"), "{r}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            run(&by_name("Tomasz Reid"), sample::fixture_now(), None),
+            Err(Refusal::ProviderNotApproved { .. })
+        ));
+    }
+
+    #[test]
+    fn withdrawal_judged_as_it_stood() {
+        let sunil = sample::cases()
+            .into_iter()
+            .find(|c| c.practitioner == "Sunil Varma")
+            .unwrap()
+            .raw;
+        assert!(run(&sunil, sample::fixture_now(), None).is_ok());
+        // The day before the withdrawal is fine; the withdrawal day is not.
+        let eve = RawCompletion {
+            completed_on: "2024-07-30".into(),
+            ..sunil.clone()
+        };
+        assert!(run(&eve, sample::fixture_now(), None).is_ok());
+        let on = RawCompletion {
+            completed_on: "2024-07-31".into(),
+            ..sunil
+        };
+        match run(&on, sample::fixture_now(), None) {
+            Err(Refusal::ApprovalWithdrawn { since, .. }) => assert_eq!(since, d("2024-07-31")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn approval_start_date_edges() {
+        // AP-001 started 2023-09-01.
+        let start = RawCompletion {
+            completed_on: "2023-09-01".into(),
+            ..amira()
+        };
+        assert!(run(&start, sample::fixture_now(), None).is_ok());
+        let before = RawCompletion {
+            completed_on: "2023-08-31".into(),
+            ..amira()
+        };
+        match run(&before, sample::fixture_now(), None) {
+            Err(r @ Refusal::CompletionBeforeApproval { .. }) => {
+                assert_eq!(r.code(), "completion_before_approval")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn future_completions_are_refused() {
+        let now = Utc.with_ymd_and_hms(2024, 7, 11, 12, 0, 0).unwrap();
+        match run(&amira(), now, None) {
+            Err(Refusal::CompletionInFuture {
+                completed_on,
+                today,
+            }) => {
+                assert_eq!((completed_on, today), (d("2024-07-12"), d("2024-07-11")));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Completed "today" in the UK (BST) while it is still the day before in UTC: accepted.
+        assert!(run(&amira(), at("2024-07-11T23:30:00Z"), None).is_ok());
+        assert!(run(&amira(), at("2024-07-12T00:00:00Z"), None).is_ok());
+    }
+
+    #[test]
+    fn retired_specification_is_refused_after_retirement() {
+        // A test-only approval for CS-PCC 1.0 at King's College London.
+        let approval = ProviderApproval::try_from(RawProviderApproval {
+            id: "AP-T01".into(),
+            provider: "10003645".into(),
+            specification: "CS-PCC".into(),
+            version: "1.0".into(),
+            approved_on: d("2021-10-01"),
+            next_review_due: d("2022-10-01"),
+            end_date: None,
+            conditions: vec![],
+            history: vec![ApprovalChange {
+                status: ApprovalStatus::Approved,
+                effective: d("2021-10-01"),
+                note: None,
+            }],
+        })
+        .unwrap();
+        let ollie = sample::cases()
+            .into_iter()
+            .find(|c| c.practitioner == "Ollie Brennan")
+            .unwrap()
+            .raw;
+        let pcc10 = |date: &str| RawCompletion {
+            version: "1.0".into(),
+            completed_on: date.into(),
+            ..ollie.clone()
+        };
+        assert!(run(
+            &pcc10("2022-09-29"),
+            sample::fixture_now(),
+            Some(Some(&approval))
+        )
+        .is_ok());
+        for date in ["2022-09-30", "2022-11-01"] {
+            match run(&pcc10(date), sample::fixture_now(), Some(Some(&approval))) {
+                Err(Refusal::SpecificationNotEndorsed { status, .. }) => {
+                    assert_eq!(status, Some(SpecStatus::Retired))
+                }
+                other => panic!("{date}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn approval_end_date_and_expiry() {
+        let mut raw: RawProviderApproval = Catalog::sample().unwrap().approvals[0].clone().into();
+        raw.end_date = Some(d("2024-07-11"));
+        let ended = ProviderApproval::try_from(raw.clone()).unwrap();
+        match run(&amira(), sample::fixture_now(), Some(Some(&ended))) {
+            Err(r @ Refusal::CompletionAfterApprovalEnd { .. }) => {
+                assert_eq!(r.code(), "completion_after_approval_end")
+            }
+            other => panic!("{other:?}"),
+        }
+        raw.end_date = Some(d("2024-07-12"));
+        assert!(run(
+            &amira(),
+            sample::fixture_now(),
+            Some(Some(&ProviderApproval::try_from(raw.clone()).unwrap()))
+        )
+        .is_ok());
+        raw.end_date = None;
+        raw.history.push(ApprovalChange {
+            status: ApprovalStatus::Expired,
+            effective: d("2024-07-01"),
+            note: None,
+        });
+        match run(
+            &amira(),
+            sample::fixture_now(),
+            Some(Some(&ProviderApproval::try_from(raw).unwrap())),
+        ) {
+            Err(r @ Refusal::ApprovalExpired { .. }) => assert_eq!(r.code(), "approval_expired"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_approval_and_wrong_approval() {
+        assert_eq!(
+            run(&amira(), sample::fixture_now(), Some(None))
+                .unwrap_err()
+                .code(),
+            "provider_not_approved"
+        );
+        let catalog = Catalog::sample().unwrap();
+        let ap003 = catalog
+            .approvals
+            .iter()
+            .find(|a| a.id().as_str() == "AP-003")
+            .unwrap();
+        let r = run(&amira(), sample::fixture_now(), Some(Some(ap003))).unwrap_err();
+        assert_eq!(r.code(), "approval_mismatch");
+        assert!(r.is_internal());
+    }
+
+    #[test]
+    fn mismatched_records_are_refused() {
+        let catalog = Catalog::sample().unwrap();
+        let c = Completion::try_from(&amira()).unwrap();
+        let issuer = sample::centre_issuer(&base());
+        let salt = Salt::try_from("s").unwrap();
+        let id = BadgeId::try_from(BADGE).unwrap();
+        let input = IssuanceInput {
+            issuer: &issuer,
+            base_url: &base(),
+            specification: &catalog.specifications[1],
+            provider: &catalog.providers[0],
+            approval: None,
+            completion: &c,
+            now: sample::fixture_now(),
+            salt: &salt,
+            badge_id: &id,
+            status: None,
+            valid_until: None,
+        };
+        assert_eq!(decide(input).unwrap_err().code(), "specification_mismatch");
+        let input = IssuanceInput {
+            specification: &catalog.specifications[0],
+            provider: &catalog.providers[1],
+            ..input
+        };
+        assert_eq!(decide(input).unwrap_err().code(), "provider_mismatch");
+        let input = IssuanceInput {
+            provider: &catalog.providers[0],
+            valid_until: Some(sample::fixture_now()),
+            ..input
+        };
+        assert_eq!(decide(input).unwrap_err().code(), "invalid_validity_period");
+    }
+
+    #[test]
+    fn codes_are_distinct() {
+        let codes = [
+            "specification_not_endorsed",
+            "specification_mismatch",
+            "provider_mismatch",
+            "provider_not_approved",
+            "approval_mismatch",
+            "approval_suspended",
+            "approval_withdrawn",
+            "approval_expired",
+            "completion_after_approval_end",
+            "completion_before_approval",
+            "completion_in_future",
+            "invalid_validity_period",
+            "internal_invalid_badge_document",
+        ];
+        let mut sorted = codes.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), codes.len());
+    }
+
+    #[test]
+    fn standard_badge_builds() {
+        let badge = sample::standard_badge(&base()).unwrap();
+        assert_eq!(badge.id(), sample::STANDARD_BADGE_ID);
+        assert!(
+            matches!(sample::standard_badge(&base()), Ok(b) if b == badge),
+            "deterministic"
+        );
+        let _: Option<SampleError> = None;
+    }
+}

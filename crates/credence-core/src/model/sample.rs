@@ -592,3 +592,103 @@ pub fn standard_badge(base_url: &BaseUrl) -> Result<UnsignedBadge, SampleError> 
         Some(&status),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_matches_the_tables() {
+        let c = Catalog::sample().unwrap();
+        assert_eq!(
+            (c.specifications.len(), c.providers.len(), c.approvals.len()),
+            (9, 5, 6)
+        );
+        let spec = |id: &str, v: &str| {
+            c.specification(
+                &SpecId::try_from(id).unwrap(),
+                &SpecVersion::try_from(v).unwrap(),
+            )
+            .unwrap()
+        };
+        assert_eq!(spec("CS-OPF", "1.0").credits(), Some(60));
+        assert_eq!(spec("CS-OPF", "1.0").pillars().len(), 4);
+        assert_eq!(spec("CS-PCC", "1.0").retired_on(), Some(d(2022, 9, 30)));
+        assert_eq!(spec("CS-PCC", "1.1").endorsed_from(), Some(d(2022, 10, 1)));
+        assert_eq!(
+            spec("CS-PH", "1.0").current_status(),
+            Some(SpecStatus::InDevelopment)
+        );
+        assert_eq!(
+            spec("CS-AEC", "1.0").current_status(),
+            Some(SpecStatus::Candidate)
+        );
+        let status = |id: &str, on: NaiveDate| {
+            c.approvals
+                .iter()
+                .find(|a| a.id().as_str() == id)
+                .unwrap()
+                .status_on(on)
+        };
+        assert_eq!(
+            status("AP-002", d(2024, 11, 20)),
+            Some(ApprovalStatus::ApprovedWithConditions)
+        );
+        assert_eq!(
+            status("AP-004", d(2024, 9, 30)),
+            Some(ApprovalStatus::Approved)
+        );
+        assert_eq!(
+            status("AP-004", d(2024, 10, 1)),
+            Some(ApprovalStatus::Suspended)
+        );
+        assert_eq!(
+            status("AP-005", d(2024, 7, 31)),
+            Some(ApprovalStatus::Withdrawn)
+        );
+        assert_eq!(status("AP-006", d(2024, 8, 31)), None);
+        let leeds = ProviderId::try_from("10007795").unwrap();
+        assert_eq!(c.provider(&leeds).unwrap().name(), "University of Leeds");
+    }
+
+    #[test]
+    fn approval_lookup_prefers_the_one_in_force() {
+        let c = Catalog::sample().unwrap();
+        let (southampton, opf, v1) = (
+            ProviderId::try_from("10007158").unwrap(),
+            SpecId::try_from("CS-OPF").unwrap(),
+            SpecVersion::try_from("1.0").unwrap(),
+        );
+        let a = c
+            .approval_for(&southampton, &opf, &v1, d(2024, 1, 1))
+            .unwrap();
+        assert_eq!(
+            a.id().as_str(),
+            "AP-006",
+            "earliest, so the refusal can say it had not started"
+        );
+        let leeds = ProviderId::try_from("10007795").unwrap();
+        assert!(c
+            .approval_for(
+                &leeds,
+                &SpecId::try_from("CS-CRH").unwrap(),
+                &v1,
+                d(2024, 6, 1)
+            )
+            .is_none());
+    }
+
+    #[test]
+    fn sample_completions_parse_and_fixture_time_is_set() {
+        for case in cases() {
+            Completion::try_from(&case.raw).unwrap();
+        }
+        assert_eq!(fixture_now().to_rfc3339(), "2025-06-01T10:00:00+00:00");
+        let base = BaseUrl::try_from("https://centre.example").unwrap();
+        assert_eq!(centre_issuer(&base).id, "https://centre.example/issuer");
+        assert_eq!(
+            standard_status(&base).id,
+            "https://centre.example/status/1#7"
+        );
+    }
+}
