@@ -159,3 +159,29 @@ mod tests {
         assert!(validate(&doc).is_err());
     }
 }
+
+#[cfg(test)]
+mod timing {
+    /// `cargo test --release -p credence-core --lib -- --ignored timing --nocapture`
+    #[test]
+    #[ignore = "timing only"]
+    fn timing() {
+        use crate::model::{sample, BaseUrl};
+        let base = BaseUrl::try_from("https://centre.example").unwrap();
+        let doc = sample::standard_badge(&base).unwrap().into_json();
+        let n = 2000u32;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            super::validate(&doc).unwrap();
+        }
+        println!("schema::validate: {:?} per badge", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            sample::standard_badge(&base).unwrap();
+        }
+        println!(
+            "standard_badge (catalog + decide + validate): {:?} per badge",
+            t.elapsed() / n
+        );
+    }
+}
