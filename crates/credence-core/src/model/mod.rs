@@ -1,1 +1,32 @@
-//! (placeholder: model)
+//! The domain model: specifications, providers, approvals, practitioners and completions, parsed
+//! from raw input into validated types, and the issuance rules ([`issuance::decide`]).
+
+pub mod approval;
+pub mod completion;
+pub mod error;
+pub mod ids;
+pub mod issuance;
+pub mod practitioner;
+pub mod provider;
+pub mod sample;
+pub mod specification;
+
+pub use approval::{
+    ApprovalChange, ApprovalStatus, Condition, ProviderApproval, RawProviderApproval,
+};
+pub use completion::{
+    AssessmentSignOff, Completion, Fingerprint, RawAssessment, RawCompletion, Route,
+};
+pub use error::ModelError;
+pub use ids::{
+    ApprovalId, BadgeId, BaseUrl, Email, ProviderId, ProviderReference, Salt, SpecId, SpecVersion,
+};
+pub use issuance::{decide, IssuanceInput, Refusal};
+pub use practitioner::{
+    GphcNumber, GphcRegister, HcpcNumber, NmcPin, Practitioner, RawPractitioner, RawRegistration,
+    Registration, Regulator,
+};
+pub use provider::{Provider, RawProvider};
+pub use specification::{
+    CredentialSpecification, Pillar, RawCredentialSpecification, SpecStatus, StatusChange,
+};

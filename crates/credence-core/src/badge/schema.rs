@@ -1,0 +1,187 @@
+//! JSON Schema validation against the official 1EdTech Open Badges 3.0 AchievementCredential schema
+//! (draft 2019-09), compiled once, with no network access and with `format` assertions on.
+//!
+//! The official schema does not require `proof` (only `@context`, `id`, `type`, `credentialSubject`,
+//! `issuer`, `validFrom`), so unsigned and signed documents are validated the same way; a `proof`, if
+//! present, must match the schema's `Proof` definition. Messages mask instance values ("value ...") so
+//! that errors can be logged without leaking identifiers.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use thiserror::Error;
+
+/// The schema text, as published by 1EdTech.
+pub const ACHIEVEMENT_CREDENTIAL_SCHEMA: &str =
+    include_str!("../../../../schemas/ob_v3p0_achievementcredential_schema.json");
+
+/// One failing instance location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaViolation {
+    /// JSON Pointer into the document, e.g. `/credentialSubject/achievement`.
+    pub instance_path: String,
+    /// JSON Pointer into the schema of the failing keyword.
+    pub schema_path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for SchemaViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.instance_path.is_empty() {
+            "/"
+        } else {
+            &self.instance_path
+        };
+        write!(f, "{path}: {}", self.message)
+    }
+}
+
+/// Why a document failed schema validation.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum SchemaError {
+    /// The document does not conform; every violation is listed.
+    #[error("document does not conform to the OB 3.0 AchievementCredential schema: {}", join(.violations))]
+    Invalid {
+        /// The violations, in the validator's order.
+        violations: Vec<SchemaViolation>,
+    },
+    /// The embedded schema could not be compiled (a build defect, never expected).
+    #[error("the embedded OB 3.0 schema could not be compiled: {message}")]
+    SchemaUnusable {
+        /// The compiler's message.
+        message: String,
+    },
+}
+
+fn join(v: &[SchemaViolation]) -> String {
+    v.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl SchemaError {
+    /// The violations (empty for [`SchemaError::SchemaUnusable`]).
+    pub fn violations(&self) -> &[SchemaViolation] {
+        match self {
+            SchemaError::Invalid { violations } => violations,
+            SchemaError::SchemaUnusable { .. } => &[],
+        }
+    }
+}
+
+fn validator() -> Result<&'static jsonschema::Validator, SchemaError> {
+    static VALIDATOR: OnceLock<Result<jsonschema::Validator, String>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| {
+            let schema: Value =
+                serde_json::from_str(ACHIEVEMENT_CREDENTIAL_SCHEMA).map_err(|e| e.to_string())?;
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft201909)
+                .should_validate_formats(true)
+                .build(&schema)
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|message| SchemaError::SchemaUnusable {
+            message: message.clone(),
+        })
+}
+
+/// Validates a credential (signed or unsigned) against the AchievementCredential schema.
+pub fn validate(document: &Value) -> Result<(), SchemaError> {
+    let v = validator()?;
+    let violations: Vec<SchemaViolation> = v
+        .iter_errors(document)
+        .map(|e| SchemaViolation {
+            instance_path: e.instance_path().as_str().to_owned(),
+            schema_path: e.schema_path().as_str().to_owned(),
+            message: e.masked().to_string(),
+        })
+        .collect();
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(SchemaError::Invalid { violations })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vector_unsigned() -> Value {
+        let v: Value = serde_json::from_str(include_str!(
+            "../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json"
+        ))
+        .unwrap();
+        v["unsigned"].clone()
+    }
+
+    #[test]
+    fn official_vector_passes() {
+        validate(&vector_unsigned()).unwrap();
+    }
+
+    #[test]
+    fn missing_required_property_is_located() {
+        let mut doc = vector_unsigned();
+        doc["credentialSubject"]["achievement"]
+            .as_object_mut()
+            .unwrap()
+            .remove("criteria");
+        let err = validate(&doc).unwrap_err();
+        let v = err.violations();
+        assert!(
+            v.iter()
+                .any(|x| x.instance_path == "/credentialSubject/achievement"
+                    && x.message.contains("criteria")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_formats_and_types_fail() {
+        let mut doc = vector_unsigned();
+        doc["validFrom"] = "yesterday".into();
+        let err = validate(&doc).unwrap_err();
+        assert!(
+            err.violations()
+                .iter()
+                .any(|x| x.instance_path == "/validFrom"),
+            "{err}"
+        );
+        let mut doc = vector_unsigned();
+        doc["type"] = serde_json::json!(["VerifiableCredential"]);
+        assert!(validate(&doc).is_err());
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    /// `cargo test --release -p credence-core --lib -- --ignored timing --nocapture`
+    #[test]
+    #[ignore = "timing only"]
+    fn timing() {
+        use crate::model::{sample, BaseUrl};
+        let base = BaseUrl::try_from("https://centre.example").unwrap();
+        let doc = sample::standard_badge(&base).unwrap().into_json();
+        let n = 2000u32;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            super::validate(&doc).unwrap();
+        }
+        println!("schema::validate: {:?} per badge", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            sample::standard_badge(&base).unwrap();
+        }
+        println!(
+            "standard_badge (catalog + decide + validate): {:?} per badge",
+            t.elapsed() / n
+        );
+    }
+}
