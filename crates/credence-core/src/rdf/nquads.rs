@@ -1,4 +1,4 @@
-//! Canonical N-Quads serialization (RDFC-1.0 / RDF 1.1 N-Quads canonical form).
+//! N-Quads: canonical serialization (RDFC-1.0 / RDF 1.1 N-Quads canonical form) and parsing.
 
 use std::fmt::Write as _;
 
@@ -6,19 +6,52 @@ use super::{Literal, Node, Object, Quad, RDF_LANG_STRING, XSD_STRING};
 
 /// Appends `quad` to `out` as one canonical N-Quads line, ending with `\n`.
 pub fn write_quad(out: &mut String, quad: &Quad) {
-    write_node(out, &quad.subject);
+    write_quad_with(out, quad, |out, _, label| out.push_str(label));
+}
+
+/// Where a blank node sits in a quad (RDFC-1.0 position letters `s`, `o`, `g`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermPosition {
+    /// The subject.
+    Subject,
+    /// The object.
+    Object,
+    /// The graph name.
+    Graph,
+}
+
+/// Like [`write_quad`], but each blank node label is written by `blank(out, position, label)`
+/// after the `_:` prefix, so callers can relabel blank nodes without building a new quad.
+pub fn write_quad_with<F>(out: &mut String, quad: &Quad, mut blank: F)
+where
+    F: FnMut(&mut String, TermPosition, &str),
+{
+    write_node_with(out, &quad.subject, TermPosition::Subject, &mut blank);
     out.push(' ');
     write_iri(out, &quad.predicate);
     out.push(' ');
     match &quad.object {
-        Object::Node(n) => write_node(out, n),
+        Object::Node(n) => write_node_with(out, n, TermPosition::Object, &mut blank),
         Object::Literal(l) => write_literal(out, l),
     }
     if let Some(g) = &quad.graph {
         out.push(' ');
-        write_node(out, g);
+        write_node_with(out, g, TermPosition::Graph, &mut blank);
     }
     out.push_str(" .\n");
+}
+
+fn write_node_with<F>(out: &mut String, node: &Node, pos: TermPosition, blank: &mut F)
+where
+    F: FnMut(&mut String, TermPosition, &str),
+{
+    match node {
+        Node::Iri(i) => write_iri(out, i),
+        Node::Blank(b) => {
+            out.push_str("_:");
+            blank(out, pos, b);
+        }
+    }
 }
 
 /// Serializes quads, one line each, in the order given.
@@ -76,6 +109,323 @@ fn write_literal(out: &mut String, lit: &Literal) {
         out.push_str("^^");
         write_iri(out, &lit.datatype);
     }
+}
+
+/// What the N-Quads parser expected where it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Expected {
+    /// A subject: `<iri>` or `_:label`.
+    Subject,
+    /// A predicate: `<iri>`.
+    Predicate,
+    /// An object: `<iri>`, `_:label` or a literal.
+    Object,
+    /// A graph name or the final `.`.
+    GraphOrDot,
+    /// The end of the line (after `.`, only whitespace or a comment).
+    EndOfLine,
+    /// The closing `>` of an IRI, with only allowed characters before it.
+    IriEnd,
+    /// The closing `"` of a string literal.
+    LiteralEnd,
+    /// A valid blank node label after `_:`.
+    BlankLabel,
+    /// A language tag after `@`.
+    LanguageTag,
+    /// A datatype IRI after `^^`.
+    Datatype,
+    /// A valid `\\` escape sequence.
+    Escape,
+    /// Whitespace between terms.
+    Whitespace,
+}
+
+impl std::fmt::Display for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Expected::Subject => "a subject (<iri> or _:label)",
+            Expected::Predicate => "a predicate <iri>",
+            Expected::Object => "an object (<iri>, _:label or literal)",
+            Expected::GraphOrDot => "a graph name or '.'",
+            Expected::EndOfLine => "end of line",
+            Expected::IriEnd => "a valid IRI ending in '>'",
+            Expected::LiteralEnd => "a string literal ending in '\"'",
+            Expected::BlankLabel => "a blank node label",
+            Expected::LanguageTag => "a language tag",
+            Expected::Datatype => "a datatype <iri>",
+            Expected::Escape => "a valid escape sequence",
+            Expected::Whitespace => "whitespace",
+        })
+    }
+}
+
+/// An N-Quads parse failure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NQuadsError {
+    /// The input does not follow the N-Quads grammar at `line` (1-based), byte `column` (1-based).
+    #[error("N-Quads syntax error at line {line}, column {column}: expected {expected}")]
+    Syntax {
+        /// 1-based line number.
+        line: usize,
+        /// 1-based byte column within the line.
+        column: usize,
+        /// What was expected there.
+        expected: Expected,
+    },
+}
+
+/// Parses N-Quads (RDF 1.1, with `#` comments and blank lines) into quads, in input order.
+///
+/// Language tags are kept as written; literals with a language get `rdf:langString`, literals
+/// without a datatype `xsd:string`. Duplicate quads are kept (canonicalization removes them).
+pub fn parse_nquads(input: &str) -> Result<Vec<Quad>, NQuadsError> {
+    let mut quads = Vec::new();
+    for (i, line) in input.split('\n').enumerate() {
+        // N-Quads ends lines with any run of CR/LF; a lone CR also ends a statement.
+        for part in line.split('\r') {
+            let mut p = LineParser { s: part, pos: 0, line: i + 1 };
+            if let Some(q) = p.statement()? {
+                quads.push(q);
+            }
+        }
+    }
+    Ok(quads)
+}
+
+struct LineParser<'a> {
+    s: &'a str,
+    pos: usize,
+    line: usize,
+}
+
+impl LineParser<'_> {
+    fn err<T>(&self, expected: Expected) -> Result<T, NQuadsError> {
+        Err(NQuadsError::Syntax { line: self.line, column: self.pos + 1, expected })
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.s.get(self.pos..).and_then(|r| r.chars().next())
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += c.len_utf8();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Skips spaces and tabs; returns whether any were skipped.
+    fn ws(&mut self) -> bool {
+        let start = self.pos;
+        while matches!(self.peek(), Some(' ' | '\t')) {
+            self.pos += 1;
+        }
+        self.pos > start
+    }
+
+    fn at_end_or_comment(&self) -> bool {
+        matches!(self.peek(), None | Some('#'))
+    }
+
+    fn statement(&mut self) -> Result<Option<Quad>, NQuadsError> {
+        self.ws();
+        if self.at_end_or_comment() {
+            return Ok(None);
+        }
+        let subject = match self.peek() {
+            Some('<') => Node::Iri(self.iri()?),
+            Some('_') => Node::Blank(self.blank()?),
+            _ => return self.err(Expected::Subject),
+        };
+        self.ws();
+        if self.peek() != Some('<') {
+            return self.err(Expected::Predicate);
+        }
+        let predicate = self.iri()?;
+        self.ws();
+        let object = match self.peek() {
+            Some('<') => Object::Node(Node::Iri(self.iri()?)),
+            Some('_') => Object::Node(Node::Blank(self.blank()?)),
+            Some('"') => Object::Literal(self.literal()?),
+            _ => return self.err(Expected::Object),
+        };
+        self.ws();
+        let graph = match self.peek() {
+            Some('<') => Some(Node::Iri(self.iri()?)),
+            Some('_') => Some(Node::Blank(self.blank()?)),
+            Some('.') => None,
+            _ => return self.err(Expected::GraphOrDot),
+        };
+        self.ws();
+        if !self.eat('.') {
+            return self.err(Expected::GraphOrDot);
+        }
+        self.ws();
+        if !self.at_end_or_comment() {
+            return self.err(Expected::EndOfLine);
+        }
+        Ok(Some(Quad { subject, predicate, object, graph }))
+    }
+
+    fn iri(&mut self) -> Result<String, NQuadsError> {
+        if !self.eat('<') {
+            return self.err(Expected::IriEnd);
+        }
+        let mut out = String::new();
+        loop {
+            match self.peek() {
+                Some('>') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some('\\') => {
+                    self.pos += 1;
+                    match self.bump() {
+                        Some('u') => out.push(self.hex_char(4)?),
+                        Some('U') => out.push(self.hex_char(8)?),
+                        _ => return self.err(Expected::Escape),
+                    }
+                }
+                Some(c) if matches!(c, '\u{0}'..='\u{20}' | '<' | '"' | '{' | '}' | '|' | '^' | '`') => {
+                    return self.err(Expected::IriEnd);
+                }
+                Some(c) => {
+                    self.pos += c.len_utf8();
+                    out.push(c);
+                }
+                None => return self.err(Expected::IriEnd),
+            }
+        }
+    }
+
+    fn hex_char(&mut self, digits: usize) -> Result<char, NQuadsError> {
+        let Some(hex) = self.s.get(self.pos..self.pos + digits) else {
+            return self.err(Expected::Escape);
+        };
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return self.err(Expected::Escape);
+        }
+        let Some(c) = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) else {
+            return self.err(Expected::Escape);
+        };
+        self.pos += digits;
+        Ok(c)
+    }
+
+    fn blank(&mut self) -> Result<String, NQuadsError> {
+        if !(self.eat('_') && self.eat(':')) {
+            return self.err(Expected::BlankLabel);
+        }
+        let start = self.pos;
+        match self.peek() {
+            Some(c) if is_pn_chars_u(c) || c.is_ascii_digit() => self.pos += c.len_utf8(),
+            _ => return self.err(Expected::BlankLabel),
+        }
+        while let Some(c) = self.peek() {
+            if is_pn_chars(c) || c == '.' {
+                self.pos += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        // A label cannot end with '.': give trailing dots back (the statement's final '.').
+        while self.pos > start + 1 && self.s.as_bytes().get(self.pos - 1) == Some(&b'.') {
+            self.pos -= 1;
+        }
+        match self.s.get(start..self.pos) {
+            Some(label) => Ok(label.to_owned()),
+            None => self.err(Expected::BlankLabel),
+        }
+    }
+
+    fn literal(&mut self) -> Result<Literal, NQuadsError> {
+        if !self.eat('"') {
+            return self.err(Expected::LiteralEnd);
+        }
+        let mut value = String::new();
+        loop {
+            match self.bump() {
+                Some('"') => break,
+                Some('\\') => {
+                    let c = match self.bump() {
+                        Some('t') => '\t',
+                        Some('b') => '\u{8}',
+                        Some('n') => '\n',
+                        Some('r') => '\r',
+                        Some('f') => '\u{c}',
+                        Some('"') => '"',
+                        Some('\'') => '\'',
+                        Some('\\') => '\\',
+                        Some('u') => self.hex_char(4)?,
+                        Some('U') => self.hex_char(8)?,
+                        _ => return self.err(Expected::Escape),
+                    };
+                    value.push(c);
+                }
+                Some(c) => value.push(c),
+                None => return self.err(Expected::LiteralEnd),
+            }
+        }
+        if self.eat('@') {
+            let start = self.pos;
+            let mut first = true;
+            loop {
+                let seg = self.pos;
+                while matches!(self.peek(), Some(c) if c.is_ascii_alphabetic() || (!first && c.is_ascii_digit()))
+                {
+                    self.pos += 1;
+                }
+                if self.pos == seg {
+                    return self.err(Expected::LanguageTag);
+                }
+                first = false;
+                if !self.eat('-') {
+                    break;
+                }
+            }
+            let language = self.s.get(start..self.pos).unwrap_or_default().to_owned();
+            Ok(Literal { value, datatype: RDF_LANG_STRING.to_owned(), language: Some(language) })
+        } else if self.eat('^') {
+            if !self.eat('^') || self.peek() != Some('<') {
+                return self.err(Expected::Datatype);
+            }
+            let datatype = self.iri()?;
+            Ok(Literal { value, datatype, language: None })
+        } else {
+            Ok(Literal { value, datatype: XSD_STRING.to_owned(), language: None })
+        }
+    }
+}
+
+fn is_pn_chars_base(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | 'a'..='z'
+        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
+        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+}
+
+fn is_pn_chars_u(c: char) -> bool {
+    is_pn_chars_base(c) || c == '_' || c == ':'
+}
+
+fn is_pn_chars(c: char) -> bool {
+    is_pn_chars_u(c)
+        || c.is_ascii_digit()
+        || c == '-'
+        || c == '\u{B7}'
+        || matches!(c, '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
 #[cfg(test)]
