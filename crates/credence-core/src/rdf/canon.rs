@@ -28,7 +28,10 @@ pub struct CanonLimits {
 impl Default for CanonLimits {
     /// `max_work_factor` 3 and `max_steps` 250,000 (a few tenths of a second at worst).
     fn default() -> Self {
-        CanonLimits { max_work_factor: 3, max_steps: 250_000 }
+        CanonLimits {
+            max_work_factor: 3,
+            max_steps: 250_000,
+        }
     }
 }
 
@@ -73,7 +76,10 @@ pub fn canonicalize(quads: &[Quad]) -> Result<String, CanonError> {
 }
 
 /// [`canonicalize`] with explicit work limits.
-pub fn canonicalize_with_limits(quads: &[Quad], limits: &CanonLimits) -> Result<String, CanonError> {
+pub fn canonicalize_with_limits(
+    quads: &[Quad],
+    limits: &CanonLimits,
+) -> Result<String, CanonError> {
     let state = Canonicalizer::new(quads, limits)?;
     Ok(state.serialize())
 }
@@ -81,7 +87,9 @@ pub fn canonicalize_with_limits(quads: &[Quad], limits: &CanonLimits) -> Result<
 /// The same, also returning the issued identifier map (input label -> canonical label).
 ///
 /// The map lists every blank node once, in canonical issuance order (`c14n0` first).
-pub fn canonicalize_with_map(quads: &[Quad]) -> Result<(String, Vec<(String, String)>), CanonError> {
+pub fn canonicalize_with_map(
+    quads: &[Quad],
+) -> Result<(String, Vec<(String, String)>), CanonError> {
     let state = Canonicalizer::new(quads, &CanonLimits::default())?;
     let map = state
         .canon
@@ -141,7 +149,10 @@ struct Issuer {
 
 impl Issuer {
     fn new(nodes: usize) -> Self {
-        Issuer { order: Vec::new(), issued: vec![0; nodes] }
+        Issuer {
+            order: Vec::new(),
+            issued: vec![0; nodes],
+        }
     }
 
     fn get(&self, n: u32) -> Option<u32> {
@@ -187,7 +198,10 @@ impl Budget {
 
     fn step(&mut self) -> Result<(), CanonError> {
         if self.steps_left == 0 {
-            return Err(CanonError::TooComplex { bound: ComplexityBound::Steps, limit: self.steps_limit });
+            return Err(CanonError::TooComplex {
+                bound: ComplexityBound::Steps,
+                limit: self.steps_limit,
+            });
         }
         self.steps_left -= 1;
         Ok(())
@@ -262,15 +276,34 @@ impl<'a> Canonicalizer<'a> {
         let blank_count = quads.len();
         quads.extend(ground);
 
-        let mut ids: HashMap<&'a str, u32> = HashMap::new();
+        // A linear scan beats hashing for the handful of blank nodes of a typical credential;
+        // switch to a map once there are many.
+        const SCAN_LIMIT: usize = 24;
+        let mut ids: Option<HashMap<&'a str, u32>> = None;
         let mut labels: Vec<&'a str> = Vec::new();
         let mut terms: Vec<[Option<u32>; 3]> = Vec::with_capacity(blank_count);
         let mut intern = |label: Option<&'a str>| -> Option<u32> {
             let label = label?;
-            Some(*ids.entry(label).or_insert_with(|| {
-                labels.push(label);
-                (labels.len() - 1) as u32
-            }))
+            if let Some(map) = ids.as_mut() {
+                return Some(*map.entry(label).or_insert_with(|| {
+                    labels.push(label);
+                    (labels.len() - 1) as u32
+                }));
+            }
+            if let Some(i) = labels.iter().position(|l| *l == label) {
+                return Some(i as u32);
+            }
+            labels.push(label);
+            if labels.len() > SCAN_LIMIT {
+                ids = Some(
+                    labels
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| (*l, i as u32))
+                        .collect(),
+                );
+            }
+            Some((labels.len() - 1) as u32)
         };
         for q in quads.iter().take(blank_count) {
             let s = intern(blank_label(&q.subject));
@@ -360,8 +393,12 @@ impl<'a> Canonicalizer<'a> {
         self.first = first;
 
         // Step 5.4: issue canonical identifiers for unique hashes, in hash order.
-        let mut by_hash: Vec<([u8; 32], u32)> =
-            self.first.iter().enumerate().map(|(n, h)| (*h, n as u32)).collect();
+        let mut by_hash: Vec<([u8; 32], u32)> = self
+            .first
+            .iter()
+            .enumerate()
+            .map(|(n, h)| (*h, n as u32))
+            .collect();
         by_hash.sort_unstable();
         let mut shared: Vec<&[([u8; 32], u32)]> = Vec::new();
         for group in by_hash.chunk_by(|a, b| a.0 == b.0) {
@@ -377,7 +414,9 @@ impl<'a> Canonicalizer<'a> {
         }
 
         let shared_count: u64 = shared.iter().map(|g| g.len() as u64).sum();
-        let deep_limit = shared_count.checked_pow(limits.max_work_factor).unwrap_or(u64::MAX);
+        let deep_limit = shared_count
+            .checked_pow(limits.max_work_factor)
+            .unwrap_or(u64::MAX);
         let mut budget = Budget {
             deep_left: deep_limit,
             deep_limit,
@@ -397,7 +436,7 @@ impl<'a> Canonicalizer<'a> {
                 paths.push(self.hash_n_degree(n, temp, &mut budget)?);
             }
             // Stable: equal hashes keep first-occurrence order, as rdf-canonize does.
-            paths.sort_by(|a, b| a.0.cmp(&b.0));
+            paths.sort_by_key(|p| p.0);
             for (_, issuer) in &paths {
                 for &m in &issuer.order {
                     self.canon.issue(m);
@@ -408,11 +447,18 @@ impl<'a> Canonicalizer<'a> {
     }
 
     /// Hash First Degree Quads: the node itself is `_:a`, every other blank node `_:z`.
-    fn hash_first_degree(&self, n: u32, buf: &mut String, lines: &mut Vec<(usize, usize)>) -> [u8; 32] {
+    fn hash_first_degree(
+        &self,
+        n: u32,
+        buf: &mut String,
+        lines: &mut Vec<(usize, usize)>,
+    ) -> [u8; 32] {
         buf.clear();
         lines.clear();
         for &qi in self.quads_of(n) {
-            let (Some(quad), Some(terms)) = (self.quads.get(qi as usize), self.terms.get(qi as usize)) else {
+            let (Some(quad), Some(terms)) =
+                (self.quads.get(qi as usize), self.terms.get(qi as usize))
+            else {
                 continue;
             };
             let start = buf.len();
@@ -472,12 +518,19 @@ impl<'a> Canonicalizer<'a> {
     }
 
     /// Hash N-Degree Quads for `n`, with `issuer` the path identifier issuer (already holding `n`).
-    fn hash_n_degree(&self, n: u32, mut issuer: Issuer, budget: &mut Budget) -> Result<([u8; 32], Issuer), CanonError> {
+    fn hash_n_degree(
+        &self,
+        n: u32,
+        mut issuer: Issuer,
+        budget: &mut Budget,
+    ) -> Result<([u8; 32], Issuer), CanonError> {
         budget.deep()?;
         // Steps 1-3: hash to related blank nodes, as (hash, node) pairs.
         let mut related: Vec<([u8; 32], u32)> = Vec::new();
         for &qi in self.quads_of(n) {
-            let (Some(quad), Some(terms)) = (self.quads.get(qi as usize), self.terms.get(qi as usize)) else {
+            let (Some(quad), Some(terms)) =
+                (self.quads.get(qi as usize), self.terms.get(qi as usize))
+            else {
                 continue;
             };
             for (term, position) in terms.iter().zip([b's', b'o', b'g']) {
@@ -496,7 +549,9 @@ impl<'a> Canonicalizer<'a> {
         let mut chosen_path = String::new();
         let mut recursion: Vec<u32> = Vec::new();
         for group in related.chunk_by(|a, b| a.0 == b.0) {
-            let Some((hash, _)) = group.first() else { continue };
+            let Some((hash, _)) = group.first() else {
+                continue;
+            };
             md.update(hex32(hash));
             // Sorted, so next_permutation enumerates each distinct ordering once.
             let mut perm: Vec<u32> = group.iter().map(|&(_, r)| r).collect();
@@ -648,7 +703,10 @@ mod tests {
     }
 
     /// Sorted canonical N-Quads of `quads` relabelled through an expected identifier map.
-    fn expected_from_map(quads: &[Quad], map: &serde_json::Map<String, serde_json::Value>) -> String {
+    fn expected_from_map(
+        quads: &[Quad],
+        map: &serde_json::Map<String, serde_json::Value>,
+    ) -> String {
         let relabelled = relabel(quads, &|l| map[l].as_str().unwrap().to_owned());
         let mut lines: Vec<String> = relabelled
             .iter()
@@ -676,7 +734,12 @@ mod tests {
         let quads = parse(expected);
         assert!(!quads.is_empty());
         for seed in 0..8u64 {
-            let renamed = relabel(&quads, &|l| format!("x{}y{seed}", l.len() * 7 + l.as_bytes()[l.len() - 1] as usize));
+            let renamed = relabel(&quads, &|l| {
+                format!(
+                    "x{}y{seed}",
+                    l.len() * 7 + l.as_bytes()[l.len() - 1] as usize
+                )
+            });
             let input = shuffled(&renamed, seed);
             assert_eq!(canonicalize(&input).unwrap(), expected, "seed {seed}");
         }
@@ -684,14 +747,26 @@ mod tests {
 
     #[test]
     fn w3c_eddsa_rdfc_2022_canonical_forms_and_hashes() {
-        let doc = include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/canonDocDataInt.txt");
-        let proof = include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofCanonDataInt.txt");
+        let doc =
+            include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/canonDocDataInt.txt");
+        let proof = include_str!(
+            "../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofCanonDataInt.txt"
+        );
         check_roundtrip(doc);
         check_roundtrip(proof);
-        let doc_hash = include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/docHashDataInt.txt");
-        let proof_hash = include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofHashDataInt.txt");
-        assert_eq!(sha256_hex(&canonicalize(&parse(doc)).unwrap()), doc_hash.trim());
-        assert_eq!(sha256_hex(&canonicalize(&shuffled(&parse(proof), 3)).unwrap()), proof_hash.trim());
+        let doc_hash =
+            include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/docHashDataInt.txt");
+        let proof_hash = include_str!(
+            "../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofHashDataInt.txt"
+        );
+        assert_eq!(
+            sha256_hex(&canonicalize(&parse(doc)).unwrap()),
+            doc_hash.trim()
+        );
+        assert_eq!(
+            sha256_hex(&canonicalize(&shuffled(&parse(proof), 3)).unwrap()),
+            proof_hash.trim()
+        );
         let _ = W3C;
     }
 
@@ -701,12 +776,20 @@ mod tests {
         let proof = include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/proof-canon.nq");
         check_roundtrip(doc);
         check_roundtrip(proof);
-        let vector: serde_json::Value =
-            serde_json::from_str(include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json")).unwrap();
+        let vector: serde_json::Value = serde_json::from_str(include_str!(
+            "../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json"
+        ))
+        .unwrap();
         let doc_input = shuffled(&relabel(&parse(doc), &|l| format!("b{}", l.len())), 11);
-        assert_eq!(sha256_hex(&canonicalize(&doc_input).unwrap()), vector["documentHashHex"].as_str().unwrap());
+        assert_eq!(
+            sha256_hex(&canonicalize(&doc_input).unwrap()),
+            vector["documentHashHex"].as_str().unwrap()
+        );
         let proof_input = shuffled(&relabel(&parse(proof), &|_| "b0".to_owned()), 5);
-        assert_eq!(sha256_hex(&canonicalize(&proof_input).unwrap()), vector["proofHashHex"].as_str().unwrap());
+        assert_eq!(
+            sha256_hex(&canonicalize(&proof_input).unwrap()),
+            vector["proofHashHex"].as_str().unwrap()
+        );
     }
 
     /// Checks canonical output and issued map against an expected map (W3C rdfc10map test).
@@ -726,8 +809,10 @@ mod tests {
         assert_eq!(state.serialize(), expected);
         assert_eq!(issued.len(), map.len());
         if !exact_map {
-            let ours: serde_json::Map<String, serde_json::Value> =
-                issued.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
+            let ours: serde_json::Map<String, serde_json::Value> = issued
+                .into_iter()
+                .map(|(k, v)| (k, serde_json::Value::String(v)))
+                .collect();
             assert_eq!(expected_from_map(input, &ours), expected);
             return;
         }
@@ -739,7 +824,12 @@ mod tests {
     #[test]
     fn rdfc10_t_graph_test054() {
         let input = parse(include_str!("../../tests/vectors/rdfc10/test054-in.nq"));
-        check_map_case(&input, include_str!("../../tests/vectors/rdfc10/test054-rdfc10map.json"), &CanonLimits::default(), true);
+        check_map_case(
+            &input,
+            include_str!("../../tests/vectors/rdfc10/test054-rdfc10map.json"),
+            &CanonLimits::default(),
+            true,
+        );
         let (out, map) = canonicalize_with_map(&shuffled(&input, 9)).unwrap();
         assert_eq!(map.len(), 16);
         assert_eq!(out, canonicalize(&input).unwrap());
@@ -748,25 +838,38 @@ mod tests {
     #[test]
     fn rdfc10_blank_graph_names_test058() {
         let input = parse(include_str!("../../tests/vectors/rdfc10/test058-in.nq"));
-        check_map_case(&input, include_str!("../../tests/vectors/rdfc10/test058-rdfc10map.json"), &CanonLimits::default(), true);
+        check_map_case(
+            &input,
+            include_str!("../../tests/vectors/rdfc10/test058-rdfc10map.json"),
+            &CanonLimits::default(),
+            true,
+        );
     }
 
     #[test]
     fn rdfc10_poison_evil_test044() {
         // test075 is the same dataset hashed with SHA-384: map its output back to the input labels.
         let sha384_out = parse(include_str!("../../tests/vectors/rdfc10/test075-rdfc10.nq"));
-        let back: HashMap<String, String> = json_map(include_str!("../../tests/vectors/rdfc10/test075-rdfc10map.json"))
-            .into_iter()
-            .map(|(k, v)| (v.as_str().unwrap().to_owned(), k))
-            .collect();
+        let back: HashMap<String, String> = json_map(include_str!(
+            "../../tests/vectors/rdfc10/test075-rdfc10map.json"
+        ))
+        .into_iter()
+        .map(|(k, v)| (v.as_str().unwrap().to_owned(), k))
+        .collect();
         let input = relabel(&sha384_out, &|l| back[l].clone());
         let map_text = include_str!("../../tests/vectors/rdfc10/test044-rdfc10map.json");
         check_map_case(&input, map_text, &CanonLimits::default(), false);
         // Under rdf-canonize's default work factor (1) this poison graph is refused.
-        let strict = CanonLimits { max_work_factor: 1, ..CanonLimits::default() };
+        let strict = CanonLimits {
+            max_work_factor: 1,
+            ..CanonLimits::default()
+        };
         assert!(matches!(
             canonicalize_with_limits(&input, &strict),
-            Err(CanonError::TooComplex { bound: ComplexityBound::DeepIterations, limit: 12 })
+            Err(CanonError::TooComplex {
+                bound: ComplexityBound::DeepIterations,
+                limit: 12
+            })
         ));
     }
 
@@ -777,16 +880,29 @@ mod tests {
         let mut state = Canonicalizer::intern(&input);
         let mut buf = String::new();
         let mut lines = Vec::new();
-        state.first = (0..state.labels.len() as u32).map(|n| state.hash_first_degree(n, &mut buf, &mut lines)).collect();
+        state.first = (0..state.labels.len() as u32)
+            .map(|n| state.hash_first_degree(n, &mut buf, &mut lines))
+            .collect();
         let node = |label: &str| state.labels.iter().position(|l| *l == label).unwrap() as u32;
         for (label, h) in hashes["firstDegree"].as_object().unwrap() {
-            assert_eq!(hex::encode(state.first[node(label) as usize]), h.as_str().unwrap(), "h1dq {label}");
+            assert_eq!(
+                hex::encode(state.first[node(label) as usize]),
+                h.as_str().unwrap(),
+                "h1dq {label}"
+            );
         }
         for (label, h) in hashes["nDegree"].as_object().unwrap() {
-            let mut budget = Budget { deep_left: 100, deep_limit: 100, steps_left: 1000, steps_limit: 1000 };
+            let mut budget = Budget {
+                deep_left: 100,
+                deep_limit: 100,
+                steps_left: 1000,
+                steps_limit: 1000,
+            };
             let mut issuer = Issuer::new(state.labels.len());
             issuer.issue(node(label));
-            let (got, _) = state.hash_n_degree(node(label), issuer, &mut budget).unwrap();
+            let (got, _) = state
+                .hash_n_degree(node(label), issuer, &mut budget)
+                .unwrap();
             assert_eq!(hex::encode(got), h.as_str().unwrap(), "hndq {label}");
         }
     }
@@ -821,15 +937,36 @@ mod tests {
         let quads = parse(text);
         let reference = canonicalize(&quads).unwrap();
         for seed in 0..10 {
-            let renamed = relabel(&quads, &|l| format!("n{}", (l.as_bytes()[0] as u64 * 31 + seed) % 97));
+            let renamed = relabel(&quads, &|l| {
+                format!("n{}", (l.as_bytes()[0] as u64 * 31 + seed) % 97)
+            });
             assert_eq!(canonicalize(&shuffled(&renamed, seed)).unwrap(), reference);
         }
         assert_eq!(reference.lines().count(), 8);
     }
 
     #[test]
+    fn many_blank_nodes_use_the_map_interner_consistently() {
+        // A 40-node chain with a literal at one end: more labels than the linear-scan limit.
+        let mut text = String::from("_:n0 <urn:v> \"end\" .\n");
+        for i in 0..39 {
+            text.push_str(&format!("_:n{i} <urn:next> _:n{} .\n", i + 1));
+        }
+        let quads = parse(&text);
+        let reference = canonicalize(&quads).unwrap();
+        let renamed = relabel(&quads, &|l| {
+            format!("q{}", 1000 - l[1..].parse::<u32>().unwrap())
+        });
+        assert_eq!(canonicalize(&shuffled(&renamed, 1)).unwrap(), reference);
+        let (_, map) = canonicalize_with_map(&quads).unwrap();
+        assert_eq!(map.len(), 40);
+        assert!(reference.contains("_:c14n39 "));
+    }
+
+    #[test]
     fn duplicate_quads_are_removed() {
-        let once = canonicalize(&parse("_:a <urn:p> \"x\" .\n<urn:s> <urn:p> <urn:o> .\n")).unwrap();
+        let once =
+            canonicalize(&parse("_:a <urn:p> \"x\" .\n<urn:s> <urn:p> <urn:o> .\n")).unwrap();
         let twice = canonicalize(&parse(
             "_:a <urn:p> \"x\" .\n<urn:s> <urn:p> <urn:o> .\n_:a <urn:p> \"x\" .\n<urn:s> <urn:p> <urn:o> .\n",
         ))
@@ -840,7 +977,9 @@ mod tests {
 
     #[test]
     fn map_lists_every_blank_node_in_issue_order() {
-        let (out, map) = canonicalize_with_map(&parse("_:q <urn:p> \"1\" .\n_:r <urn:p> _:q <urn:g> .\n")).unwrap();
+        let (out, map) =
+            canonicalize_with_map(&parse("_:q <urn:p> \"1\" .\n_:r <urn:p> _:q <urn:g> .\n"))
+                .unwrap();
         assert_eq!(map.len(), 2);
         for (i, (_, c)) in map.iter().enumerate() {
             assert_eq!(c, &format!("c14n{i}"));
@@ -868,10 +1007,16 @@ mod tests {
         assert!(matches!(err, CanonError::TooComplex { .. }), "{err}");
         assert!(start.elapsed() < std::time::Duration::from_secs(20));
         // Even with no per-node bound the absolute step cap stops it.
-        let loose = CanonLimits { max_work_factor: 50, max_steps: 20_000 };
+        let loose = CanonLimits {
+            max_work_factor: 50,
+            max_steps: 20_000,
+        };
         assert!(matches!(
             canonicalize_with_limits(&quads, &loose),
-            Err(CanonError::TooComplex { bound: ComplexityBound::Steps, limit: 20_000 })
+            Err(CanonError::TooComplex {
+                bound: ComplexityBound::Steps,
+                limit: 20_000
+            })
         ));
     }
 

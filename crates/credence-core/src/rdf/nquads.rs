@@ -82,21 +82,30 @@ pub fn write_node(out: &mut String, node: &Node) {
 
 fn write_literal(out: &mut String, lit: &Literal) {
     out.push('"');
-    for c in lit.value.chars() {
-        match c {
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{c}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{0}'..='\u{1f}' | '\u{7f}' => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
+    // Every character that needs escaping is ASCII, so copy the runs between them whole.
+    let value = lit.value.as_str();
+    let mut run_start = 0;
+    for (i, b) in value.bytes().enumerate() {
+        let escape = match b {
+            0x08 => "\\b",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            0x0c => "\\f",
+            b'\r' => "\\r",
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x00..=0x1f | 0x7f => "",
+            _ => continue,
+        };
+        out.push_str(value.get(run_start..i).unwrap_or_default());
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04X}", b);
+        } else {
+            out.push_str(escape);
         }
+        run_start = i + 1;
     }
+    out.push_str(value.get(run_start..).unwrap_or_default());
     out.push('"');
     if let Some(lang) = &lit.language {
         if lit.datatype == RDF_LANG_STRING {
@@ -185,7 +194,11 @@ pub fn parse_nquads(input: &str) -> Result<Vec<Quad>, NQuadsError> {
     for (i, line) in input.split('\n').enumerate() {
         // N-Quads ends lines with any run of CR/LF; a lone CR also ends a statement.
         for part in line.split('\r') {
-            let mut p = LineParser { s: part, pos: 0, line: i + 1 };
+            let mut p = LineParser {
+                s: part,
+                pos: 0,
+                line: i + 1,
+            };
             if let Some(q) = p.statement()? {
                 quads.push(q);
             }
@@ -202,7 +215,11 @@ struct LineParser<'a> {
 
 impl LineParser<'_> {
     fn err<T>(&self, expected: Expected) -> Result<T, NQuadsError> {
-        Err(NQuadsError::Syntax { line: self.line, column: self.pos + 1, expected })
+        Err(NQuadsError::Syntax {
+            line: self.line,
+            column: self.pos + 1,
+            expected,
+        })
     }
 
     fn peek(&self) -> Option<char> {
@@ -274,7 +291,12 @@ impl LineParser<'_> {
         if !self.at_end_or_comment() {
             return self.err(Expected::EndOfLine);
         }
-        Ok(Some(Quad { subject, predicate, object, graph }))
+        Ok(Some(Quad {
+            subject,
+            predicate,
+            object,
+            graph,
+        }))
     }
 
     fn iri(&mut self) -> Result<String, NQuadsError> {
@@ -296,7 +318,7 @@ impl LineParser<'_> {
                         _ => return self.err(Expected::Escape),
                     }
                 }
-                Some(c) if matches!(c, '\u{0}'..='\u{20}' | '<' | '"' | '{' | '}' | '|' | '^' | '`') => {
+                Some('\u{0}'..='\u{20}' | '<' | '"' | '{' | '}' | '|' | '^' | '`') => {
                     return self.err(Expected::IriEnd);
                 }
                 Some(c) => {
@@ -394,15 +416,27 @@ impl LineParser<'_> {
                 }
             }
             let language = self.s.get(start..self.pos).unwrap_or_default().to_owned();
-            Ok(Literal { value, datatype: RDF_LANG_STRING.to_owned(), language: Some(language) })
+            Ok(Literal {
+                value,
+                datatype: RDF_LANG_STRING.to_owned(),
+                language: Some(language),
+            })
         } else if self.eat('^') {
             if !self.eat('^') || self.peek() != Some('<') {
                 return self.err(Expected::Datatype);
             }
             let datatype = self.iri()?;
-            Ok(Literal { value, datatype, language: None })
+            Ok(Literal {
+                value,
+                datatype,
+                language: None,
+            })
         } else {
-            Ok(Literal { value, datatype: XSD_STRING.to_owned(), language: None })
+            Ok(Literal {
+                value,
+                datatype: XSD_STRING.to_owned(),
+                language: None,
+            })
         }
     }
 }
@@ -448,5 +482,178 @@ mod tests {
             to_nquads(&[q]),
             "_:b0 <https://schema.org/name> \"a \\\"b\\\"\\n\\\\\" <urn:g> .\n"
         );
+    }
+
+    #[test]
+    fn escapes_every_control_character() {
+        let value: String = (0u8..=0x7f).map(char::from).chain("é😀".chars()).collect();
+        let q = Quad {
+            subject: Node::Iri("urn:s".into()),
+            predicate: "urn:p".into(),
+            object: Object::Literal(Literal {
+                value,
+                datatype: XSD_STRING.into(),
+                language: None,
+            }),
+            graph: None,
+        };
+        let line = to_nquads(&[q]);
+        let expected = "<urn:s> <urn:p> \"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000B\\f\\r\\u000E\\u000F\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001A\\u001B\\u001C\\u001D\\u001E\\u001F !\\\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\\u007Fé😀\" .\n";
+        assert_eq!(line, expected);
+    }
+
+    #[test]
+    fn parses_canonical_vector_files_back_to_the_same_text() {
+        for text in [
+            include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/canonDocDataInt.txt"),
+            include_str!(
+                "../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofCanonDataInt.txt"
+            ),
+            include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/document-canon.nq"),
+            include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/proof-canon.nq"),
+        ] {
+            let quads = parse_nquads(text).unwrap();
+            assert_eq!(quads.len(), text.lines().count());
+            assert_eq!(to_nquads(&quads), text);
+        }
+    }
+
+    #[test]
+    fn parses_terms_escapes_comments_and_graphs() {
+        let text = "# a comment\n\n  <urn:s>\t<urn:p> \"a\\u00E9\\U0001F600\\t\\\"q\\\"\"@en-GB _:g1 . # trailing\r\n\
+                    _:x.y <urn:p> \"5\"^^<http://www.w3.org/2001/XMLSchema#integer> <urn:g>.\n\
+                    <urn:\\u0041> <urn:p> _:b0.\n";
+        let quads = parse_nquads(text).unwrap();
+        assert_eq!(quads.len(), 3);
+        assert_eq!(
+            quads[0].object,
+            Object::Literal(Literal {
+                value: "a\u{e9}\u{1F600}\t\"q\"".into(),
+                datatype: RDF_LANG_STRING.into(),
+                language: Some("en-GB".into()),
+            })
+        );
+        assert_eq!(quads[0].graph, Some(Node::Blank("g1".into())));
+        assert_eq!(quads[1].subject, Node::Blank("x.y".into()));
+        assert_eq!(quads[1].graph, Some(Node::Iri("urn:g".into())));
+        assert_eq!(quads[2].subject, Node::Iri("urn:A".into()));
+        assert_eq!(quads[2].object, Object::Node(Node::Blank("b0".into())));
+        assert_eq!(quads[2].graph, None);
+    }
+
+    #[test]
+    fn reports_line_and_column_of_errors() {
+        let err =
+            parse_nquads("<urn:s> <urn:p> <urn:o> .\n<urn:s> <urn:p> \"open .\n").unwrap_err();
+        assert_eq!(
+            err,
+            NQuadsError::Syntax {
+                line: 2,
+                column: 24,
+                expected: Expected::LiteralEnd
+            }
+        );
+        for bad in [
+            "<urn:s> <urn:p> <urn:o>\n",
+            "<urn:s> <urn:p> <urn:o> . extra\n",
+            "\"lit\" <urn:p> <urn:o> .\n",
+            "<urn:s> _:p <urn:o> .\n",
+            "<urn s> <urn:p> <urn:o> .\n",
+            "<urn:s> <urn:p> \"x\\q\" .\n",
+            "<urn:s> <urn:p> \"x\"@ .\n",
+            "<urn:s> <urn:p> \"x\"^^urn:t .\n",
+            "_:.a <urn:p> <urn:o> .\n",
+            "<urn:s> <urn:p> \"\\uD800\" .\n",
+        ] {
+            assert!(
+                matches!(parse_nquads(bad), Err(NQuadsError::Syntax { line: 1, .. })),
+                "{bad:?}"
+            );
+        }
+    }
+
+    fn arb_quad() -> impl proptest::strategy::Strategy<Value = Quad> {
+        use proptest::prelude::*;
+        let node = prop_oneof![
+            "[a-z0-9_]{1,4}".prop_map(Node::Blank),
+            "[a-z]{1,3}:[a-zA-Z0-9/#é]{0,6}".prop_map(Node::Iri),
+        ];
+        let literal = (
+            any::<String>(),
+            prop::option::of("[a-z]{1,3}(-[A-Z0-9]{1,3})?"),
+            "[a-z]{1,3}:[a-z]{0,4}",
+        )
+            .prop_map(|(value, language, dt)| match language {
+                Some(l) => Literal {
+                    value,
+                    datatype: RDF_LANG_STRING.into(),
+                    language: Some(l),
+                },
+                None => Literal {
+                    value,
+                    datatype: dt,
+                    language: None,
+                },
+            });
+        let object = prop_oneof![
+            node.clone().prop_map(Object::Node),
+            literal.prop_map(Object::Literal)
+        ];
+        (
+            node.clone(),
+            "[a-z]{1,3}:[a-z]{0,4}",
+            object,
+            prop::option::of(node),
+        )
+            .prop_map(|(subject, predicate, object, graph)| Quad {
+                subject,
+                predicate,
+                object,
+                graph,
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parser_never_panics(s in ".*", bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            let _ = parse_nquads(&s);
+            let _ = parse_nquads(&String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn literal_escaping_matches_char_by_char_reference(value in ".*", raw in proptest::collection::vec(0u8..0x80, 0..40)) {
+            // The original per-character escaping, kept as the reference for the faster version.
+            fn reference(v: &str) -> String {
+                let mut out = String::from("\"");
+                for c in v.chars() {
+                    match c {
+                        '\u{8}' => out.push_str("\\b"),
+                        '\t' => out.push_str("\\t"),
+                        '\n' => out.push_str("\\n"),
+                        '\u{c}' => out.push_str("\\f"),
+                        '\r' => out.push_str("\\r"),
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        '\u{0}'..='\u{1f}' | '\u{7f}' => {
+                            let _ = write!(out, "\\u{:04X}", c as u32);
+                        }
+                        c => out.push(c),
+                    }
+                }
+                out.push('"');
+                out
+            }
+            for v in [value, raw.into_iter().map(char::from).collect::<String>()] {
+                let mut out = String::new();
+                write_literal(&mut out, &Literal { value: v.clone(), datatype: XSD_STRING.into(), language: None });
+                proptest::prop_assert_eq!(out, reference(&v));
+            }
+        }
+
+        #[test]
+        fn serializer_output_parses_back(quads in proptest::collection::vec(arb_quad(), 0..6)) {
+            let text = to_nquads(&quads);
+            proptest::prop_assert_eq!(parse_nquads(&text).unwrap(), quads);
+        }
     }
 }
