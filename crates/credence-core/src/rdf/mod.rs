@@ -47,4 +47,5 @@ pub const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
 /// `http://www.w3.org/1999/02/22-rdf-syntax-ns#langString`.
 pub const RDF_LANG_STRING: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString";
 
+pub mod canon;
 pub mod nquads;
