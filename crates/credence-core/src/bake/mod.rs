@@ -268,6 +268,48 @@ mod tests {
                 "{r:?}"
             );
         }
+        // SVG text over the image limit.
+        let huge = format!("<svg>{}</svg>", " ".repeat(MAX_IMAGE_BYTES));
+        assert!(matches!(
+            unbake_svg(&huge),
+            Err(BakeError::TooLarge {
+                what: Subject::Image,
+                ..
+            })
+        ));
+        assert!(matches!(
+            bake_svg(&huge, JWT),
+            Err(BakeError::TooLarge {
+                what: Subject::Image,
+                ..
+            })
+        ));
+        // A found credential over the limit (written by someone else) is refused too.
+        let big = "a".repeat(MAX_CREDENTIAL_BYTES + 1);
+        let svg = format!("<svg><openbadges:credential verify=\"{big}\"/></svg>");
+        assert!(matches!(
+            unbake_svg(&svg),
+            Err(BakeError::TooLarge {
+                what: Subject::Credential,
+                ..
+            })
+        ));
+        let svg =
+            format!("<svg><openbadges:credential><![CDATA[{big}]]></openbadges:credential></svg>");
+        assert!(matches!(
+            unbake_svg(&svg),
+            Err(BakeError::TooLarge {
+                what: Subject::Credential,
+                ..
+            })
+        ));
+        let mut data = b"openbadgecredential\0\0\0\0\0".to_vec();
+        data.extend_from_slice(big.as_bytes());
+        let baked = super::png::tests::with_credential_data(&bake(&png, JWT).unwrap(), &data);
+        assert!(matches!(
+            unbake(&baked),
+            Err(BakeError::TooLarge { what: Subject::Credential, actual, .. }) if actual == big.len()
+        ));
         // Exactly at the limit is fine.
         let cred = format!("{{\"x\":\"{}\"}}", "a".repeat(MAX_CREDENTIAL_BYTES - 8));
         assert_eq!(cred.len(), MAX_CREDENTIAL_BYTES);

@@ -691,7 +691,7 @@ pub(crate) mod tests {
 
     /// Rewrites the data of the credential chunk of a baked PNG and fixes its CRC, so the
     /// mutation reaches the iTXt parser instead of stopping at the CRC check.
-    fn with_credential_data(baked: &[u8], data: &[u8]) -> Vec<u8> {
+    pub(crate) fn with_credential_data(baked: &[u8], data: &[u8]) -> Vec<u8> {
         let parsed = parse(baked).unwrap();
         let mut out = SIGNATURE.to_vec();
         for c in &parsed {
