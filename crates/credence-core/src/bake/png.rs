@@ -220,7 +220,7 @@ pub fn unbake_png(image: &[u8]) -> Result<Baked, BakeError> {
 /// Like [`unbake_png`], and also reports how the chunk was written (compression, language tag).
 ///
 /// A compressed chunk (as some issuers write despite the specification) is inflated, bounded by
-/// [`MAX_CREDENTIAL_BYTES`](super::MAX_CREDENTIAL_BYTES).
+/// [`MAX_CREDENTIAL_BYTES`].
 pub fn inspect_png(image: &[u8]) -> Result<PngBadge, BakeError> {
     check_image_size(image.len())?;
     let mut reader = ChunkReader::new(image)?;
