@@ -99,14 +99,18 @@ impl ContextStore {
             }
             docs.insert(p.url.to_owned(), Arc::new(parse(p.url, p.text)?));
         }
-        Ok(Self { docs: Arc::new(docs) })
+        Ok(Self {
+            docs: Arc::new(docs),
+        })
     }
 
     /// This store plus one more context, for this caller only.
     pub fn with_extra(&self, url: &str, text: &str) -> Result<Self, ContextError> {
         let mut docs = (*self.docs).clone();
         docs.insert(url.to_owned(), Arc::new(parse(url, text)?));
-        Ok(Self { docs: Arc::new(docs) })
+        Ok(Self {
+            docs: Arc::new(docs),
+        })
     }
 
     /// The parsed context document published at `url`.

@@ -4,8 +4,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod bake;
 pub mod badge;
+pub mod bake;
 pub mod contexts;
 pub mod jcs;
 pub mod jsonld;
