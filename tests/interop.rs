@@ -1,1 +1,289 @@
-//! Interop with the independent JavaScript verifier.
+//! Interop with an independent implementation: the digitalbazaar JavaScript stack (exact-pinned
+//! in `tests/interop/package.json`, offline document loader), in both directions.
+//!
+//! - Badges `credence` signs verify there; tampered ones do not.
+//! - Badges it signs (valid, tampered, wrong key, injected term, revoked) get the right verdict
+//!   from `credence verify`.
+//! - RDFC-1.0 canonical forms agree byte for byte.
+//!
+//! Needs Node 20 and the npm registry the first time (`npm ci` runs when `node_modules` is absent).
+
+// Test helpers may panic: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Mutex;
+
+use serde_json::Value;
+
+const ISSUER: &str = "did:web:badges.example.org";
+const EXAMPLES_CTX: &str = "https://www.w3.org/ns/credentials/examples/v2";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn interop_dir() -> PathBuf {
+    root().join("tests/interop")
+}
+
+fn vectors() -> PathBuf {
+    root().join("crates/credence-core/tests/vectors")
+}
+
+/// Installs the pinned Node packages once per test binary.
+fn ensure_node_modules() {
+    static READY: Mutex<bool> = Mutex::new(false);
+    let mut ready = READY.lock().unwrap_or_else(|e| e.into_inner());
+    if *ready {
+        return;
+    }
+    if !interop_dir().join("node_modules").is_dir() {
+        let out = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(interop_dir())
+            .output()
+            .expect("npm must be installed for the interop test");
+        assert!(
+            out.status.success(),
+            "npm ci failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    *ready = true;
+}
+
+fn node(script: &str, args: &[&str]) -> Value {
+    ensure_node_modules();
+    let out = Command::new("node")
+        .arg(interop_dir().join(script))
+        .args(args)
+        .current_dir(interop_dir())
+        .output()
+        .expect("node must be installed for the interop test");
+    assert!(
+        out.status.success(),
+        "node {script} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("node prints JSON")
+}
+
+fn credence(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_credence"))
+        .args(args)
+        .output()
+        .expect("run credence")
+}
+
+fn credence_ok(args: &[&str]) -> String {
+    let out = credence(args);
+    assert!(
+        out.status.success(),
+        "credence {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Generates an issuer key under `ISSUER` and signs the standard fixture badge with it.
+fn sign_fixture_badge(dir: &Path) -> (PathBuf, PathBuf) {
+    let keys = dir.join("keys");
+    let vm = credence_ok(&[
+        "keys",
+        "generate",
+        "--out",
+        s(&keys),
+        "--controller",
+        ISSUER,
+    ]);
+    assert_eq!(vm.trim(), format!("{ISSUER}#key-1"));
+    let unsigned = dir.join("badge.json");
+    std::fs::write(&unsigned, credence_ok(&["sample"])).unwrap();
+    let signed = dir.join("signed.json");
+    let out = credence_ok(&[
+        "sign",
+        "--key",
+        s(&keys.join("key.pem")),
+        "--verification-method",
+        vm.trim(),
+        "--created",
+        "2024-07-12T09:30:00Z",
+        s(&unsigned),
+    ]);
+    std::fs::write(&signed, out).unwrap();
+    (signed, keys.join("did.json"))
+}
+
+fn results(report: &Value) -> Vec<(String, bool)> {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["file"].as_str().unwrap().to_owned(),
+                r["verified"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn badges_credence_signs_verify_in_the_javascript_stack() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (signed, did_doc) = sign_fixture_badge(tmp.path());
+
+    // The same badge signed with the key read as JWK and as Multikey is the same badge.
+    for key_file in ["key.jwk", "key.multikey.json"] {
+        let again = credence_ok(&[
+            "sign",
+            "--key",
+            s(&tmp.path().join("keys").join(key_file)),
+            "--verification-method",
+            &format!("{ISSUER}#key-1"),
+            "--created",
+            "2024-07-12T09:30:00Z",
+            s(&tmp.path().join("badge.json")),
+        ]);
+        assert_eq!(
+            again,
+            std::fs::read_to_string(&signed).unwrap(),
+            "{key_file}"
+        );
+    }
+
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&signed).unwrap()).unwrap();
+    doc["credentialSubject"]["achievement"]["name"] = Value::from("Advanced Practice: Forgery");
+    let tampered = tmp.path().join("tampered.json");
+    std::fs::write(&tampered, serde_json::to_vec(&doc).unwrap()).unwrap();
+
+    let report = node(
+        "verify.mjs",
+        &["--did-doc", s(&did_doc), s(&signed), s(&tampered)],
+    );
+    assert_eq!(
+        results(&report),
+        vec![
+            (s(&signed).to_owned(), true),
+            (s(&tampered).to_owned(), false)
+        ],
+        "{report:#}"
+    );
+}
+
+#[test]
+fn the_w3c_vector_credence_signs_verifies_in_the_javascript_stack() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = vectors().join("w3c-vc-di-eddsa");
+    let ctx = format!(
+        "{EXAMPLES_CTX}={}",
+        s(&vectors().join("credentials-examples-v2.jsonld"))
+    );
+    let signed = tmp.path().join("w3c.json");
+    let out = credence_ok(&[
+        "sign",
+        "--key",
+        s(&dir.join("keyPair.json")),
+        "--verification-method",
+        "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+        "--context",
+        &ctx,
+        s(&dir.join("unsigned.json")),
+    ]);
+    std::fs::write(&signed, out).unwrap();
+    // The vector's issuer is not its key's controller, so only the proof itself is checked there.
+    let report = node("verify.mjs", &["--no-issuer-match", s(&signed)]);
+    assert_eq!(
+        results(&report),
+        vec![(s(&signed).to_owned(), true)],
+        "{report:#}"
+    );
+}
+
+#[test]
+fn badges_the_javascript_stack_signs_get_the_right_verdict_from_credence() {
+    ensure_node_modules();
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = node("sign.mjs", &["--out", s(tmp.path()), "--with-status"]);
+    let files = manifest["files"].as_array().unwrap();
+    assert!(files.len() >= 7, "{manifest:#}");
+    let mut invalid_seen = 0;
+    for f in files {
+        let file = f["file"].as_str().unwrap();
+        let path = if Path::new(file).is_absolute() {
+            PathBuf::from(file)
+        } else {
+            tmp.path().join(file)
+        };
+        let mut args = vec![
+            "verify".to_owned(),
+            "--json".to_owned(),
+            "--at".to_owned(),
+            "2025-01-01T00:00:00Z".to_owned(),
+        ];
+        if let Some(list) = f["statusList"].as_str() {
+            let (_, list_file) = list.split_once('=').unwrap();
+            args.push("--status-list".to_owned());
+            args.push(list_file.to_owned());
+        }
+        args.push(path.to_str().unwrap().to_owned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = credence(&args);
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{file}: {}", String::from_utf8_lossy(&out.stderr)));
+        let verdict = report["verdict"].as_str().unwrap();
+        match f["expect"].as_str().unwrap() {
+            "valid" => {
+                assert_eq!(verdict, "valid", "{file}: {report:#}");
+                assert_eq!(out.status.code(), Some(0), "{file}");
+            }
+            _ => {
+                invalid_seen += 1;
+                assert_eq!(out.status.code(), Some(1), "{file}: {report:#}");
+                let expected = if file.contains("revoked") {
+                    "revoked"
+                } else {
+                    "invalid_signature"
+                };
+                assert_eq!(verdict, expected, "{file}: {report:#}");
+            }
+        }
+    }
+    assert!(
+        invalid_seen >= 5,
+        "the manifest must include the tampered cases"
+    );
+}
+
+#[test]
+fn canonical_forms_agree_with_jsonld_js() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (signed, _) = sign_fixture_badge(tmp.path());
+    let ob: Value = serde_json::from_str(
+        &std::fs::read_to_string(vectors().join("obv3-eddsa-rdfc-2022/vector.json")).unwrap(),
+    )
+    .unwrap();
+    let ob_unsigned = tmp.path().join("ob-unsigned.json");
+    std::fs::write(&ob_unsigned, serde_json::to_vec(&ob["unsigned"]).unwrap()).unwrap();
+    let w3c = vectors().join("w3c-vc-di-eddsa/unsigned.json");
+    let ctx = format!(
+        "{EXAMPLES_CTX}={}",
+        s(&vectors().join("credentials-examples-v2.jsonld"))
+    );
+    let docs = [tmp.path().join("badge.json"), signed, ob_unsigned, w3c];
+    let doc_args: Vec<&str> = docs.iter().map(|d| s(d)).collect();
+    let report = node("canonize.mjs", &doc_args);
+    for (doc, result) in docs.iter().zip(report["results"].as_array().unwrap()) {
+        let theirs = result["nquads"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}: {result:#}", doc.display()));
+        let ours = credence_ok(&["canonicalize", "--context", &ctx, s(doc)]);
+        assert_eq!(ours, theirs, "{}", doc.display());
+    }
+}

@@ -1,2 +1,60 @@
-//! The `credence` command line.
-fn main() {}
+//! The `credence` command: keys, sign, verify, bake, unbake, bench.
+//!
+//! Exit codes: 0 success (for `verify`, a valid verdict), 1 a verdict other than valid,
+//! 2 unreadable input or wrong usage.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Issue and verify Open Badges 3.0 badges.
+#[derive(Debug, Parser)]
+#[command(name = "credence", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Key management.
+    #[command(subcommand)]
+    Keys(cmd::keys::KeysCommand),
+    /// Sign a VC 2.0 credential (eddsa-rdfc-2022 Data Integrity, or VC-JWT).
+    Sign(cmd::sign::SignArgs),
+    /// Verify a badge: JSON, compact JWT, or a baked PNG/SVG.
+    Verify(cmd::verify::VerifyArgs),
+    /// Bake a signed credential into a PNG or SVG image.
+    Bake(cmd::bake::BakeArgs),
+    /// Print the credential baked into a PNG or SVG image.
+    Unbake(cmd::bake::UnbakeArgs),
+    /// Sign and verify the standard fixture badge N times and print badges/second.
+    Bench(cmd::bench::BenchArgs),
+    /// Print the unsigned standard fixture badge of the sample data.
+    Sample(cmd::sample::SampleArgs),
+    /// Print the RDFC-1.0 canonical N-Quads of a JSON-LD document.
+    Canonicalize(cmd::sample::CanonicalizeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Keys(c) => cmd::keys::run(c),
+        Command::Sign(a) => cmd::sign::run(a),
+        Command::Verify(a) => cmd::verify::run(a),
+        Command::Bake(a) => cmd::bake::run_bake(a),
+        Command::Unbake(a) => cmd::bake::run_unbake(a),
+        Command::Bench(a) => cmd::bench::run(a),
+        Command::Sample(a) => cmd::sample::run_sample(a),
+        Command::Canonicalize(a) => cmd::sample::run_canonicalize(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("credence: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -125,6 +125,15 @@ impl SpecVersion {
 }
 
 impl BaseUrl {
+    /// The `did:web` identifier this base URL fixes: the host, a port as `%3A`, path segments as `:`.
+    pub fn did_web(&self) -> String {
+        let rest = self
+            .0
+            .split_once("://")
+            .map_or(self.0.as_str(), |(_, rest)| rest);
+        format!("did:web:{}", rest.replace(':', "%3A").replace('/', ":"))
+    }
+
     /// `{base}/{path}` (the path is given without a leading slash).
     pub fn join(&self, path: &str) -> String {
         format!("{}/{}", self.0, path.trim_start_matches('/'))

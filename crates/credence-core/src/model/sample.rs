@@ -40,11 +40,11 @@ pub fn fixture_now() -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-/// The Centre's issuer profile: id `{base}/issuer`, url `{base}`.
+/// The Centre's issuer profile: id the base URL's `did:web`, url `{base}`.
 pub fn centre_issuer(base_url: &BaseUrl) -> Profile {
     Profile {
         url: Some(base_url.to_string()),
-        ..Profile::new(base_url.join("issuer"), CENTRE_NAME)
+        ..Profile::new(base_url.did_web(), CENTRE_NAME)
     }
 }
 
@@ -685,7 +685,9 @@ mod tests {
         }
         assert_eq!(fixture_now().to_rfc3339(), "2025-06-01T10:00:00+00:00");
         let base = BaseUrl::try_from("https://centre.example").unwrap();
-        assert_eq!(centre_issuer(&base).id, "https://centre.example/issuer");
+        assert_eq!(centre_issuer(&base).id, "did:web:centre.example");
+        let local = BaseUrl::try_from("http://127.0.0.1:8080/badges").unwrap();
+        assert_eq!(local.did_web(), "did:web:127.0.0.1%3A8080:badges");
         assert_eq!(
             standard_status(&base).id,
             "https://centre.example/status/1#7"

@@ -1,1 +1,254 @@
-//! (placeholder: proof)
+//! Data Integrity proofs, named by the stages of the W3C spec: transform, hash, sign, attach.
+//!
+//! [`DataIntegrity`] signs with `eddsa-rdfc-2022` and verifies `eddsa-rdfc-2022`, `eddsa-jcs-2022`
+//! and (for badges from older issuers) `Ed25519Signature2020`. It holds the JSON-LD processor, whose
+//! context cache makes the second and later documents cheap.
+
+mod error;
+mod suite;
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::jsonld::JsonLd;
+use crate::keys::{PublicKey, Signature, Signer, VerificationMethodId};
+use crate::rdf::canon;
+
+pub use error::ProofError;
+pub use suite::Suite;
+
+/// A proof taken off a secured document: its suite, its options and its value.
+#[derive(Debug, Clone)]
+pub struct Proof {
+    suite: Suite,
+    options: Map<String, Value>,
+    verification_method: VerificationMethodId,
+    proof_value: String,
+}
+
+impl Proof {
+    /// The cryptographic suite the proof claims.
+    pub fn suite(&self) -> Suite {
+        self.suite
+    }
+
+    /// The verification method that made the proof.
+    pub fn verification_method(&self) -> &VerificationMethodId {
+        &self.verification_method
+    }
+
+    /// The proof purpose (`assertionMethod` for credentials).
+    pub fn proof_purpose(&self) -> Option<&str> {
+        self.options.get("proofPurpose").and_then(Value::as_str)
+    }
+
+    /// The `created` timestamp as written, if any.
+    pub fn created(&self) -> Option<&str> {
+        self.options.get("created").and_then(Value::as_str)
+    }
+}
+
+/// Options of a new `eddsa-rdfc-2022` proof.
+#[derive(Debug, Clone)]
+pub struct ProofOptions {
+    /// The verification method that will sign.
+    pub verification_method: VerificationMethodId,
+    /// The `created` timestamp, an XML Schema dateTime such as `2024-07-12T09:00:00Z`.
+    pub created: String,
+}
+
+/// Signs and verifies Data Integrity proofs over JSON-LD documents.
+#[derive(Debug)]
+pub struct DataIntegrity {
+    jsonld: JsonLd,
+}
+
+impl DataIntegrity {
+    /// A proof engine over the given JSON-LD processor.
+    pub fn new(jsonld: JsonLd) -> Self {
+        Self { jsonld }
+    }
+
+    /// The JSON-LD processor in use.
+    pub fn jsonld(&self) -> &JsonLd {
+        &self.jsonld
+    }
+
+    /// Transform: the canonical N-Quads (RDFC-1.0) of a JSON-LD document.
+    pub fn transform_rdfc(&self, document: &Value) -> Result<String, ProofError> {
+        let quads = self.jsonld.to_rdf(document)?;
+        Ok(canon::canonicalize(&quads)?)
+    }
+
+    /// The proof configuration of a new `eddsa-rdfc-2022` proof: the options plus the document's `@context`.
+    pub fn proof_config(options: &ProofOptions, document: &Value) -> Map<String, Value> {
+        let mut config = Map::new();
+        config.insert(
+            "type".into(),
+            Value::from(Suite::EddsaRdfc2022.proof_type()),
+        );
+        config.insert("cryptosuite".into(), Value::from("eddsa-rdfc-2022"));
+        config.insert("created".into(), Value::from(options.created.as_str()));
+        config.insert(
+            "verificationMethod".into(),
+            Value::from(options.verification_method.as_str()),
+        );
+        config.insert("proofPurpose".into(), Value::from("assertionMethod"));
+        if let Some(ctx) = document.get("@context") {
+            config.insert("@context".into(), ctx.clone());
+        }
+        config
+    }
+
+    /// Sign: `eddsa-rdfc-2022` over a document (which must not already carry a proof).
+    ///
+    /// Returns the secured document: the input with `proof` attached.
+    pub fn sign_rdfc(
+        &self,
+        document: &Value,
+        options: &ProofOptions,
+        signer: &dyn Signer,
+    ) -> Result<Value, ProofError> {
+        if document.get("proof").is_some() {
+            return Err(ProofError::AlreadySigned);
+        }
+        if options.verification_method != *signer.verification_method() {
+            return Err(ProofError::SignerMismatch);
+        }
+        let config = Self::proof_config(options, document);
+        let doc_canon = self.transform_rdfc(document)?;
+        let config_canon = self.transform_rdfc(&Value::Object(config.clone()))?;
+        let hash_data = hash(&config_canon, &doc_canon);
+        let proof_value = sign(&hash_data, signer)?;
+        attach(document, config, &proof_value)
+    }
+
+    /// Takes the proof off a secured document: the unsecured document and the parsed proof.
+    pub fn split(&self, secured: &Value) -> Result<(Value, Proof), ProofError> {
+        let Value::Object(map) = secured else {
+            return Err(ProofError::NotAnObject);
+        };
+        let mut unsecured = map.clone();
+        let proof = match unsecured.remove("proof") {
+            None => return Err(ProofError::MissingProof),
+            Some(Value::Object(p)) => p,
+            Some(Value::Array(_)) => return Err(ProofError::ProofSetUnsupported),
+            Some(_) => return Err(ProofError::MalformedProof("proof")),
+        };
+        Ok((Value::Object(unsecured), parse_proof(proof)?))
+    }
+
+    /// Verifies `proof` over `unsecured` with `key`, for the proof's suite.
+    pub fn verify(
+        &self,
+        unsecured: &Value,
+        proof: &Proof,
+        key: &PublicKey,
+    ) -> Result<(), ProofError> {
+        let mut config = proof.options.clone();
+        if let Some(proof_ctx) = config.get("@context") {
+            // A proof that carries its own context must agree with the document's.
+            if unsecured.get("@context") != Some(proof_ctx) {
+                return Err(ProofError::ContextMismatch);
+            }
+        }
+        let (config_canon, doc_canon) = match proof.suite {
+            Suite::EddsaRdfc2022 | Suite::Ed25519Signature2020 => {
+                if let Some(ctx) = unsecured.get("@context") {
+                    config.insert("@context".into(), ctx.clone());
+                }
+                (
+                    self.transform_rdfc(&Value::Object(config))?,
+                    self.transform_rdfc(unsecured)?,
+                )
+            }
+            Suite::EddsaJcs2022 => {
+                if let Some(ctx) = unsecured.get("@context") {
+                    config.insert("@context".into(), ctx.clone());
+                }
+                (
+                    crate::jcs::canonicalize(&Value::Object(config))?,
+                    crate::jcs::canonicalize(unsecured)?,
+                )
+            }
+        };
+        let hash_data = hash(&config_canon, &doc_canon);
+        let signature = Signature::from_bytes(&decode_proof_value(&proof.proof_value)?);
+        crate::keys::verify_signature(key, &hash_data, &signature)
+            .map_err(|_| ProofError::SignatureInvalid)
+    }
+}
+
+/// Hash: SHA-256 of the canonical proof configuration, then of the canonical document (64 bytes).
+pub fn hash(proof_config_canon: &str, document_canon: &str) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    out[..32].copy_from_slice(&Sha256::digest(proof_config_canon.as_bytes()));
+    out[32..].copy_from_slice(&Sha256::digest(document_canon.as_bytes()));
+    out
+}
+
+/// Sign: Ed25519 over the hash data, encoded as a multibase base58btc `proofValue`.
+pub fn sign(hash_data: &[u8], signer: &dyn Signer) -> Result<String, ProofError> {
+    let signature = signer.sign(hash_data)?;
+    Ok(format!(
+        "z{}",
+        bs58::encode(signature.to_bytes()).into_string()
+    ))
+}
+
+/// Attach: the document with the proof (configuration without `@context`, plus `proofValue`).
+pub fn attach(
+    document: &Value,
+    mut config: Map<String, Value>,
+    proof_value: &str,
+) -> Result<Value, ProofError> {
+    let Value::Object(doc) = document else {
+        return Err(ProofError::NotAnObject);
+    };
+    config.remove("@context");
+    config.insert("proofValue".into(), Value::from(proof_value));
+    let mut secured = doc.clone();
+    secured.insert("proof".into(), Value::Object(config));
+    Ok(Value::Object(secured))
+}
+
+/// Decodes a multibase base58btc `proofValue` into a 64-byte Ed25519 signature.
+pub fn decode_proof_value(proof_value: &str) -> Result<[u8; 64], ProofError> {
+    let encoded = proof_value
+        .strip_prefix('z')
+        .ok_or(ProofError::BadProofValue)?;
+    let bytes = bs58::decode(encoded)
+        .into_vec()
+        .map_err(|_| ProofError::BadProofValue)?;
+    bytes.try_into().map_err(|_| ProofError::BadProofValue)
+}
+
+fn parse_proof(options: Map<String, Value>) -> Result<Proof, ProofError> {
+    let text = |key: &'static str| -> Result<String, ProofError> {
+        options
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or(ProofError::MalformedProof(key))
+    };
+    let proof_type = text("type")?;
+    let cryptosuite = options.get("cryptosuite").and_then(Value::as_str);
+    let suite = Suite::from_names(&proof_type, cryptosuite).ok_or_else(|| {
+        ProofError::UnsupportedSuite {
+            proof_type: proof_type.clone(),
+            cryptosuite: cryptosuite.map(str::to_owned),
+        }
+    })?;
+    let verification_method = VerificationMethodId::new(text("verificationMethod")?)
+        .map_err(|_| ProofError::MalformedProof("verificationMethod"))?;
+    let proof_value = text("proofValue")?;
+    text("proofPurpose")?;
+    let mut options = options;
+    options.remove("proofValue");
+    Ok(Proof {
+        suite,
+        options,
+        verification_method,
+        proof_value,
+    })
+}

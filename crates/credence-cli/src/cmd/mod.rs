@@ -1,0 +1,76 @@
+//! One module per subcommand, and the helpers they share.
+
+pub mod bake;
+pub mod bench;
+pub mod keys;
+pub mod sample;
+pub mod sign;
+pub mod verify;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context as _};
+use credence_core::contexts::ContextStore;
+use credence_core::jsonld::JsonLd;
+use credence_core::proof::DataIntegrity;
+
+/// `--context URL=FILE`: one more JSON-LD context allowed for this run.
+#[derive(Debug, Clone)]
+pub struct ExtraContext {
+    url: String,
+    file: PathBuf,
+}
+
+impl std::str::FromStr for ExtraContext {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (url, file) = s
+            .split_once('=')
+            .ok_or_else(|| format!("expected URL=FILE, got {s:?}"))?;
+        Ok(Self {
+            url: url.to_owned(),
+            file: PathBuf::from(file),
+        })
+    }
+}
+
+/// The Data Integrity engine over the pinned contexts plus any `--context` given.
+pub fn data_integrity(extra: &[ExtraContext]) -> anyhow::Result<DataIntegrity> {
+    let mut store = ContextStore::pinned().context("loading the pinned contexts")?;
+    for e in extra {
+        let text = read_text(&e.file)?;
+        store = store
+            .with_extra(&e.url, &text)
+            .with_context(|| format!("--context {}", e.url))?;
+    }
+    Ok(DataIntegrity::new(JsonLd::new(store)))
+}
+
+/// Reads a file, or standard input for `-`.
+pub fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).context("reading stdin")?;
+        return Ok(buf);
+    }
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Reads a UTF-8 text file, or standard input for `-`.
+pub fn read_text(path: &Path) -> anyhow::Result<String> {
+    String::from_utf8(read_bytes(path)?)
+        .map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))
+}
+
+/// Reads a JSON file.
+pub fn read_json(path: &Path) -> anyhow::Result<serde_json::Value> {
+    serde_json::from_str(&read_text(path)?)
+        .with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// Parses an RFC 3339 date-time argument.
+pub fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("not an RFC 3339 date-time: {e}"))
+}

@@ -1,0 +1,97 @@
+//! `credence verify`: verify a badge and print the report.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Args;
+use credence_core::badge::identity::KnownIdentifier;
+use credence_core::keys::DidDocument;
+use credence_core::verify::{
+    CheckName, LocalKeys, LocalStatusLists, Outcome, Verifier, VerifyOptions,
+};
+
+use super::{data_integrity, parse_time, read_bytes, read_json, read_text, ExtraContext};
+
+/// Arguments of `credence verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The badge: JSON, compact JWT, PNG or SVG; `-` for standard input.
+    input: PathBuf,
+    /// Print the whole report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Judge validity at this time (RFC 3339) instead of now.
+    #[arg(long, value_parser = parse_time)]
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A controller (DID) document of an issuer (repeatable); did:key needs none.
+    #[arg(long = "did-doc", value_name = "FILE")]
+    did_docs: Vec<PathBuf>,
+    /// A status list credential (repeatable), found by its id.
+    #[arg(long = "status-list", value_name = "FILE")]
+    status_lists: Vec<PathBuf>,
+    /// An identifier the recipient should match, e.g. `emailAddress:a@b.example` or `ext:NMCPIN:99A9001E`.
+    #[arg(long, value_name = "TYPE:VALUE")]
+    known_identifier: Option<String>,
+    /// Allow one more JSON-LD context for this run: URL=FILE (repeatable).
+    #[arg(long = "context", value_name = "URL=FILE")]
+    contexts: Vec<ExtraContext>,
+}
+
+/// Runs `credence verify`.
+pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let input = read_bytes(&args.input)?;
+    let mut keys = LocalKeys::new();
+    for path in &args.did_docs {
+        let doc: DidDocument = serde_json::from_str(&read_text(path)?)
+            .with_context(|| format!("{} is not a DID document", path.display()))?;
+        keys.add(doc);
+    }
+    let mut lists = LocalStatusLists::new();
+    for path in &args.status_lists {
+        if !lists.add(read_json(path)?) {
+            anyhow::bail!("{} has no id", path.display());
+        }
+    }
+    let known = args
+        .known_identifier
+        .as_deref()
+        .map(str::parse::<KnownIdentifier>)
+        .transpose()
+        .context("--known-identifier")?;
+    let verifier = Verifier::new(data_integrity(&args.contexts)?);
+    let options = VerifyOptions {
+        at: args.at.unwrap_or_else(chrono::Utc::now),
+        keys: &keys,
+        status: &lists,
+        known_identifier: known.as_ref(),
+    };
+    let report = verifier.verify_bytes(&input, &options);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        let verdict = serde_json::to_value(report.verdict)?;
+        println!("verdict: {}", verdict.as_str().unwrap_or("?"));
+        for c in &report.checks {
+            let mark = match c.outcome {
+                Outcome::Pass => "pass",
+                Outcome::Fail => "FAIL",
+                Outcome::NotChecked => "  - ",
+            };
+            let name = serde_json::to_value(c.check)?;
+            println!(
+                "  [{mark}] {:<15} {}",
+                name.as_str().unwrap_or("?"),
+                c.reason
+            );
+        }
+    }
+    Ok(if report.verified {
+        ExitCode::SUCCESS
+    } else if report.outcome(CheckName::Parsed) == Outcome::Fail {
+        // The input is not a badge at all: "cannot be read", not "invalid".
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,54 @@
+//! Why a proof could not be made or did not verify.
+
+/// A proof error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProofError {
+    /// The document is not a JSON object.
+    #[error("the document is not a JSON object")]
+    NotAnObject,
+    /// The document to sign already carries a proof.
+    #[error("the document already carries a proof")]
+    AlreadySigned,
+    /// The signer's verification method differs from the one in the proof options.
+    #[error("the signer's verification method differs from the proof options")]
+    SignerMismatch,
+    /// The document has no `proof`.
+    #[error("the document has no proof")]
+    MissingProof,
+    /// The document carries several proofs, which Credence does not verify.
+    #[error("proof sets (several proofs) are not supported")]
+    ProofSetUnsupported,
+    /// A proof property is missing or has the wrong type.
+    #[error("the proof's {0:?} is missing or malformed")]
+    MalformedProof(&'static str),
+    /// The proof's suite is not one Credence verifies.
+    #[error("unsupported proof suite {proof_type:?} (cryptosuite {cryptosuite:?})")]
+    UnsupportedSuite {
+        /// The proof `type`.
+        proof_type: String,
+        /// The proof `cryptosuite`, if any.
+        cryptosuite: Option<String>,
+    },
+    /// The proof's `@context` differs from the document's.
+    #[error("the proof's @context differs from the document's")]
+    ContextMismatch,
+    /// The `proofValue` is not a multibase base58btc 64-byte signature.
+    #[error("the proofValue is not a base58btc-encoded Ed25519 signature")]
+    BadProofValue,
+    /// The signature does not verify over the canonical document and proof configuration.
+    #[error("the signature does not match the document")]
+    SignatureInvalid,
+    /// JSON-LD processing failed (unknown context, undefined term, ...).
+    #[error("JSON-LD processing failed")]
+    JsonLd(#[from] crate::jsonld::JsonLdError),
+    /// RDF canonicalization failed.
+    #[error("RDF canonicalization failed")]
+    Canon(#[from] crate::rdf::canon::CanonError),
+    /// JSON canonicalization failed.
+    #[error("JSON canonicalization failed")]
+    Jcs(#[from] crate::jcs::JcsError),
+    /// The signer failed.
+    #[error("signing failed")]
+    Sign(#[from] crate::keys::SignError),
+}
