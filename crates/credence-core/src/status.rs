@@ -8,6 +8,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
 
+use crate::badge::CredentialStatus;
+
 /// The smallest list the spec allows for herd privacy: 16 KiB of bits.
 pub const MIN_LIST_LEN: usize = 131_072;
 /// The largest decompressed list Credence accepts (a bound against compression bombs).
@@ -60,7 +62,8 @@ pub enum StatusError {
 }
 
 /// What a status bit means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum StatusPurpose {
     /// A set bit means the badge is revoked, for good.
@@ -150,13 +153,8 @@ impl StatusEntry {
 
     /// The entry as JSON, for a badge's `credentialStatus`.
     pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": self.purpose.as_str(),
-            "statusListIndex": self.index.to_string(),
-            "statusListCredential": self.list_url,
-        })
+        let entry = CredentialStatus::bitstring(&self.list_url, self.index, self.purpose);
+        serde_json::to_value(entry).unwrap_or(Value::Null)
     }
 }
 

@@ -372,15 +372,7 @@ impl CredentialSchema {
     }
 }
 
-/// The purpose of a status list entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StatusPurpose {
-    /// Permanent revocation.
-    Revocation,
-    /// Reversible suspension.
-    Suspension,
-}
+pub use crate::status::StatusPurpose;
 
 /// A `BitstringStatusListEntry`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
