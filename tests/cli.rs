@@ -153,3 +153,250 @@ fn unreadable_input_and_wrong_usage_exit_two() {
         Some(2)
     );
 }
+
+/// A dev issuer: key files in `dir/keys`, an unsigned sample badge, and a signer for both.
+struct Issuer {
+    dir: tempfile::TempDir,
+}
+
+const DEV_DID: &str = "did:web:badges.example.org";
+
+impl Issuer {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys");
+        let out = credence(&[
+            "keys",
+            "generate",
+            "--out",
+            keys.to_str().unwrap(),
+            "--controller",
+            DEV_DID,
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(stdout(&out).trim(), format!("{DEV_DID}#key-1"));
+        let badge = credence(&["sample"]);
+        std::fs::write(dir.path().join("badge.json"), &badge.stdout).unwrap();
+        Self { dir }
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn p(&self, name: &str) -> String {
+        self.path(name).to_str().unwrap().to_owned()
+    }
+    /// Signs `input` (a file in the dir) in `format`, writing `output`.
+    fn sign(&self, format: &str, input: &str, output: &str) {
+        let out = credence(&[
+            "sign",
+            "--key",
+            &self.p("keys/key.pem"),
+            "--verification-method",
+            &format!("{DEV_DID}#key-1"),
+            "--format",
+            format,
+            &self.p(input),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(self.path(output), out.stdout).unwrap();
+    }
+    /// A signed status list at the sample badge's list URL with the given bits set.
+    fn status_list(&self, name: &str, set: &[&str]) -> String {
+        let badge = read_json(&self.path("badge.json"));
+        let url = badge["credentialStatus"]["statusListCredential"]
+            .as_str()
+            .unwrap();
+        let mut args = vec![
+            "status-list".to_owned(),
+            "--url".to_owned(),
+            url.to_owned(),
+            "--issuer".to_owned(),
+            DEV_DID.to_owned(),
+            "--key".to_owned(),
+            self.p("keys/key.pem"),
+            "--verification-method".to_owned(),
+            format!("{DEV_DID}#key-1"),
+        ];
+        for s in set {
+            args.push("--set".to_owned());
+            args.push((*s).to_owned());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = credence(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(self.path(name), out.stdout).unwrap();
+        self.p(name)
+    }
+    fn verify(&self, file: &str, extra: &[&str]) -> (Option<i32>, Value) {
+        let did = self.p("keys/did.json");
+        let target = self.p(file);
+        let mut args = vec!["verify", "--json", "--did-doc", &did];
+        args.extend_from_slice(extra);
+        args.push(&target);
+        let out = credence(&args);
+        let report = serde_json::from_str(&stdout(&out))
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code(), report)
+    }
+}
+
+#[test]
+fn keys_generate_writes_every_format_readable_by_the_owner_only() {
+    let issuer = Issuer::new();
+    for name in [
+        "key.pem",
+        "key.jwk",
+        "key.multikey.json",
+        "public.pem",
+        "public.jwk",
+        "did.json",
+    ] {
+        let meta = std::fs::metadata(issuer.path("keys").join(name)).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{name}");
+        }
+        assert!(meta.len() > 0, "{name}");
+    }
+    // A second generate into the same folder refuses to overwrite the key.
+    let again = credence(&["keys", "generate", "--out", &issuer.p("keys")]);
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn a_signed_badge_is_valid_until_its_status_list_revokes_it() {
+    let issuer = Issuer::new();
+    issuer.sign("di", "badge.json", "signed.json");
+    let index = read_json(&issuer.path("badge.json"))["credentialStatus"]["statusListIndex"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let (code, report) = issuer.verify("signed.json", &[]);
+    assert_eq!(
+        (code, report["verdict"].as_str()),
+        (Some(1), Some("status_unknown"))
+    );
+
+    let clear = issuer.status_list("clear.json", &[]);
+    let (code, report) = issuer.verify("signed.json", &["--status-list", &clear]);
+    assert_eq!(
+        (code, report["verdict"].as_str()),
+        (Some(0), Some("valid")),
+        "{report:#}"
+    );
+
+    let revoked = issuer.status_list("revoked.json", &[&index]);
+    let (code, report) = issuer.verify("signed.json", &["--status-list", &revoked]);
+    assert_eq!(
+        (code, report["verdict"].as_str()),
+        (Some(1), Some("revoked"))
+    );
+}
+
+#[test]
+fn jwt_forms_sign_and_verify() {
+    let issuer = Issuer::new();
+    let clear = issuer.status_list("clear.json", &[]);
+    for (format, proof_format) in [("jwt", "vc-jwt"), ("vc-jose", "vc-jose")] {
+        let file = format!("badge.{format}");
+        issuer.sign(format, "badge.json", &file);
+        let (code, report) = issuer.verify(&file, &["--status-list", &clear]);
+        assert_eq!(report["verdict"], "valid", "{format}: {report:#}");
+        assert_eq!(report["format"], "jwt");
+        assert_eq!(report["proof_format"], proof_format);
+        assert_eq!(code, Some(0));
+    }
+}
+
+#[test]
+fn baked_png_and_svg_verify_and_unbake_to_the_exact_credential() {
+    let issuer = Issuer::new();
+    let clear = issuer.status_list("clear.json", &[]);
+    issuer.sign("di", "badge.json", "signed.json");
+    let signed = std::fs::read_to_string(issuer.path("signed.json")).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    for image in ["badge.png", "badge.svg"] {
+        let baked = format!("baked-{image}");
+        let out = credence(&[
+            "bake",
+            "--image",
+            fixtures.join(image).to_str().unwrap(),
+            "--credential",
+            &issuer.p("signed.json"),
+            "--out",
+            &issuer.p(&baked),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (code, report) = issuer.verify(&baked, &["--status-list", &clear]);
+        assert_eq!(
+            (code, report["verdict"].as_str()),
+            (Some(0), Some("valid")),
+            "{report:#}"
+        );
+        assert_eq!(report["format"], &image[6..]);
+        let unbaked = credence(&["unbake", &issuer.p(&baked)]);
+        assert_eq!(stdout(&unbaked).trim_end(), signed.trim_end(), "{image}");
+    }
+    // An image with no badge cannot be read as one.
+    let out = credence(&["verify", fixtures.join("badge.png").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn known_identifier_confirms_the_recipient() {
+    let issuer = Issuer::new();
+    let clear = issuer.status_list("clear.json", &[]);
+    issuer.sign("di", "badge.json", "signed.json");
+    for (known, verdict) in [
+        ("emailAddress:Amira.Okafor@Example.NHS.uk", "valid"),
+        ("ext:NMCPIN:99a 9001e", "valid"),
+        ("ext:NMCPIN:99A9002E", "recipient_mismatch"),
+        (
+            "emailAddress:someone.else@example.nhs.uk",
+            "recipient_mismatch",
+        ),
+    ] {
+        let (_, report) = issuer.verify(
+            "signed.json",
+            &["--status-list", &clear, "--known-identifier", known],
+        );
+        assert_eq!(report["verdict"], verdict, "{known}: {report:#}");
+    }
+}
+
+#[test]
+fn bench_prints_the_four_figures_as_json() {
+    let out = credence(&["bench", "--n", "3", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let figures: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    for key in [
+        "sign_per_s",
+        "verify_per_s",
+        "ed25519_sign_per_s",
+        "ed25519_verify_per_s",
+    ] {
+        assert!(figures[key].as_f64().unwrap() > 0.0, "{key}: {figures}");
+    }
+}

@@ -32,6 +32,8 @@ enum Command {
     Unbake(cmd::bake::UnbakeArgs),
     /// Sign and verify the standard fixture badge N times and print badges/second.
     Bench(cmd::bench::BenchArgs),
+    /// Make and sign a Bitstring Status List credential.
+    StatusList(cmd::status_list::StatusListArgs),
     /// Print the unsigned standard fixture badge of the sample data.
     Sample(cmd::sample::SampleArgs),
     /// Print the RDFC-1.0 canonical N-Quads of a JSON-LD document.
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Bake(a) => cmd::bake::run_bake(a),
         Command::Unbake(a) => cmd::bake::run_unbake(a),
         Command::Bench(a) => cmd::bench::run(a),
+        Command::StatusList(a) => cmd::status_list::run(a),
         Command::Sample(a) => cmd::sample::run_sample(a),
         Command::Canonicalize(a) => cmd::sample::run_canonicalize(a),
     };

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod keys;
 pub mod sample;
 pub mod sign;
+pub mod status_list;
 pub mod verify;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,70 @@
+//! `credence status-list`: make and sign a Bitstring Status List credential.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Args;
+use credence_core::keys::{LocalSigner, SecretKey, VerificationMethodId};
+use credence_core::proof::ProofOptions;
+use credence_core::status::{self, StatusList, StatusPurpose};
+
+use super::{data_integrity, parse_time, read_text};
+
+/// Arguments of `credence status-list`.
+#[derive(Debug, Args)]
+pub struct StatusListArgs {
+    /// The URL the list is published at (the badges' `statusListCredential`).
+    #[arg(long)]
+    url: String,
+    /// The issuer id (must be the controller of the verification method).
+    #[arg(long)]
+    issuer: String,
+    /// What a set bit means: `revocation` or `suspension`.
+    #[arg(long, value_parser = parse_purpose, default_value = "revocation")]
+    purpose: StatusPurpose,
+    /// The number of entries (a multiple of 8; at least 131,072 for herd privacy).
+    #[arg(long, default_value_t = status::MIN_LIST_LEN)]
+    size: usize,
+    /// An index whose bit is set (repeatable).
+    #[arg(long = "set", value_name = "INDEX")]
+    set: Vec<u64>,
+    /// The secret key: PKCS#8 PEM, JWK, or a W3C Multikey key-pair JSON.
+    #[arg(long)]
+    key: PathBuf,
+    /// The verification method the proof names.
+    #[arg(long)]
+    verification_method: String,
+    /// `validFrom` and the proof's `created` (RFC 3339); the current time when absent.
+    #[arg(long, value_parser = parse_time)]
+    created: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn parse_purpose(s: &str) -> Result<StatusPurpose, String> {
+    StatusPurpose::parse(s).map_err(|e| e.to_string())
+}
+
+/// Runs `credence status-list`.
+pub fn run(args: StatusListArgs) -> anyhow::Result<ExitCode> {
+    let key = SecretKey::from_any_text(&read_text(&args.key)?)
+        .with_context(|| format!("reading the key in {}", args.key.display()))?;
+    let vm = VerificationMethodId::new(args.verification_method)?;
+    let signer = LocalSigner::new(key, vm.clone());
+    let mut list = StatusList::new(args.size)?;
+    for index in args.set {
+        list.set(index, true)?;
+    }
+    let created = args
+        .created
+        .unwrap_or_else(chrono::Utc::now)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let unsigned =
+        status::list_credential(&args.url, &args.issuer, args.purpose, &list, &created, None);
+    let options = ProofOptions {
+        verification_method: vm,
+        created,
+    };
+    let signed = data_integrity(&[])?.sign_rdfc(&unsigned, &options, &signer)?;
+    println!("{}", serde_json::to_string_pretty(&signed)?);
+    Ok(ExitCode::SUCCESS)
+}
