@@ -1,6 +1,39 @@
 //! Credence core: issue and verify Open Badges 3.0 badges, with no I/O of its own.
 //!
-//! (Crate overview and example are written once the modules settle.)
+//! The data flows in one direction:
+//!
+//! 1. [`model`] parses raw input into validated domain types (`CredentialSpecification`,
+//!    `Provider`, `ProviderApproval`, `Completion`) and [`model::issuance::decide`] applies the
+//!    Centre's rules, returning an unsigned badge or a typed [`model::issuance::Refusal`].
+//! 2. [`badge`] holds the typed Open Badges 3.0 document (built once from the model), the salted
+//!    identity hashes and the JSON Schema check every badge passes before it is signed.
+//! 3. [`proof::DataIntegrity`] signs with `eddsa-rdfc-2022`: [`jsonld`] turns the document into
+//!    RDF using only the pinned [`contexts`], [`rdf::canon`] canonicalizes it (RDFC-1.0), then
+//!    hash, sign ([`keys::Signer`]) and attach. [`jwt`] makes the VC-JWT form.
+//! 4. [`verify::Verifier`] reads JSON, JWT or a baked image ([`bake`]), and reports each check
+//!    (schema, proof, key resolution, validity, [`status`], recipient) with a verdict. Keys and
+//!    status lists come through resolver traits the caller implements.
+//!
+//! Time, keys, salts and ids are always handed in by the caller.
+//!
+//! ```
+//! use credence_core::proof::DataIntegrity;
+//! use credence_core::verify::{LocalKeys, LocalStatusLists, Verdict, Verifier, VerifyOptions};
+//! use credence_core::{contexts::ContextStore, jsonld::JsonLd};
+//!
+//! let verifier = Verifier::new(DataIntegrity::new(JsonLd::new(ContextStore::pinned()?)));
+//! let options = VerifyOptions {
+//!     at: credence_core::model::sample::fixture_now(),
+//!     keys: &LocalKeys::new(),
+//!     status: &LocalStatusLists::new(),
+//!     known_identifier: None,
+//! };
+//! let report = verifier.verify_bytes(b"not a badge", &options);
+//! assert_eq!(report.verdict, Verdict::Malformed);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The README's embedding example (compiled as a doc test) issues, signs and verifies a badge.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -16,3 +49,8 @@ pub mod proof;
 pub mod rdf;
 pub mod status;
 pub mod verify;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
