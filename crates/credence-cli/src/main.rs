@@ -19,6 +19,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the issuing service (not yet available: it arrives with the service issue).
+    Serve,
     /// Key management.
     #[command(subcommand)]
     Keys(cmd::keys::KeysCommand),
@@ -43,6 +45,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve => Err(anyhow::anyhow!(
+            "the issuing service is not built yet: it arrives with the credence-server crate; \
+             the CLI (sign, verify, bake, ...) works today"
+        )),
         Command::Keys(c) => cmd::keys::run(c),
         Command::Sign(a) => cmd::sign::run(a),
         Command::Verify(a) => cmd::verify::run(a),

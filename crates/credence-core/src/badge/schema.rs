@@ -16,6 +16,10 @@ use thiserror::Error;
 pub const ACHIEVEMENT_CREDENTIAL_SCHEMA: &str =
     include_str!("../../../../schemas/ob_v3p0_achievementcredential_schema.json");
 
+/// The SHA-256 the shipped schema must have (see `schemas/README.md`).
+pub const ACHIEVEMENT_CREDENTIAL_SCHEMA_SHA256: &str =
+    "0ebdc36b2a975b93d6d3531ae6cdb7b234bf01ef6a51cd174cdab54eca3a1a14";
+
 /// One failing instance location.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaViolation {
@@ -77,6 +81,11 @@ fn validator() -> Result<&'static jsonschema::Validator, SchemaError> {
     static VALIDATOR: OnceLock<Result<jsonschema::Validator, String>> = OnceLock::new();
     VALIDATOR
         .get_or_init(|| {
+            use sha2::{Digest, Sha256};
+            let digest = hex::encode(Sha256::digest(ACHIEVEMENT_CREDENTIAL_SCHEMA.as_bytes()));
+            if digest != ACHIEVEMENT_CREDENTIAL_SCHEMA_SHA256 {
+                return Err(format!("the shipped schema has SHA-256 {digest}, not the pinned one"));
+            }
             let schema: Value =
                 serde_json::from_str(ACHIEVEMENT_CREDENTIAL_SCHEMA).map_err(|e| e.to_string())?;
             jsonschema::options()
