@@ -13,7 +13,29 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context as _};
 use credence_core::contexts::ContextStore;
 use credence_core::jsonld::JsonLd;
+use credence_core::keys::{LocalSigner, SecretKey, VerificationMethodId};
 use credence_core::proof::DataIntegrity;
+
+/// `--key FILE --verification-method URL`: who signs.
+#[derive(Debug, clap::Args)]
+pub struct SignerArgs {
+    /// The secret key: PKCS#8 PEM, JWK, or a W3C Multikey key-pair JSON.
+    #[arg(long)]
+    key: PathBuf,
+    /// The verification method the proof names (its controller should be the issuer).
+    #[arg(long)]
+    verification_method: String,
+}
+
+impl SignerArgs {
+    /// Reads the key and pairs it with the verification method.
+    pub fn signer(&self) -> anyhow::Result<LocalSigner> {
+        let key = SecretKey::from_any_text(&read_text(&self.key)?)
+            .with_context(|| format!("reading the key in {}", self.key.display()))?;
+        let vm = VerificationMethodId::new(self.verification_method.clone())?;
+        Ok(LocalSigner::new(key, vm))
+    }
+}
 
 /// `--context URL=FILE`: one more JSON-LD context allowed for this run.
 #[derive(Debug, Clone)]

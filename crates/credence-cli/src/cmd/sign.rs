@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use credence_core::jwt;
-use credence_core::keys::{LocalSigner, SecretKey, VerificationMethodId};
+use credence_core::keys::Signer as _;
 use credence_core::proof::ProofOptions;
 
-use super::{data_integrity, parse_time, read_json, read_text, ExtraContext};
+use super::{data_integrity, parse_time, read_json, ExtraContext, SignerArgs};
 
 /// The secured form to produce.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -25,12 +25,8 @@ pub enum Format {
 /// Arguments of `credence sign`.
 #[derive(Debug, Args)]
 pub struct SignArgs {
-    /// The secret key: PKCS#8 PEM, JWK, or a W3C Multikey key-pair JSON.
-    #[arg(long)]
-    key: PathBuf,
-    /// The verification method the proof names (its controller should be the issuer).
-    #[arg(long)]
-    verification_method: String,
+    #[command(flatten)]
+    signer: SignerArgs,
     /// The proof's `created` time (RFC 3339); the current time when absent.
     #[arg(long, value_parser = parse_time)]
     created: Option<chrono::DateTime<chrono::Utc>>,
@@ -46,10 +42,8 @@ pub struct SignArgs {
 
 /// Runs `credence sign`.
 pub fn run(args: SignArgs) -> anyhow::Result<ExitCode> {
-    let key = SecretKey::from_any_text(&read_text(&args.key)?)
-        .with_context(|| format!("reading the key in {}", args.key.display()))?;
-    let vm = VerificationMethodId::new(args.verification_method)?;
-    let signer = LocalSigner::new(key, vm.clone());
+    let signer = args.signer.signer()?;
+    let vm = signer.verification_method().clone();
     let credential = read_json(&args.input)?;
     let out = match args.format {
         Format::Di => {

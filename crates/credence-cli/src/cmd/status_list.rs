@@ -1,15 +1,13 @@
 //! `credence status-list`: make and sign a Bitstring Status List credential.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::Args;
-use credence_core::keys::{LocalSigner, SecretKey, VerificationMethodId};
+use credence_core::keys::Signer as _;
 use credence_core::proof::ProofOptions;
 use credence_core::status::{self, StatusList, StatusPurpose};
 
-use super::{data_integrity, parse_time, read_text};
+use super::{data_integrity, parse_time, SignerArgs};
 
 /// Arguments of `credence status-list`.
 #[derive(Debug, Args)]
@@ -29,12 +27,8 @@ pub struct StatusListArgs {
     /// An index whose bit is set (repeatable).
     #[arg(long = "set", value_name = "INDEX")]
     set: Vec<u64>,
-    /// The secret key: PKCS#8 PEM, JWK, or a W3C Multikey key-pair JSON.
-    #[arg(long)]
-    key: PathBuf,
-    /// The verification method the proof names.
-    #[arg(long)]
-    verification_method: String,
+    #[command(flatten)]
+    signer: SignerArgs,
     /// `validFrom` and the proof's `created` (RFC 3339); the current time when absent.
     #[arg(long, value_parser = parse_time)]
     created: Option<chrono::DateTime<chrono::Utc>>,
@@ -46,10 +40,8 @@ fn parse_purpose(s: &str) -> Result<StatusPurpose, String> {
 
 /// Runs `credence status-list`.
 pub fn run(args: StatusListArgs) -> anyhow::Result<ExitCode> {
-    let key = SecretKey::from_any_text(&read_text(&args.key)?)
-        .with_context(|| format!("reading the key in {}", args.key.display()))?;
-    let vm = VerificationMethodId::new(args.verification_method)?;
-    let signer = LocalSigner::new(key, vm.clone());
+    let signer = args.signer.signer()?;
+    let vm = signer.verification_method().clone();
     let mut list = StatusList::new(args.size)?;
     for index in args.set {
         list.set(index, true)?;

@@ -84,7 +84,9 @@ fn validator() -> Result<&'static jsonschema::Validator, SchemaError> {
             use sha2::{Digest, Sha256};
             let digest = hex::encode(Sha256::digest(ACHIEVEMENT_CREDENTIAL_SCHEMA.as_bytes()));
             if digest != ACHIEVEMENT_CREDENTIAL_SCHEMA_SHA256 {
-                return Err(format!("the shipped schema has SHA-256 {digest}, not the pinned one"));
+                return Err(format!(
+                    "the shipped schema has SHA-256 {digest}, not the pinned one"
+                ));
             }
             let schema: Value =
                 serde_json::from_str(ACHIEVEMENT_CREDENTIAL_SCHEMA).map_err(|e| e.to_string())?;
