@@ -158,7 +158,11 @@ impl Fixture {
     pub fn sign(&self, doc: &Value) -> Value {
         self.verifier
             .data_integrity()
-            .sign_rdfc(doc, &Issuer::options(&self.issuer.active), &self.issuer.active)
+            .sign_rdfc(
+                doc,
+                &Issuer::options(&self.issuer.active),
+                &self.issuer.active,
+            )
             .unwrap()
     }
 
@@ -181,7 +185,14 @@ pub fn sign_list(
     purpose: StatusPurpose,
     list: &StatusList,
 ) -> Value {
-    let vc = status::list_credential(url, &issuer.did, purpose, list, "2024-01-01T00:00:00Z", None);
+    let vc = status::list_credential(
+        url,
+        &issuer.did,
+        purpose,
+        list,
+        "2024-01-01T00:00:00Z",
+        None,
+    );
     di.sign_rdfc(&vc, &Issuer::options(&issuer.active), &issuer.active)
         .unwrap()
 }

@@ -46,7 +46,11 @@ fn w3c_key() -> (SecretKey, VerificationMethodId, PublicKey) {
     let public = pair["publicKeyMultibase"].as_str().unwrap();
     let vm = VerificationMethodId::new(format!("did:key:{public}#{public}")).unwrap();
     let did_public = public_key_from_did_key(&format!("did:key:{public}")).unwrap();
-    assert_eq!(secret.public_key(), did_public, "keyPair.json is one key pair");
+    assert_eq!(
+        secret.public_key(),
+        did_public,
+        "keyPair.json is one key pair"
+    );
     (secret, vm, did_public)
 }
 
@@ -105,7 +109,10 @@ fn w3c_eddsa_rdfc_2022_every_stage() {
         Value::Object(DataIntegrity::proof_config(&options, &unsigned)),
         config
     );
-    assert_eq!(di.sign_rdfc(&unsigned, &options, &signer).unwrap(), expected);
+    assert_eq!(
+        di.sign_rdfc(&unsigned, &options, &signer).unwrap(),
+        expected
+    );
 
     let (doc, parsed) = di.split(&expected).unwrap();
     assert_eq!(doc, unsigned);
@@ -141,7 +148,10 @@ fn obv3_vector_every_stage() {
     assert_eq!(hex::encode(hash_data), s("dataToSignHex"));
 
     let secret = SecretKey::from_keypair_bytes(&hex::decode(s("secretKeyHex")).unwrap()).unwrap();
-    assert_eq!(hex::encode(secret.public_key().to_bytes()), s("publicKeyHex"));
+    assert_eq!(
+        hex::encode(secret.public_key().to_bytes()),
+        s("publicKeyHex")
+    );
     assert_eq!(secret.public_key().to_multibase(), s("publicKeyMultibase"));
     assert_eq!(
         hex::encode(secret.sign(&hash_data).to_bytes()),
@@ -228,7 +238,11 @@ fn w3c_ed25519_signature_2020_verifies_and_tamper_fails() {
     let di = w3c_di();
     let signed = read_json(&format!("{W3C}/Ed25519Signature2020/signedEdSig.json"));
     verify_signed(&di, &signed).unwrap();
-    for pointer in ["/credentialSubject/alumniOf", "/validFrom", "/proof/created"] {
+    for pointer in [
+        "/credentialSubject/alumniOf",
+        "/validFrom",
+        "/proof/created",
+    ] {
         assert!(
             verify_signed(&di, &tamper(&signed, pointer)).is_err(),
             "{pointer} changed"

@@ -57,7 +57,10 @@ fn valid_standard_badge_passes_every_check() {
             (Recipient, NotChecked),
         ],
     );
-    assert_eq!(report.credential.id.as_deref(), Some(sample::STANDARD_BADGE_ID));
+    assert_eq!(
+        report.credential.id.as_deref(),
+        Some(sample::STANDARD_BADGE_ID)
+    );
     assert_eq!(report.credential.human_code.as_deref(), Some("CS-OPF"));
     assert_eq!(
         report.credential.issuer.as_deref(),
@@ -183,7 +186,10 @@ fn baked_png_and_svg_verify() {
             .verifier
             .verify_bytes(&bake::bake(&image, &token).unwrap(), &f.options());
         assert_verdict(&report, Verdict::Valid);
-        assert_eq!((report.format, report.proof_format), (format, Some("vc-jwt")));
+        assert_eq!(
+            (report.format, report.proof_format),
+            (format, Some("vc-jwt"))
+        );
 
         let report = f.verifier.verify_bytes(&image, &f.options());
         assert_verdict(&report, Verdict::Malformed);
@@ -223,7 +229,12 @@ fn revoked_when_the_bit_is_set() {
     let entry = f.standard_entry();
     assert_eq!(entry.purpose, StatusPurpose::Revocation);
     let mut lists = f.lists.clone();
-    lists.add(list_with_bit(f, &entry.list_url, entry.purpose, entry.index));
+    lists.add(list_with_bit(
+        f,
+        &entry.list_url,
+        entry.purpose,
+        entry.index,
+    ));
     let report = f.verifier.verify_json(&f.signed, &options_with(f, &lists));
     assert_verdict(&report, Verdict::Revoked);
     assert_eq!(report.outcome(CheckName::Status), Outcome::Fail);
@@ -231,7 +242,12 @@ fn revoked_when_the_bit_is_set() {
 
     // Another bit set leaves this badge alone.
     let mut lists = f.lists.clone();
-    lists.add(list_with_bit(f, &entry.list_url, entry.purpose, entry.index + 1));
+    lists.add(list_with_bit(
+        f,
+        &entry.list_url,
+        entry.purpose,
+        entry.index + 1,
+    ));
     let report = f.verifier.verify_json(&f.signed, &options_with(f, &lists));
     assert_verdict(&report, Verdict::Valid);
 }
@@ -274,7 +290,13 @@ fn status_list_of_another_issuer_is_status_unknown() {
 
     // A list issued and signed by someone else, at the badge's list URL.
     let mut lists = LocalStatusLists::new();
-    lists.add(sign_list(di, &other, &entry.list_url, entry.purpose, &clear));
+    lists.add(sign_list(
+        di,
+        &other,
+        &entry.list_url,
+        entry.purpose,
+        &clear,
+    ));
     let options = VerifyOptions {
         keys: &keys,
         status: &lists,
@@ -342,7 +364,10 @@ fn after_valid_until_is_expired() {
         .verifier
         .verify_json(&signed, &VerifyOptions { at, ..f.options() });
     assert_verdict(&report, Verdict::Expired);
-    assert_eq!(report.credential.valid_until.as_deref(), Some("2025-12-31T23:59:59Z"));
+    assert_eq!(
+        report.credential.valid_until.as_deref(),
+        Some("2025-12-31T23:59:59Z")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,13 +389,25 @@ fn recipient_matches_email_any_case_and_nmc_pin() {
     };
     let pass = (Verdict::Valid, Outcome::Pass);
     let mismatch = (Verdict::RecipientMismatch, Outcome::Fail);
-    assert_eq!(check(IdentityType::EmailAddress, "amira.okafor@example.nhs.uk"), pass);
-    assert_eq!(check(IdentityType::EmailAddress, "Amira.OKAFOR@Example.NHS.uk"), pass);
+    assert_eq!(
+        check(IdentityType::EmailAddress, "amira.okafor@example.nhs.uk"),
+        pass
+    );
+    assert_eq!(
+        check(IdentityType::EmailAddress, "Amira.OKAFOR@Example.NHS.uk"),
+        pass
+    );
     assert_eq!(check(IdentityType::NmcPin, "99A9001E"), pass);
-    assert_eq!(check(IdentityType::EmailAddress, "amira.okafor@example.org"), mismatch);
+    assert_eq!(
+        check(IdentityType::EmailAddress, "amira.okafor@example.org"),
+        mismatch
+    );
     assert_eq!(check(IdentityType::NmcPin, "99A9002E"), mismatch);
     // Right value, wrong type.
-    assert_eq!(check(IdentityType::HcpcRegistrationNumber, "PA999003"), mismatch);
+    assert_eq!(
+        check(IdentityType::HcpcRegistrationNumber, "PA999003"),
+        mismatch
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -382,7 +419,11 @@ fn active_and_retired_keys_both_verify() {
     let old = f
         .verifier
         .data_integrity()
-        .sign_rdfc(&f.unsigned, &Issuer::options(&f.issuer.retired), &f.issuer.retired)
+        .sign_rdfc(
+            &f.unsigned,
+            &Issuer::options(&f.issuer.retired),
+            &f.issuer.retired,
+        )
         .unwrap();
     assert_ne!(old["proof"]["proofValue"], f.signed["proof"]["proofValue"]);
     assert_verdict(&f.verify(&old), Verdict::Valid);
@@ -493,4 +534,28 @@ fn schema_violation_is_malformed_even_when_signed() {
     assert_verdict(&report, Verdict::Malformed);
     assert_eq!(report.outcome(CheckName::Schema), Outcome::Fail);
     assert_eq!(report.outcome(CheckName::Proof), Outcome::Pass);
+}
+#[test]
+fn reordered_context_is_malformed_though_the_graph_is_unchanged() {
+    // eddsa-rdfc-2022 signs the RDF graph: reordering contexts that define disjoint terms leaves
+    // it unchanged, so the proof alone still verifies. The OB 3.0 schema pins the order.
+    let f = Fixture::get();
+    for (a, b) in [(0, 1), (1, 2), (0, 2)] {
+        let mut changed = f.signed.clone();
+        changed["@context"].as_array_mut().unwrap().swap(a, b);
+        let report = f.verify(&changed);
+        assert_verdict(&report, Verdict::Malformed);
+        assert_eq!(report.outcome(CheckName::Schema), Outcome::Fail);
+    }
+    // Dropping the inline context leaves a term undefined: the proof cannot verify.
+    let mut changed = f.signed.clone();
+    changed["@context"].as_array_mut().unwrap().remove(2);
+    let report = f.verify(&changed);
+    assert!(!report.verified);
+    assert_eq!(
+        report.outcome(CheckName::Proof),
+        Outcome::Fail,
+        "{}",
+        show(&report)
+    );
 }
