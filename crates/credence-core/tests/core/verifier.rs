@@ -559,3 +559,78 @@ fn reordered_context_is_malformed_though_the_graph_is_unchanged() {
         show(&report)
     );
 }
+
+#[test]
+fn extra_or_repeated_proofs_do_not_verify() {
+    let f = Fixture::get();
+    // An option added after signing is part of the proof configuration.
+    for (key, value) in [
+        ("expires", json!("2030-01-01T00:00:00Z")),
+        ("domain", json!("example.org")),
+        ("@context", json!(["https://www.w3.org/ns/credentials/v2"])),
+    ] {
+        let mut changed = f.signed.clone();
+        changed["proof"][key] = value;
+        let report = f.verify(&changed);
+        assert_verdict(&report, Verdict::InvalidSignature);
+        assert_eq!(report.outcome(CheckName::Proof), Outcome::Fail, "{key}");
+    }
+    // Proof sets are not supported; a proof that is not an object does not verify (and may
+    // also break the schema).
+    for proof in [
+        json!([f.signed["proof"].clone()]),
+        json!("z123"),
+        json!(null),
+    ] {
+        let mut changed = f.signed.clone();
+        changed["proof"] = proof.clone();
+        let report = f.verify(&changed);
+        assert!(!report.verified, "{proof}");
+        assert_eq!(report.outcome(CheckName::Proof), Outcome::Fail, "{proof}");
+    }
+    let mut changed = f.signed.clone();
+    changed["proof"]
+        .as_object_mut()
+        .unwrap()
+        .remove("proofValue");
+    assert_verdict(&f.verify(&changed), Verdict::InvalidSignature);
+}
+
+#[test]
+fn unusable_status_entries_are_status_unknown() {
+    let f = Fixture::get();
+    let url = f.base.join("status/1");
+    for entry in [
+        // Past the end of the 131,072-entry list.
+        StatusEntry::new(&url, StatusPurpose::Revocation, MIN_LIST_LEN as u64),
+        // A suspension entry pointing at the revocation list.
+        StatusEntry::new(&url, StatusPurpose::Suspension, 7),
+    ] {
+        let mut unsigned = f.unsigned.clone();
+        unsigned["credentialStatus"] = entry.to_json();
+        let report = f.verify(&f.sign(&unsigned));
+        assert_verdict(&report, Verdict::StatusUnknown);
+        assert_eq!(report.outcome(CheckName::Proof), Outcome::Pass);
+    }
+    let mut unsigned = f.unsigned.clone();
+    unsigned["credentialStatus"]["statusListIndex"] = json!("seven");
+    assert_ne!(f.verify(&f.sign(&unsigned)).verdict, Verdict::Valid);
+}
+
+#[test]
+fn jwt_signed_by_another_controller_is_an_unknown_issuer() {
+    let f = Fixture::get();
+    let other = Issuer::new("did:web:other.example", 99);
+    let mut keys = f.keys.clone();
+    keys.add(other.document());
+    let token = jwt::sign_ob3_jwt(&f.unsigned, &other.active).unwrap();
+    let report = f.verifier.verify_bytes(
+        token.as_bytes(),
+        &VerifyOptions {
+            keys: &keys,
+            ..f.options()
+        },
+    );
+    assert_verdict(&report, Verdict::UnknownIssuer);
+    assert_eq!(report.outcome(CheckName::KeyResolution), Outcome::Fail);
+}
