@@ -634,3 +634,38 @@ fn jwt_signed_by_another_controller_is_an_unknown_issuer() {
     assert_verdict(&report, Verdict::UnknownIssuer);
     assert_eq!(report.outcome(CheckName::KeyResolution), Outcome::Fail);
 }
+
+#[test]
+fn status_list_with_a_non_assertion_proof_is_status_unknown() {
+    use credence_core::proof::{self, DataIntegrity};
+    let f = Fixture::get();
+    let entry = f.standard_entry();
+    let di = f.verifier.data_integrity();
+    let mut list = StatusList::new(MIN_LIST_LEN).unwrap();
+    list.set(entry.index, true).unwrap();
+    let vc = credence_core::status::list_credential(
+        &entry.list_url,
+        &f.issuer.did,
+        entry.purpose,
+        &list,
+        "2024-01-01T00:00:00Z",
+        None,
+    );
+    // A correct signature by the issuer's assertion key, but made for authentication.
+    let mut config = DataIntegrity::proof_config(&Issuer::options(&f.issuer.active), &vc);
+    config.insert("proofPurpose".into(), json!("authentication"));
+    let hash = proof::hash(
+        &di.transform_rdfc(&Value::Object(config.clone())).unwrap(),
+        &di.transform_rdfc(&vc).unwrap(),
+    );
+    let value = proof::sign(&hash, &f.issuer.active).unwrap();
+    let signed = proof::attach(&vc, config, &value).unwrap();
+    let (doc, parsed) = di.split(&signed).unwrap();
+    di.verify(&doc, &parsed, &f.issuer.active.public_key())
+        .unwrap();
+
+    let mut lists = LocalStatusLists::new();
+    lists.add(signed);
+    let report = f.verifier.verify_json(&f.signed, &options_with(f, &lists));
+    assert_verdict(&report, Verdict::StatusUnknown);
+}
