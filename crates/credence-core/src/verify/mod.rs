@@ -334,6 +334,9 @@ impl Verifier {
             .di
             .split(&list)
             .map_err(|e| format!("status list: {}", chain(&e)))?;
+        if proof.proof_purpose() != Some("assertionMethod") {
+            return Err("the status list's proof purpose is not assertionMethod".to_owned());
+        }
         let mut scratch = Checks(Vec::new());
         let key = resolve_key(&list, proof.verification_method(), options, &mut scratch)
             .filter(|k| k.issuers)

@@ -1,0 +1,11 @@
+//! Integration tests of the core crate: conformance vectors, sign/verify round trips and verifier reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "core/roundtrip.rs"]
+mod roundtrip;
+#[path = "core/support.rs"]
+mod support;
+#[path = "core/vectors.rs"]
+mod vectors;
+#[path = "core/verifier.rs"]
+mod verifier;
