@@ -1,0 +1,104 @@
+-- Credence store schema (PostgreSQL). Times are timestamptz, dates date; domain
+-- documents are JSON text (not jsonb: bytes are kept); signed credentials are stored exactly as signed.
+
+CREATE TABLE audit_head (
+    id        BIGINT PRIMARY KEY CHECK (id = 1),
+    last_id   BIGINT NOT NULL,
+    last_hash TEXT    NOT NULL
+);
+INSERT INTO audit_head (id, last_id, last_hash)
+VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+CREATE TABLE audit_log (
+    id        BIGINT PRIMARY KEY,
+    at        TIMESTAMPTZ NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    detail    TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE specifications (
+    spec_id    TEXT NOT NULL,
+    version    TEXT NOT NULL,
+    title      TEXT NOT NULL,
+    document   TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (spec_id, version)
+);
+
+CREATE TABLE providers (
+    ukprn      TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    document   TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE approvals (
+    approval_id TEXT PRIMARY KEY,
+    provider    TEXT NOT NULL REFERENCES providers (ukprn),
+    spec_id     TEXT NOT NULL,
+    version     TEXT NOT NULL,
+    document    TEXT NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL,
+    updated_at  TIMESTAMPTZ NOT NULL,
+    FOREIGN KEY (spec_id, version) REFERENCES specifications (spec_id, version)
+);
+CREATE INDEX approvals_provider ON approvals (provider);
+
+CREATE TABLE approval_changes (
+    approval_id TEXT    NOT NULL REFERENCES approvals (approval_id),
+    seq         BIGINT NOT NULL,
+    status      TEXT    NOT NULL,
+    effective   DATE    NOT NULL,
+    note        TEXT,
+    recorded_at TIMESTAMPTZ NOT NULL,
+    recorded_by TEXT    NOT NULL,
+    PRIMARY KEY (approval_id, seq)
+);
+
+CREATE TABLE api_clients (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name       TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    scope      TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    revoked_at TIMESTAMPTZ
+);
+
+CREATE TABLE signing_keys (
+    verification_method  TEXT PRIMARY KEY,
+    public_key_multibase TEXT NOT NULL UNIQUE,
+    state                TEXT NOT NULL CHECK (state IN ('active', 'retired')),
+    created_at           TIMESTAMPTZ NOT NULL,
+    retired_at           TIMESTAMPTZ
+);
+CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys (state) WHERE state = 'active';
+
+CREATE TABLE completions (
+    seq                BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    provider           TEXT NOT NULL REFERENCES providers (ukprn),
+    provider_reference TEXT NOT NULL,
+    fingerprint        TEXT NOT NULL,
+    spec_id            TEXT NOT NULL,
+    version            TEXT NOT NULL,
+    completed_on       DATE NOT NULL,
+    recorded_at        TIMESTAMPTZ NOT NULL,
+    UNIQUE (provider, provider_reference)
+);
+CREATE INDEX completions_spec ON completions (spec_id, version);
+
+CREATE TABLE badges (
+    badge_id            TEXT PRIMARY KEY,
+    completion_seq      BIGINT NOT NULL UNIQUE REFERENCES completions (seq),
+    credential          TEXT NOT NULL,
+    jwt                 TEXT,
+    verification_method TEXT NOT NULL,
+    issued_at           TIMESTAMPTZ NOT NULL,
+    -- Microseconds since the epoch: one portable, sortable form for range filters.
+    issued_us           BIGINT NOT NULL
+);

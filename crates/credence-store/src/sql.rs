@@ -1,0 +1,917 @@
+//! The statements both backends share (they use `$n` placeholders, which SQLite and PostgreSQL both
+//! accept) and row decoding, expanded once per backend by [`sql_store!`].
+
+use chrono::{DateTime, NaiveDate, Utc};
+use credence_core::keys::{PublicKey, VerificationMethodId};
+use credence_core::model::{
+    ApprovalChange, ApprovalStatus, BadgeId, Fingerprint, ProviderId, ProviderReference, SpecId,
+    SpecVersion,
+};
+
+use crate::error::{CorruptError, StoreError};
+use crate::types::{
+    ApiClient, ApiClientId, ApprovalChangeRecord, AuditEntry, BadgeRecord, KeyState, Scope,
+    SigningKeyRecord,
+};
+
+/// Columns of a badge with its completion, in [`badge_from`]'s order.
+pub(crate) const BADGE_SELECT: &str = "SELECT c.seq, c.provider, c.provider_reference, \
+     c.fingerprint, c.spec_id, c.version, c.completed_on, b.badge_id, b.credential, b.jwt, \
+     b.verification_method, b.issued_at FROM completions c JOIN badges b ON b.completion_seq = c.seq";
+
+/// Raw badge columns.
+pub(crate) type BadgeRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    NaiveDate,
+    String,
+    String,
+    Option<String>,
+    String,
+    DateTime<Utc>,
+);
+
+pub(crate) fn badge_from(row: BadgeRow) -> Result<(i64, BadgeRecord), StoreError> {
+    let (
+        seq,
+        provider,
+        reference,
+        fingerprint,
+        spec,
+        version,
+        completed_on,
+        id,
+        credential,
+        jwt,
+        vm,
+        issued_at,
+    ) = row;
+    let c = |e| StoreError::corrupt("badge", CorruptError::Model(e));
+    let fp = hex::decode(&fingerprint)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .ok_or_else(|| {
+            StoreError::corrupt(
+                "badge fingerprint",
+                CorruptError::UnknownValue { value: fingerprint },
+            )
+        })?;
+    Ok((
+        seq,
+        BadgeRecord {
+            id: BadgeId::try_from(id).map_err(c)?,
+            provider: ProviderId::try_from(provider).map_err(c)?,
+            provider_reference: ProviderReference::try_from(reference).map_err(c)?,
+            fingerprint: Fingerprint(fp),
+            specification: SpecId::try_from(spec).map_err(c)?,
+            version: SpecVersion::try_from(version).map_err(c)?,
+            completed_on,
+            credential,
+            jwt,
+            verification_method: VerificationMethodId::new(vm)
+                .map_err(|e| StoreError::corrupt("badge", e))?,
+            issued_at,
+        },
+    ))
+}
+
+pub(crate) type ClientRow = (i64, String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+
+pub(crate) fn client_from(row: ClientRow) -> Result<ApiClient, StoreError> {
+    let (id, name, scope, created_at, revoked_at) = row;
+    let scope = scope.parse::<Scope>().map_err(|e| {
+        StoreError::corrupt(
+            "API client scope",
+            CorruptError::UnknownValue { value: e.value },
+        )
+    })?;
+    Ok(ApiClient {
+        id: ApiClientId(id),
+        name,
+        scope,
+        created_at,
+        revoked_at,
+    })
+}
+
+pub(crate) type KeyRow = (String, String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+
+pub(crate) fn key_from(row: KeyRow) -> Result<SigningKeyRecord, StoreError> {
+    let (vm, multibase, state, created_at, retired_at) = row;
+    let state = match state.as_str() {
+        "active" => KeyState::Active,
+        "retired" => KeyState::Retired,
+        _ => {
+            return Err(StoreError::corrupt(
+                "signing key state",
+                CorruptError::UnknownValue { value: state },
+            ))
+        }
+    };
+    Ok(SigningKeyRecord {
+        verification_method: VerificationMethodId::new(vm)
+            .map_err(|e| StoreError::corrupt("signing key", e))?,
+        public_key: PublicKey::from_multibase(&multibase)
+            .map_err(|e| StoreError::corrupt("signing key", e))?,
+        state,
+        created_at,
+        retired_at,
+    })
+}
+
+pub(crate) type ChangeRow = (
+    i64,
+    String,
+    NaiveDate,
+    Option<String>,
+    DateTime<Utc>,
+    String,
+);
+
+pub(crate) fn change_from(row: ChangeRow) -> Result<ApprovalChangeRecord, StoreError> {
+    let (seq, status, effective, note, recorded_at, recorded_by) = row;
+    let status: ApprovalStatus = serde_json::from_value(serde_json::Value::String(status))
+        .map_err(|e| StoreError::corrupt("approval change status", e))?;
+    Ok(ApprovalChangeRecord {
+        seq: u32::try_from(seq).unwrap_or(u32::MAX),
+        change: ApprovalChange {
+            status,
+            effective,
+            note,
+        },
+        recorded_at,
+        recorded_by,
+    })
+}
+
+pub(crate) type AuditRow = (
+    i64,
+    DateTime<Utc>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+pub(crate) fn audit_from(row: AuditRow) -> AuditEntry {
+    let (id, at, actor, action, subject, detail, prev_hash, hash) = row;
+    AuditEntry {
+        id,
+        at,
+        actor,
+        action,
+        subject,
+        detail,
+        prev_hash,
+        hash,
+    }
+}
+
+/// Parses a stored JSON document into a domain type.
+pub(crate) fn document<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    text: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::corrupt(what, e))
+}
+
+/// Serializes a domain type for storage.
+pub(crate) fn to_document<T: serde::Serialize>(
+    what: &'static str,
+    value: &T,
+) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::corrupt(what, e))
+}
+
+/// Implements [`Store`](crate::Store) for a backend type with a `pool` field and a
+/// `begin_write(&self) -> Result<(Transaction<'static, Db>, Head), StoreError>` method that
+/// begins a transaction holding the audit chain's write lock.
+macro_rules! sql_store {
+    ($Store:ident, $Db:ty) => {
+        use async_trait::async_trait;
+        use credence_core::keys::{PublicKey, VerificationMethodId};
+        use credence_core::model::{
+            ApprovalChange, ApprovalId, BadgeId, CredentialSpecification, Provider,
+            ProviderApproval, ProviderId, ProviderReference, RawProviderApproval, SpecId,
+            SpecVersion,
+        };
+        use serde_json::json;
+
+        use crate::audit::{check_chain, now, Head};
+        use crate::error::StoreError;
+        use crate::sql::{
+            audit_from, badge_from, change_from, client_from, document, key_from, to_document,
+            AuditRow, BadgeRow, ChangeRow, ClientRow, KeyRow, BADGE_SELECT,
+        };
+        use crate::types::{
+            Actor, ApiClient, ApiClientId, ApprovalChangeRecord, AuditEntry, BadgeFilter,
+            BadgePage, BadgeRecord, ChainCheck, Cursor, Entity, IssueOutcome, NewApiClient,
+            NewIssuance, SigningKeyRecord, TokenHash, Written,
+        };
+        use crate::Store;
+
+        type Tx = sqlx::Transaction<'static, $Db>;
+
+        impl $Store {
+            /// Records the new chain head and commits.
+            async fn finish(&self, mut tx: Tx, head: Head) -> Result<(), StoreError> {
+                sqlx::query("UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1")
+                    .bind(head.last_id)
+                    .bind(&head.last_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+
+        /// Appends one audit row inside the transaction.
+        async fn audit(
+            tx: &mut Tx,
+            head: &mut Head,
+            actor: &Actor,
+            action: &str,
+            subject: &str,
+            detail: serde_json::Value,
+        ) -> Result<(), StoreError> {
+            let detail = credence_core::jcs::canonicalize(&detail)
+                .map_err(|e| StoreError::corrupt("audit detail", e))?;
+            let e = head.append(actor, action, subject, detail);
+            sqlx::query(
+                "INSERT INTO audit_log (id, at, actor, action, subject, detail, prev_hash, hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(e.id)
+            .bind(e.at)
+            .bind(&e.actor)
+            .bind(&e.action)
+            .bind(&e.subject)
+            .bind(&e.detail)
+            .bind(&e.prev_hash)
+            .bind(&e.hash)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+
+        async fn approval_in(
+            tx: &mut Tx,
+            id: &ApprovalId,
+        ) -> Result<Option<ProviderApproval>, StoreError> {
+            let row: Option<(String,)> =
+                sqlx::query_as("SELECT document FROM approvals WHERE approval_id = $1")
+                    .bind(id.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            row.map(|(d,)| document("approval", &d)).transpose()
+        }
+
+        async fn insert_changes(
+            tx: &mut Tx,
+            actor: &Actor,
+            approval: &ProviderApproval,
+            from: usize,
+        ) -> Result<(), StoreError> {
+            let at = now();
+            for (seq, c) in approval.history().iter().enumerate().skip(from) {
+                sqlx::query(
+                    "INSERT INTO approval_changes (approval_id, seq, status, effective, note, \
+                     recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(approval.id().as_str())
+                .bind(seq as i64)
+                .bind(c.status.as_str())
+                .bind(c.effective)
+                .bind(c.note.as_deref())
+                .bind(at)
+                .bind(actor.as_str())
+                .execute(&mut **tx)
+                .await?;
+            }
+            Ok(())
+        }
+
+        async fn badge_by_reference(
+            tx: &mut Tx,
+            provider: &ProviderId,
+            reference: &ProviderReference,
+        ) -> Result<Option<BadgeRecord>, StoreError> {
+            let row: Option<BadgeRow> = sqlx::query_as(&format!(
+                "{BADGE_SELECT} WHERE c.provider = $1 AND c.provider_reference = $2"
+            ))
+            .bind(provider.as_str())
+            .bind(reference.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+            row.map(|r| badge_from(r).map(|(_, b)| b)).transpose()
+        }
+
+        /// Inserts a completion and its badge; `None` if the reference is already taken.
+        async fn insert_issuance(
+            tx: &mut Tx,
+            i: &NewIssuance,
+        ) -> Result<Option<BadgeRecord>, StoreError> {
+            let issued_at = chrono::SubsecRound::trunc_subsecs(i.issued_at, 6);
+            let seq: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO completions (provider, provider_reference, fingerprint, spec_id, \
+                 version, completed_on, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (provider, provider_reference) DO NOTHING RETURNING seq",
+            )
+            .bind(i.provider.as_str())
+            .bind(i.provider_reference.as_str())
+            .bind(i.fingerprint.to_hex())
+            .bind(i.specification.as_str())
+            .bind(i.version.as_str())
+            .bind(i.completed_on)
+            .bind(issued_at)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let Some((seq,)) = seq else {
+                return Ok(None);
+            };
+            sqlx::query(
+                "INSERT INTO badges (badge_id, completion_seq, credential, jwt, \
+                 verification_method, issued_at, issued_us) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(i.badge_id.as_str())
+            .bind(seq)
+            .bind(&i.credential)
+            .bind(i.jwt.as_deref())
+            .bind(i.verification_method.as_str())
+            .bind(issued_at)
+            .bind(issued_at.timestamp_micros())
+            .execute(&mut **tx)
+            .await?;
+            Ok(Some(BadgeRecord {
+                id: i.badge_id.clone(),
+                provider: i.provider.clone(),
+                provider_reference: i.provider_reference.clone(),
+                fingerprint: i.fingerprint,
+                specification: i.specification.clone(),
+                version: i.version.clone(),
+                completed_on: i.completed_on,
+                credential: i.credential.clone(),
+                jwt: i.jwt.clone(),
+                verification_method: i.verification_method.clone(),
+                issued_at,
+            }))
+        }
+
+        #[async_trait]
+        impl Store for $Store {
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn put_specification(
+                &self,
+                actor: &Actor,
+                spec: &CredentialSpecification,
+            ) -> Result<Written, StoreError> {
+                let doc = to_document("specification", spec)?;
+                let (mut tx, mut head) = self.begin_write().await?;
+                let updated = sqlx::query(
+                    "UPDATE specifications SET title = $3, document = $4, updated_at = $5 \
+                     WHERE spec_id = $1 AND version = $2",
+                )
+                .bind(spec.id().as_str())
+                .bind(spec.version().as_str())
+                .bind(spec.title())
+                .bind(&doc)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                let written = if updated == 0 {
+                    sqlx::query(
+                        "INSERT INTO specifications (spec_id, version, title, document, \
+                         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
+                    )
+                    .bind(spec.id().as_str())
+                    .bind(spec.version().as_str())
+                    .bind(spec.title())
+                    .bind(&doc)
+                    .bind(now())
+                    .execute(&mut *tx)
+                    .await?;
+                    Written::Created
+                } else {
+                    Written::Updated
+                };
+                let subject = format!("{} {}", spec.id(), spec.version());
+                audit(&mut tx, &mut head, actor, "specification.put", &subject, json!({ "specification": spec })).await?;
+                self.finish(tx, head).await?;
+                Ok(written)
+            }
+
+            async fn specification(
+                &self,
+                id: &SpecId,
+                version: &SpecVersion,
+            ) -> Result<Option<CredentialSpecification>, StoreError> {
+                let row: Option<(String,)> = sqlx::query_as(
+                    "SELECT document FROM specifications WHERE spec_id = $1 AND version = $2",
+                )
+                .bind(id.as_str())
+                .bind(version.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|(d,)| document("specification", &d)).transpose()
+            }
+
+            async fn list_specifications(&self) -> Result<Vec<CredentialSpecification>, StoreError> {
+                let rows: Vec<(String,)> = sqlx::query_as(
+                    "SELECT document FROM specifications ORDER BY spec_id, version",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let mut specs: Vec<CredentialSpecification> = rows
+                    .iter()
+                    .map(|(d,)| document("specification", d))
+                    .collect::<Result<_, _>>()?;
+                // Numeric version order (1.10 after 1.9), which text order does not give.
+                specs.sort_by(|a, b| {
+                    (a.id(), a.version().numbers()).cmp(&(b.id(), b.version().numbers()))
+                });
+                Ok(specs)
+            }
+
+            async fn put_provider(
+                &self,
+                actor: &Actor,
+                provider: &Provider,
+            ) -> Result<Written, StoreError> {
+                let doc = to_document("provider", provider)?;
+                let (mut tx, mut head) = self.begin_write().await?;
+                let updated = sqlx::query(
+                    "UPDATE providers SET name = $2, document = $3, updated_at = $4 WHERE ukprn = $1",
+                )
+                .bind(provider.ukprn().as_str())
+                .bind(provider.name())
+                .bind(&doc)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                let written = if updated == 0 {
+                    sqlx::query(
+                        "INSERT INTO providers (ukprn, name, document, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $4)",
+                    )
+                    .bind(provider.ukprn().as_str())
+                    .bind(provider.name())
+                    .bind(&doc)
+                    .bind(now())
+                    .execute(&mut *tx)
+                    .await?;
+                    Written::Created
+                } else {
+                    Written::Updated
+                };
+                audit(&mut tx, &mut head, actor, "provider.put", provider.ukprn().as_str(), json!({ "provider": provider })).await?;
+                self.finish(tx, head).await?;
+                Ok(written)
+            }
+
+            async fn provider(&self, ukprn: &ProviderId) -> Result<Option<Provider>, StoreError> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT document FROM providers WHERE ukprn = $1")
+                        .bind(ukprn.as_str())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(|(d,)| document("provider", &d)).transpose()
+            }
+
+            async fn list_providers(&self) -> Result<Vec<Provider>, StoreError> {
+                let rows: Vec<(String,)> =
+                    sqlx::query_as("SELECT document FROM providers ORDER BY ukprn")
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.iter().map(|(d,)| document("provider", d)).collect()
+            }
+
+            async fn put_approval(
+                &self,
+                actor: &Actor,
+                approval: &ProviderApproval,
+            ) -> Result<Written, StoreError> {
+                let doc = to_document("approval", approval)?;
+                let (mut tx, mut head) = self.begin_write().await?;
+                let provider: Option<(String,)> =
+                    sqlx::query_as("SELECT ukprn FROM providers WHERE ukprn = $1")
+                        .bind(approval.provider().as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if provider.is_none() {
+                    return Err(StoreError::NotFound {
+                        what: Entity::Provider,
+                        id: approval.provider().to_string(),
+                    });
+                }
+                let spec: Option<(String,)> = sqlx::query_as(
+                    "SELECT spec_id FROM specifications WHERE spec_id = $1 AND version = $2",
+                )
+                .bind(approval.specification().as_str())
+                .bind(approval.version().as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+                if spec.is_none() {
+                    return Err(StoreError::NotFound {
+                        what: Entity::Specification,
+                        id: format!("{} {}", approval.specification(), approval.version()),
+                    });
+                }
+                let written = match approval_in(&mut tx, approval.id()).await? {
+                    Some(old) => {
+                        let old_len = old.history().len();
+                        if approval.history().get(..old_len) != Some(old.history()) {
+                            return Err(StoreError::HistoryRewrite {
+                                approval: approval.id().clone(),
+                            });
+                        }
+                        sqlx::query(
+                            "UPDATE approvals SET provider = $2, spec_id = $3, version = $4, \
+                             document = $5, updated_at = $6 WHERE approval_id = $1",
+                        )
+                        .bind(approval.id().as_str())
+                        .bind(approval.provider().as_str())
+                        .bind(approval.specification().as_str())
+                        .bind(approval.version().as_str())
+                        .bind(&doc)
+                        .bind(now())
+                        .execute(&mut *tx)
+                        .await?;
+                        insert_changes(&mut tx, actor, approval, old_len).await?;
+                        Written::Updated
+                    }
+                    None => {
+                        sqlx::query(
+                            "INSERT INTO approvals (approval_id, provider, spec_id, version, \
+                             document, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                        )
+                        .bind(approval.id().as_str())
+                        .bind(approval.provider().as_str())
+                        .bind(approval.specification().as_str())
+                        .bind(approval.version().as_str())
+                        .bind(&doc)
+                        .bind(now())
+                        .execute(&mut *tx)
+                        .await?;
+                        insert_changes(&mut tx, actor, approval, 0).await?;
+                        Written::Created
+                    }
+                };
+                audit(&mut tx, &mut head, actor, "approval.put", approval.id().as_str(), json!({ "approval": approval })).await?;
+                self.finish(tx, head).await?;
+                Ok(written)
+            }
+
+            async fn add_approval_change(
+                &self,
+                actor: &Actor,
+                id: &ApprovalId,
+                change: ApprovalChange,
+            ) -> Result<ProviderApproval, StoreError> {
+                let (mut tx, mut head) = self.begin_write().await?;
+                let old = approval_in(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound {
+                    what: Entity::Approval,
+                    id: id.to_string(),
+                })?;
+                let old_len = old.history().len();
+                let mut raw = RawProviderApproval::from(old);
+                raw.history.push(change.clone());
+                let new = ProviderApproval::try_from(raw).map_err(StoreError::InvalidChange)?;
+                sqlx::query("UPDATE approvals SET document = $2, updated_at = $3 WHERE approval_id = $1")
+                    .bind(id.as_str())
+                    .bind(to_document("approval", &new)?)
+                    .bind(now())
+                    .execute(&mut *tx)
+                    .await?;
+                insert_changes(&mut tx, actor, &new, old_len).await?;
+                audit(&mut tx, &mut head, actor, "approval.change", id.as_str(), json!({ "change": change })).await?;
+                self.finish(tx, head).await?;
+                Ok(new)
+            }
+
+            async fn approval(&self, id: &ApprovalId) -> Result<Option<ProviderApproval>, StoreError> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT document FROM approvals WHERE approval_id = $1")
+                        .bind(id.as_str())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(|(d,)| document("approval", &d)).transpose()
+            }
+
+            async fn list_approvals(
+                &self,
+                provider: Option<&ProviderId>,
+            ) -> Result<Vec<ProviderApproval>, StoreError> {
+                let rows: Vec<(String,)> = sqlx::query_as(
+                    "SELECT document FROM approvals WHERE ($1 IS NULL OR provider = $1) \
+                     ORDER BY approval_id",
+                )
+                .bind(provider.map(|p| p.as_str()))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(|(d,)| document("approval", d)).collect()
+            }
+
+            async fn approval_history(
+                &self,
+                id: &ApprovalId,
+            ) -> Result<Vec<ApprovalChangeRecord>, StoreError> {
+                let rows: Vec<ChangeRow> = sqlx::query_as(
+                    "SELECT seq, status, effective, note, recorded_at, recorded_by \
+                     FROM approval_changes WHERE approval_id = $1 ORDER BY seq",
+                )
+                .bind(id.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(change_from).collect()
+            }
+
+            async fn create_api_client(
+                &self,
+                actor: &Actor,
+                client: &NewApiClient,
+            ) -> Result<ApiClient, StoreError> {
+                let (mut tx, mut head) = self.begin_write().await?;
+                let scope = client.scope.to_string();
+                let row: ClientRow = sqlx::query_as(
+                    "INSERT INTO api_clients (name, token_hash, scope, created_at) \
+                     VALUES ($1, $2, $3, $4) RETURNING id, name, scope, created_at, revoked_at",
+                )
+                .bind(&client.name)
+                .bind(client.token_hash.as_str())
+                .bind(&scope)
+                .bind(now())
+                .fetch_one(&mut *tx)
+                .await?;
+                let created = client_from(row)?;
+                audit(&mut tx, &mut head, actor, "api_client.create", &created.id.to_string(), json!({ "name": client.name, "scope": scope })).await?;
+                self.finish(tx, head).await?;
+                Ok(created)
+            }
+
+            async fn client_by_token_hash(
+                &self,
+                hash: &TokenHash,
+            ) -> Result<Option<ApiClient>, StoreError> {
+                let row: Option<ClientRow> = sqlx::query_as(
+                    "SELECT id, name, scope, created_at, revoked_at FROM api_clients \
+                     WHERE token_hash = $1 AND revoked_at IS NULL",
+                )
+                .bind(hash.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(client_from).transpose()
+            }
+
+            async fn list_api_clients(&self) -> Result<Vec<ApiClient>, StoreError> {
+                let rows: Vec<ClientRow> = sqlx::query_as(
+                    "SELECT id, name, scope, created_at, revoked_at FROM api_clients ORDER BY id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(client_from).collect()
+            }
+
+            async fn revoke_api_client(
+                &self,
+                actor: &Actor,
+                id: ApiClientId,
+            ) -> Result<ApiClient, StoreError> {
+                let (mut tx, mut head) = self.begin_write().await?;
+                let revoked = sqlx::query(
+                    "UPDATE api_clients SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                )
+                .bind(id.0)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                let row: Option<ClientRow> = sqlx::query_as(
+                    "SELECT id, name, scope, created_at, revoked_at FROM api_clients WHERE id = $1",
+                )
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let client = client_from(row.ok_or_else(|| StoreError::NotFound {
+                    what: Entity::ApiClient,
+                    id: id.to_string(),
+                })?)?;
+                if revoked > 0 {
+                    audit(&mut tx, &mut head, actor, "api_client.revoke", &id.to_string(), json!({})).await?;
+                }
+                self.finish(tx, head).await?;
+                Ok(client)
+            }
+
+            async fn activate_signing_key(
+                &self,
+                actor: &Actor,
+                verification_method: &VerificationMethodId,
+                public_key: &PublicKey,
+            ) -> Result<SigningKeyRecord, StoreError> {
+                let (mut tx, mut head) = self.begin_write().await?;
+                let at = now();
+                let retired: Vec<(String,)> = sqlx::query_as(
+                    "UPDATE signing_keys SET state = 'retired', retired_at = $1 \
+                     WHERE state = 'active' RETURNING verification_method",
+                )
+                .bind(at)
+                .fetch_all(&mut *tx)
+                .await?;
+                let row: KeyRow = sqlx::query_as(
+                    "INSERT INTO signing_keys (verification_method, public_key_multibase, state, \
+                     created_at) VALUES ($1, $2, 'active', $3) RETURNING verification_method, \
+                     public_key_multibase, state, created_at, retired_at",
+                )
+                .bind(verification_method.as_str())
+                .bind(public_key.to_multibase())
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                let key = key_from(row)?;
+                let retired: Vec<String> = retired.into_iter().map(|(v,)| v).collect();
+                audit(&mut tx, &mut head, actor, "signing_key.activate", verification_method.as_str(), json!({ "public_key_multibase": public_key.to_multibase(), "retired": retired })).await?;
+                self.finish(tx, head).await?;
+                Ok(key)
+            }
+
+            async fn active_signing_key(&self) -> Result<Option<SigningKeyRecord>, StoreError> {
+                let row: Option<KeyRow> = sqlx::query_as(
+                    "SELECT verification_method, public_key_multibase, state, created_at, \
+                     retired_at FROM signing_keys WHERE state = 'active'",
+                )
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(key_from).transpose()
+            }
+
+            async fn signing_keys(&self) -> Result<Vec<SigningKeyRecord>, StoreError> {
+                let rows: Vec<KeyRow> = sqlx::query_as(
+                    "SELECT verification_method, public_key_multibase, state, created_at, \
+                     retired_at FROM signing_keys ORDER BY created_at, verification_method",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(key_from).collect()
+            }
+
+            async fn record_issuances(
+                &self,
+                actor: &Actor,
+                issuances: &[NewIssuance],
+            ) -> Result<Vec<IssueOutcome>, StoreError> {
+                let (mut tx, mut head) = self.begin_write().await?;
+                let mut outcomes = Vec::with_capacity(issuances.len());
+                for i in issuances {
+                    // The chain lock serialises writers, so this read sees every committed
+                    // completion; ON CONFLICT keeps the insert safe even without it.
+                    let existing =
+                        badge_by_reference(&mut tx, &i.provider, &i.provider_reference).await?;
+                    let inserted = match existing {
+                        Some(_) => None,
+                        None => insert_issuance(&mut tx, i).await?,
+                    };
+                    let outcome = match inserted {
+                        Some(badge) => {
+                            audit(&mut tx, &mut head, actor, "badge.issue", badge.id.as_str(), json!({
+                                "provider": badge.provider,
+                                "provider_reference": badge.provider_reference,
+                                "specification": badge.specification,
+                                "version": badge.version,
+                                "fingerprint": badge.fingerprint.to_hex(),
+                                "verification_method": badge.verification_method,
+                            })).await?;
+                            IssueOutcome::Issued(badge)
+                        }
+                        None => {
+                            let stored = match existing {
+                                Some(b) => b,
+                                None => badge_by_reference(&mut tx, &i.provider, &i.provider_reference)
+                                    .await?
+                                    .ok_or_else(|| StoreError::NotFound {
+                                        what: Entity::Completion,
+                                        id: i.provider_reference.to_string(),
+                                    })?,
+                            };
+                            if stored.fingerprint == i.fingerprint {
+                                IssueOutcome::AlreadyIssued(stored)
+                            } else {
+                                IssueOutcome::Conflict(stored)
+                            }
+                        }
+                    };
+                    outcomes.push(outcome);
+                }
+                self.finish(tx, head).await?;
+                Ok(outcomes)
+            }
+
+            async fn badge_for_reference(
+                &self,
+                provider: &ProviderId,
+                reference: &ProviderReference,
+            ) -> Result<Option<BadgeRecord>, StoreError> {
+                let row: Option<BadgeRow> = sqlx::query_as(&format!(
+                    "{BADGE_SELECT} WHERE c.provider = $1 AND c.provider_reference = $2"
+                ))
+                .bind(provider.as_str())
+                .bind(reference.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|r| badge_from(r).map(|(_, b)| b)).transpose()
+            }
+
+            async fn badge(&self, id: &BadgeId) -> Result<Option<BadgeRecord>, StoreError> {
+                let row: Option<BadgeRow> =
+                    sqlx::query_as(&format!("{BADGE_SELECT} WHERE b.badge_id = $1"))
+                        .bind(id.as_str())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(|r| badge_from(r).map(|(_, b)| b)).transpose()
+            }
+
+            async fn list_badges(
+                &self,
+                filter: &BadgeFilter,
+                cursor: Option<Cursor>,
+                limit: u32,
+            ) -> Result<BadgePage, StoreError> {
+                let limit = i64::from(limit.clamp(1, 1000));
+                let rows: Vec<BadgeRow> = sqlx::query_as(&format!(
+                    "{BADGE_SELECT} WHERE c.seq > $1 AND ($2 IS NULL OR c.provider = $2) \
+                     AND ($3 IS NULL OR c.spec_id = $3) AND ($4 IS NULL OR c.version = $4) \
+                     AND ($5 IS NULL OR b.issued_us >= $5) AND ($6 IS NULL OR b.issued_us < $6) \
+                     ORDER BY c.seq LIMIT $7"
+                ))
+                .bind(cursor.map_or(0, |c| c.0))
+                .bind(filter.provider.as_ref().map(|p| p.as_str()))
+                .bind(filter.specification.as_ref().map(|s| s.as_str()))
+                .bind(filter.version.as_ref().map(|v| v.as_str()))
+                .bind(filter.issued_from.map(|t| t.timestamp_micros()))
+                .bind(filter.issued_before.map(|t| t.timestamp_micros()))
+                .bind(limit + 1)
+                .fetch_all(&self.pool)
+                .await?;
+                let more = rows.len() as i64 > limit;
+                let mut items = Vec::with_capacity(rows.len());
+                let mut last = None;
+                for row in rows.into_iter().take(limit as usize) {
+                    let (seq, badge) = badge_from(row)?;
+                    last = Some(seq);
+                    items.push(badge);
+                }
+                Ok(BadgePage {
+                    items,
+                    next: if more { last.map(Cursor) } else { None },
+                })
+            }
+
+            async fn audit_entries(
+                &self,
+                after_id: i64,
+                limit: u32,
+            ) -> Result<Vec<AuditEntry>, StoreError> {
+                let rows: Vec<AuditRow> = sqlx::query_as(
+                    "SELECT id, at, actor, action, subject, detail, prev_hash, hash \
+                     FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
+                )
+                .bind(after_id)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(audit_from).collect())
+            }
+
+            async fn verify_audit_chain(&self) -> Result<ChainCheck, StoreError> {
+                // One read transaction, so the head and the rows are one snapshot.
+                let mut tx = self.pool.begin().await?;
+                let (last_id, last_hash): (i64, String) =
+                    sqlx::query_as("SELECT last_id, last_hash FROM audit_head WHERE id = 1")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let rows: Vec<AuditRow> = sqlx::query_as(
+                    "SELECT id, at, actor, action, subject, detail, prev_hash, hash \
+                     FROM audit_log ORDER BY id",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                let rows: Vec<AuditEntry> = rows.into_iter().map(audit_from).collect();
+                Ok(check_chain(&rows, &Head { last_id, last_hash }))
+            }
+        }
+    };
+}
+
+pub(crate) use sql_store;

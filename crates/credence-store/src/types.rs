@@ -1,0 +1,483 @@
+//! The records the store reads and writes besides the core's domain types: actors, API clients and
+//! scopes, signing keys, issuance records and outcomes, badge pages, audit entries.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use credence_core::keys::{PublicKey, VerificationMethodId};
+use credence_core::model::{
+    ApprovalChange, BadgeId, Fingerprint, ProviderId, ProviderReference, SpecId, SpecVersion,
+};
+use sha2::{Digest, Sha256};
+
+/// A kind of stored record, named in errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Entity {
+    /// A specification version.
+    Specification,
+    /// A provider.
+    Provider,
+    /// A provider approval.
+    Approval,
+    /// One recorded approval status change.
+    ApprovalChange,
+    /// An API client.
+    ApiClient,
+    /// A signing key.
+    SigningKey,
+    /// A completion.
+    Completion,
+    /// A badge.
+    Badge,
+    /// An audit log row.
+    AuditEntry,
+    /// The database did not say which.
+    Unknown,
+}
+
+impl Entity {
+    /// A short lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Specification => "specification",
+            Entity::Provider => "provider",
+            Entity::Approval => "approval",
+            Entity::ApprovalChange => "approval change",
+            Entity::ApiClient => "API client",
+            Entity::SigningKey => "signing key",
+            Entity::Completion => "completion",
+            Entity::Badge => "badge",
+            Entity::AuditEntry => "audit entry",
+            Entity::Unknown => "record",
+        }
+    }
+
+    /// Which entity a constraint name, table name or SQLite error message refers to.
+    pub(crate) fn from_db_text(text: &str) -> Entity {
+        // Longest table names first: `approval_changes` before `approvals`.
+        const TABLES: [(&str, Entity); 9] = [
+            ("approval_changes", Entity::ApprovalChange),
+            ("approvals", Entity::Approval),
+            ("specifications", Entity::Specification),
+            ("providers", Entity::Provider),
+            ("api_clients", Entity::ApiClient),
+            ("signing_keys", Entity::SigningKey),
+            ("completions", Entity::Completion),
+            ("badges", Entity::Badge),
+            ("audit_log", Entity::AuditEntry),
+        ];
+        TABLES
+            .iter()
+            .find(|(table, _)| text.contains(table))
+            .map_or(Entity::Unknown, |&(_, e)| e)
+    }
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who made a change, as recorded in the audit log: e.g. `client:3`, `cli:root`, `system`.
+/// Never a token, email or registration number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Actor(String);
+
+impl Actor {
+    /// The service itself (start-up, migrations, bootstrap).
+    pub fn system() -> Self {
+        Actor("system".into())
+    }
+    /// An API client, by id.
+    pub fn client(id: ApiClientId) -> Self {
+        Actor(format!("client:{}", id.0))
+    }
+    /// An operator using the command line, by local user name (control characters dropped).
+    pub fn cli(user: &str) -> Self {
+        let clean: String = user.chars().filter(|c| !c.is_control()).take(64).collect();
+        Actor(format!("cli:{clean}"))
+    }
+    /// The recorded text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether a `put_*` created a record or replaced one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// A new record.
+    Created,
+    /// An existing record was replaced.
+    Updated,
+}
+
+/// One approval status change as recorded, with who recorded it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalChangeRecord {
+    /// Position in the approval's history, from 0.
+    pub seq: u32,
+    /// The change.
+    pub change: ApprovalChange,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Who recorded it.
+    pub recorded_by: String,
+}
+
+/// An API client's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ApiClientId(pub i64);
+
+impl fmt::Display for ApiClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// What an API client may do: everything, or submit and read for one provider.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// `admin`: the Centre's administrators.
+    Admin,
+    /// `provider:<UKPRN>`: one provider.
+    Provider(ProviderId),
+}
+
+/// A scope string that is neither `admin` nor `provider:<UKPRN>`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid scope {value:?} (expected admin or provider:<UKPRN>)")]
+pub struct ScopeError {
+    /// The text given.
+    pub value: String,
+}
+
+impl FromStr for Scope {
+    type Err = ScopeError;
+    fn from_str(s: &str) -> Result<Self, ScopeError> {
+        let err = || ScopeError {
+            value: s.to_owned(),
+        };
+        match s.split_once(':') {
+            None if s == "admin" => Ok(Scope::Admin),
+            Some(("provider", ukprn)) => ProviderId::try_from(ukprn)
+                .map(Scope::Provider)
+                .map_err(|_| err()),
+            _ => Err(err()),
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::Admin => f.write_str("admin"),
+            Scope::Provider(p) => write!(f, "provider:{p}"),
+        }
+    }
+}
+
+/// Hex SHA-256 of a bearer token: what the store keeps instead of the token.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct TokenHash(String);
+
+impl TokenHash {
+    /// Hashes a presented token.
+    pub fn of_token(token: &str) -> Self {
+        TokenHash(hex::encode(Sha256::digest(token.as_bytes())))
+    }
+    /// The lower-case hex digest.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for TokenHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Short prefix only: enough to tell hashes apart in logs.
+        write!(f, "TokenHash({}…)", self.0.get(..8).unwrap_or(""))
+    }
+}
+
+/// A new API client to register; the token itself is never given to the store.
+#[derive(Debug, Clone)]
+pub struct NewApiClient {
+    /// A label, e.g. `University of Leeds registry`.
+    pub name: String,
+    /// The hash of the token shown once to the client.
+    pub token_hash: TokenHash,
+    /// What the client may do.
+    pub scope: Scope,
+}
+
+/// A registered API client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiClient {
+    /// Its id.
+    pub id: ApiClientId,
+    /// Its label.
+    pub name: String,
+    /// What it may do.
+    pub scope: Scope,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A signing key's state. Exactly one key is active once any key exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyState {
+    /// Signs new badges.
+    Active,
+    /// No longer signs, still published so earlier badges verify.
+    Retired,
+}
+
+impl KeyState {
+    /// `active` or `retired`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyState::Active => "active",
+            KeyState::Retired => "retired",
+        }
+    }
+}
+
+/// A signing key's public part and state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningKeyRecord {
+    /// The verification method id badges name in their proofs.
+    pub verification_method: VerificationMethodId,
+    /// The public key.
+    pub public_key: PublicKey,
+    /// Active or retired.
+    pub state: KeyState,
+    /// When it was added.
+    pub created_at: DateTime<Utc>,
+    /// When it was retired, if it was.
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+/// A signed badge to record for a completion, in one transaction with the completion.
+#[derive(Debug, Clone)]
+pub struct NewIssuance {
+    /// The completion's fingerprint (same reference + same fingerprint = same completion).
+    pub fingerprint: Fingerprint,
+    /// The provider.
+    pub provider: ProviderId,
+    /// The provider's reference (unique per provider).
+    pub provider_reference: ProviderReference,
+    /// The specification code.
+    pub specification: SpecId,
+    /// The specification version.
+    pub version: SpecVersion,
+    /// The completion date.
+    pub completed_on: NaiveDate,
+    /// The badge id.
+    pub badge_id: BadgeId,
+    /// The signed credential JSON, exactly as signed.
+    pub credential: String,
+    /// The VC-JWT form, if made.
+    pub jwt: Option<String>,
+    /// The key that signed it.
+    pub verification_method: VerificationMethodId,
+    /// When it was issued.
+    pub issued_at: DateTime<Utc>,
+}
+
+/// A stored badge with its completion's keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadgeRecord {
+    /// The badge id.
+    pub id: BadgeId,
+    /// The provider.
+    pub provider: ProviderId,
+    /// The provider's reference.
+    pub provider_reference: ProviderReference,
+    /// The completion's fingerprint.
+    pub fingerprint: Fingerprint,
+    /// The specification code.
+    pub specification: SpecId,
+    /// The specification version.
+    pub version: SpecVersion,
+    /// The completion date.
+    pub completed_on: NaiveDate,
+    /// The signed credential JSON, byte for byte as recorded.
+    pub credential: String,
+    /// The VC-JWT, if any.
+    pub jwt: Option<String>,
+    /// The key that signed it.
+    pub verification_method: VerificationMethodId,
+    /// When it was issued.
+    pub issued_at: DateTime<Utc>,
+}
+
+/// What [`Store::record_issuance`](crate::Store::record_issuance) did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssueOutcome {
+    /// The badge was recorded.
+    Issued(BadgeRecord),
+    /// The same completion was already badged: here is that badge (the new one was not stored).
+    AlreadyIssued(BadgeRecord),
+    /// The provider reference was already used for a different completion: here is its badge.
+    Conflict(BadgeRecord),
+}
+
+/// Filters for listing badges; `None` matches everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BadgeFilter {
+    /// Only this provider's badges.
+    pub provider: Option<ProviderId>,
+    /// Only this specification.
+    pub specification: Option<SpecId>,
+    /// Only this version (with `specification`).
+    pub version: Option<SpecVersion>,
+    /// Issued at or after.
+    pub issued_from: Option<DateTime<Utc>>,
+    /// Issued before.
+    pub issued_before: Option<DateTime<Utc>>,
+}
+
+/// An opaque position in a badge listing (decimal text on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor(pub(crate) i64);
+
+/// A cursor text that did not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid cursor")]
+pub struct CursorError;
+
+impl FromStr for Cursor {
+    type Err = CursorError;
+    fn from_str(s: &str) -> Result<Self, CursorError> {
+        s.parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .map(Cursor)
+            .ok_or(CursorError)
+    }
+}
+
+impl fmt::Display for Cursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// One page of badges, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadgePage {
+    /// The badges.
+    pub items: Vec<BadgeRecord>,
+    /// Where the next page starts, if there may be one.
+    pub next: Option<Cursor>,
+}
+
+/// One audit log row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Position in the chain, from 1, without gaps.
+    pub id: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor: String,
+    /// What, e.g. `specification.put`.
+    pub action: String,
+    /// On what, e.g. `CS-OPF 1.0`.
+    pub subject: String,
+    /// Details as canonical (RFC 8785) JSON text.
+    pub detail: String,
+    /// The previous row's hash (64 zeros for the first row).
+    pub prev_hash: String,
+    /// SHA-256 over `prev_hash` and this row's fields.
+    pub hash: String,
+}
+
+/// The result of checking the audit chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainCheck {
+    /// Every row links to the one before and hashes to its recorded hash; the head matches.
+    Intact {
+        /// Rows checked.
+        rows: u64,
+    },
+    /// The first place the chain is broken.
+    Broken(AuditBreak),
+}
+
+/// Where and how the audit chain is broken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditBreak {
+    /// The row at which the break was found.
+    pub row_id: i64,
+    /// What is wrong there.
+    pub reason: BreakReason,
+}
+
+/// What is wrong at an [`AuditBreak`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BreakReason {
+    /// The row's fields no longer hash to its recorded hash (altered).
+    HashMismatch,
+    /// The row's `prev_hash` is not the previous row's hash (a row before it was altered or removed).
+    PrevHashMismatch,
+    /// Row ids jump: rows before this one were deleted.
+    MissingRows,
+    /// The chain ends before the recorded head: the last rows were deleted.
+    TruncatedTail,
+}
+
+impl fmt::Display for BreakReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            BreakReason::HashMismatch => "row altered: its hash does not match its fields",
+            BreakReason::PrevHashMismatch => "row does not link to the previous row",
+            BreakReason::MissingRows => "rows deleted before this row",
+            BreakReason::TruncatedTail => "rows deleted at the end of the log",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_round_trip() {
+        for s in ["admin", "provider:10007795"] {
+            assert_eq!(s.parse::<Scope>().unwrap().to_string(), s);
+        }
+        for bad in ["", "Admin", "provider:", "provider:123", "admin:x", "root"] {
+            assert!(bad.parse::<Scope>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn token_hash_is_sha256_hex_and_debug_redacts() {
+        let h = TokenHash::of_token("abc");
+        assert_eq!(
+            h.as_str(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert!(!format!("{h:?}").contains("f20015ad"));
+    }
+
+    #[test]
+    fn cursors() {
+        assert_eq!("42".parse::<Cursor>(), Ok(Cursor(42)));
+        assert!("-1".parse::<Cursor>().is_err());
+        assert!("x".parse::<Cursor>().is_err());
+    }
+}
