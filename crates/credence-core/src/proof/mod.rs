@@ -7,6 +7,9 @@
 mod error;
 mod suite;
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -61,12 +64,42 @@ pub struct ProofOptions {
 #[derive(Debug)]
 pub struct DataIntegrity {
     jsonld: JsonLd,
+    /// Canonical N-Quads of recently seen proof configurations, by their JSON text.
+    configs: Mutex<HashMap<String, String>>,
 }
+
+/// How many canonical proof configurations a [`DataIntegrity`] remembers.
+pub const CONFIG_CACHE_ENTRIES: usize = 64;
 
 impl DataIntegrity {
     /// A proof engine over the given JSON-LD processor.
     pub fn new(jsonld: JsonLd) -> Self {
-        Self { jsonld }
+        Self {
+            jsonld,
+            configs: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Transform of a proof configuration, answered from a small cache keyed by its exact JSON
+    /// text (a batch signed with one `created` time, or badges sharing a proof configuration,
+    /// expand and canonicalize it once). The result is the same as [`Self::transform_rdfc`].
+    fn transform_config(&self, config: &Map<String, Value>) -> Result<String, ProofError> {
+        let key = serde_json::to_string(config).ok();
+        if let Some(key) = &key {
+            let cache = self.configs.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(canon) = cache.get(key) {
+                return Ok(canon.clone());
+            }
+        }
+        let canon = self.transform_rdfc(&Value::Object(config.clone()))?;
+        if let Some(key) = key {
+            let mut cache = self.configs.lock().unwrap_or_else(PoisonError::into_inner);
+            if cache.len() >= CONFIG_CACHE_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(key, canon.clone());
+        }
+        Ok(canon)
     }
 
     /// The JSON-LD processor in use.
@@ -117,7 +150,7 @@ impl DataIntegrity {
         }
         let config = Self::proof_config(options, document);
         let doc_canon = self.transform_rdfc(document)?;
-        let config_canon = self.transform_rdfc(&Value::Object(config.clone()))?;
+        let config_canon = self.transform_config(&config)?;
         let hash_data = hash(&config_canon, &doc_canon);
         let proof_value = sign(&hash_data, signer)?;
         attach(document, config, &proof_value)
@@ -158,7 +191,7 @@ impl DataIntegrity {
                     config.insert("@context".into(), ctx.clone());
                 }
                 (
-                    self.transform_rdfc(&Value::Object(config))?,
+                    self.transform_config(&config)?,
                     self.transform_rdfc(unsecured)?,
                 )
             }
