@@ -219,7 +219,10 @@ mod tests {
         assert!(!is_absolute("urn:a\u{3000}b"));
         assert!(is_absolute("urn:é"));
         assert!(!is_absolute("urn:a\tb"));
-        assert!(is_absolute("urn:a\u{1}b"), "a control byte is not whitespace");
+        assert!(
+            is_absolute("urn:a\u{1}b"),
+            "a control byte is not whitespace"
+        );
     }
 
     #[test]
