@@ -216,8 +216,8 @@ impl Verifier {
     ) -> (Option<&'static str>, Option<Verdict>) {
         match secured {
             Secured::DataIntegrity(doc) => {
-                let (unsecured, proof) = match self.di.split(doc) {
-                    Ok(split) => split,
+                let proof = match self.di.proof_of(doc) {
+                    Ok(proof) => proof,
                     Err(e) => {
                         checks.skip(CheckName::KeyResolution, "no usable proof names a key");
                         checks.fail(CheckName::Proof, chain(&e));
@@ -235,7 +235,7 @@ impl Verifier {
                     checks.skip(CheckName::Proof, "no key to check the proof with");
                     return (Some(suite), Some(Verdict::UnknownIssuer));
                 };
-                match self.di.verify(&unsecured, &proof, &resolved.key) {
+                match self.di.verify_embedded(doc, &proof, &resolved.key) {
                     Ok(()) => {
                         checks.pass(CheckName::Proof, format!("the {suite} proof verifies"));
                         (
@@ -392,9 +392,9 @@ impl Verifier {
                 }
             }
         }
-        let (unsecured, proof) = self
+        let proof = self
             .di
-            .split(credential)
+            .proof_of(credential)
             .map_err(|e| format!("status list: {}", chain(&e)))?;
         let mut scratch = Checks(Vec::new());
         let key = resolve_key(
@@ -407,7 +407,7 @@ impl Verifier {
         .ok_or_else(|| "the status list is not signed by a key of its issuer".to_owned())?
         .key;
         self.di
-            .verify(&unsecured, &proof, &key)
+            .verify_embedded(credential, &proof, &key)
             .map_err(|e| format!("the status list's proof does not verify: {}", chain(&e)))?;
         let list = Arc::new(ListCredential::from_json(credential).map_err(|e| e.to_string())?);
         let mut cache = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
