@@ -30,6 +30,8 @@ const TYPE_SCOPED: Flags = Flags {
 /// Expands documents against contexts from one processor.
 pub(crate) struct Expander<'p> {
     pub(crate) procr: &'p ContextProcessor,
+    /// A key of the top-level object to leave out, as if it were absent (`proof`).
+    pub(crate) omit: Option<&'p str>,
 }
 
 fn too_deep() -> JsonLdError {
@@ -119,7 +121,11 @@ impl Expander<'_> {
         let type_scoped: Option<Ctx> = type_scoped
             .cloned()
             .or_else(|| ctx.previous.is_some().then(|| ctx.clone()));
-        let mut entries: Vec<(&String, &Value)> = element.iter().collect();
+        let omit = if depth == 0 { self.omit } else { None };
+        let mut entries: Vec<(&String, &Value)> = element
+            .iter()
+            .filter(|(k, _)| Some(k.as_str()) != omit)
+            .collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
         let mut must_revert = !inside_index;

@@ -46,7 +46,7 @@ pub(crate) fn is_keyword_like(s: &str) -> bool {
 /// `^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$`.
 pub(crate) fn is_absolute(s: &str) -> bool {
     let bytes = s.as_bytes();
-    let Some(colon) = bytes.iter().position(|&b| b == b':') else {
+    let Some(colon) = s.find(':') else {
         return false;
     };
     let (scheme, rest) = bytes.split_at(colon);
@@ -60,6 +60,13 @@ pub(crate) fn is_absolute(s: &str) -> bool {
 
 /// True if `bytes` (UTF-8) contains a character JavaScript's `\s` matches.
 fn has_js_whitespace(bytes: &[u8]) -> bool {
+    // Fast path without early exit (so it vectorizes): no control, space or non-ASCII byte at all.
+    let suspicious = bytes
+        .iter()
+        .fold(false, |acc, &b| acc | (b <= b' ') | (b >= 0x80));
+    if !suspicious {
+        return false;
+    }
     let mut non_ascii = false;
     for &b in bytes {
         if matches!(b, b' ' | b'\t'..=b'\r') {
@@ -211,6 +218,11 @@ mod tests {
         assert!(!is_absolute("urn:a b"));
         assert!(!is_absolute("urn:a\u{3000}b"));
         assert!(is_absolute("urn:é"));
+        assert!(!is_absolute("urn:a\tb"));
+        assert!(
+            is_absolute("urn:a\u{1}b"),
+            "a control byte is not whitespace"
+        );
     }
 
     #[test]

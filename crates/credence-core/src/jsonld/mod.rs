@@ -51,13 +51,31 @@ impl JsonLd {
         to_rdf::to_rdf(&expanded)
     }
 
+    /// [`Self::to_rdf`] of `doc` as if its top-level `omit` entry were absent (no copy is made).
+    pub fn to_rdf_omitting(
+        &self,
+        doc: &serde_json::Value,
+        omit: &str,
+    ) -> Result<Vec<Quad>, JsonLdError> {
+        let expanded = expand::Expander {
+            procr: &self.procr,
+            omit: Some(omit),
+        }
+        .expand_document(doc)?;
+        to_rdf::to_rdf(&expanded)
+    }
+
     /// How often context applications were answered from the cache, and how often processed.
     pub fn cache_stats(&self) -> CacheStats {
         self.procr.stats()
     }
 
     fn expand_items(&self, doc: &serde_json::Value) -> Result<Vec<serde_json::Value>, JsonLdError> {
-        expand::Expander { procr: &self.procr }.expand_document(doc)
+        expand::Expander {
+            procr: &self.procr,
+            omit: None,
+        }
+        .expand_document(doc)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Node Map Generation and Deserialize JSON-LD to RDF (JSON-LD 1.1 API 7.1, 8.1), safe mode,
 //! in jsonld.js order and blank node labelling.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -24,7 +25,7 @@ const XSD_DOUBLE: &str = "http://www.w3.org/2001/XMLSchema#double";
 /// An entry of a node's property in the node map.
 #[derive(Debug)]
 enum Item<'a> {
-    Id(String),
+    Id(Cow<'a, str>),
     Value(&'a Map<String, Value>),
     List(Vec<Item<'a>>),
 }
@@ -52,12 +53,14 @@ impl Issuer {
     }
 }
 
-type NodeProps<'a> = BTreeMap<String, Vec<Item<'a>>>;
-type Graph<'a> = BTreeMap<String, NodeProps<'a>>;
+/// A node id, graph name or property: borrowed from the expanded input, or an issued label.
+type Key<'a> = Cow<'a, str>;
+type NodeProps<'a> = BTreeMap<Key<'a>, Vec<Item<'a>>>;
+type Graph<'a> = BTreeMap<Key<'a>, NodeProps<'a>>;
 
 #[derive(Default)]
 struct NodeMap<'a> {
-    graphs: BTreeMap<String, Graph<'a>>,
+    graphs: BTreeMap<Key<'a>, Graph<'a>>,
     issuer: Issuer,
 }
 
@@ -105,25 +108,26 @@ fn add_unique<'a>(items: &mut Vec<Item<'a>>, item: Item<'a>) {
 }
 
 impl<'a> NodeMap<'a> {
-    fn props(&mut self, graph: &str, name: &str) -> Option<&mut NodeProps<'a>> {
-        if !self.graphs.contains_key(graph) {
-            self.graphs.insert(graph.to_owned(), Graph::new());
+    /// The properties of node `name` in `graph`, created empty if new (keys are cloned only then).
+    fn props(&mut self, graph: &Key<'a>, name: &Key<'a>) -> Option<&mut NodeProps<'a>> {
+        if !self.graphs.contains_key(&**graph) {
+            self.graphs.insert(graph.clone(), Graph::new());
         }
-        let g = self.graphs.get_mut(graph)?;
-        if !g.contains_key(name) {
-            g.insert(name.to_owned(), NodeProps::new());
+        let g = self.graphs.get_mut(&**graph)?;
+        if !g.contains_key(&**name) {
+            g.insert(name.clone(), NodeProps::new());
         }
-        g.get_mut(name)
+        g.get_mut(&**name)
     }
 
-    fn add(&mut self, graph: &str, name: &str, property: &str, item: Option<Item<'a>>) {
+    fn add(&mut self, graph: &Key<'a>, name: &Key<'a>, property: &Key<'a>, item: Option<Item<'a>>) {
         let Some(props) = self.props(graph, name) else {
             return;
         };
-        if !props.contains_key(property) {
-            props.insert(property.to_owned(), Vec::new());
+        if !props.contains_key(&**property) {
+            props.insert(property.clone(), Vec::new());
         }
-        if let (Some(items), Some(item)) = (props.get_mut(property), item) {
+        if let (Some(items), Some(item)) = (props.get_mut(&**property), item) {
             add_unique(items, item);
         }
     }
@@ -132,8 +136,8 @@ impl<'a> NodeMap<'a> {
     fn create(
         &mut self,
         input: &'a Value,
-        graph: &str,
-        name: Option<String>,
+        graph: &Key<'a>,
+        name: Option<Key<'a>>,
         mut list: Option<&mut Vec<Item<'a>>>,
         depth: usize,
     ) -> Result<(), JsonLdError> {
@@ -175,14 +179,14 @@ impl<'a> NodeMap<'a> {
         }
         let name = match name {
             Some(n) => n,
-            None if is_blank_node(m) => self.issuer.get(id_of(m)),
-            None => id_of(m).unwrap_or_default().to_owned(),
+            None if is_blank_node(m) => Cow::Owned(self.issuer.get(id_of(m))),
+            None => Cow::Borrowed(id_of(m).unwrap_or_default()),
         };
         if let Some(l) = list {
             l.push(Item::Id(name.clone()));
         }
         self.props(graph, &name);
-        let mut keys: Vec<(&String, &'a Value)> = m.iter().collect();
+        let mut keys: Vec<(&'a String, &'a Value)> = m.iter().collect();
         keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
         for (property, objects) in keys {
             match property.as_str() {
@@ -196,13 +200,14 @@ impl<'a> NodeMap<'a> {
                             let Value::Object(im) = item else {
                                 continue;
                             };
-                            let item_name = if is_blank_node(im) {
-                                self.issuer.get(id_of(im))
+                            let item_name: Key<'a> = if is_blank_node(im) {
+                                Cow::Owned(self.issuer.get(id_of(im)))
                             } else {
-                                id_of(im).unwrap_or_default().to_owned()
+                                Cow::Borrowed(id_of(im).unwrap_or_default())
                             };
                             self.create(item, graph, Some(item_name.clone()), None, depth + 1)?;
-                            self.add(graph, &item_name, rp, Some(Item::Id(name.clone())));
+                            let rp: Key<'a> = Cow::Borrowed(rp.as_str());
+                            self.add(graph, &item_name, &rp, Some(Item::Id(name.clone())));
                         }
                     }
                     continue;
@@ -220,10 +225,10 @@ impl<'a> NodeMap<'a> {
                 p if is_keyword(p) => continue,
                 _ => {}
             }
-            let property: String = if is_blank(property) {
-                self.issuer.get(Some(property))
+            let property: Key<'a> = if is_blank(property) {
+                Cow::Owned(self.issuer.get(Some(property)))
             } else {
-                property.clone()
+                Cow::Borrowed(property.as_str())
             };
             let items: &'a [Value] = match objects {
                 Value::Array(a) => a,
@@ -236,10 +241,10 @@ impl<'a> NodeMap<'a> {
             for o in items {
                 if property == "@type" {
                     if let Value::String(t) = o {
-                        let t = if is_blank(t) {
-                            self.issuer.get(Some(t))
+                        let t: Key<'a> = if is_blank(t) {
+                            Cow::Owned(self.issuer.get(Some(t)))
                         } else {
-                            t.clone()
+                            Cow::Borrowed(t.as_str())
                         };
                         self.add(graph, &name, &property, Some(Item::Id(t)));
                     }
@@ -255,10 +260,10 @@ impl<'a> NodeMap<'a> {
                     {
                         continue;
                     }
-                    let id = if is_blank_node(om) {
-                        self.issuer.get(id_of(om))
+                    let id: Key<'a> = if is_blank_node(om) {
+                        Cow::Owned(self.issuer.get(id_of(om)))
                     } else {
-                        id_of(om).unwrap_or_default().to_owned()
+                        Cow::Borrowed(id_of(om).unwrap_or_default())
                     };
                     self.add(graph, &name, &property, Some(Item::Id(id.clone())));
                     self.create(o, graph, Some(id), None, depth + 1)?;
@@ -287,9 +292,10 @@ fn make_node(id: &str) -> Node {
 /// Deserializes an expanded document to quads.
 pub(crate) fn to_rdf(expanded: &[Value]) -> Result<Vec<Quad>, JsonLdError> {
     let mut nm = NodeMap::default();
-    nm.graphs.insert("@default".to_owned(), Graph::new());
+    let default: Key<'_> = Cow::Borrowed("@default");
+    nm.graphs.insert(default.clone(), Graph::new());
     for item in expanded {
-        nm.create(item, "@default", None, None, 0)?;
+        nm.create(item, &default, None, None, 0)?;
     }
     let NodeMap { graphs, mut issuer } = nm;
     let mut quads = Vec::with_capacity(32);
@@ -301,11 +307,12 @@ pub(crate) fn to_rdf(expanded: &[Value]) -> Result<Vec<Quad>, JsonLdError> {
         } else {
             return Err(JsonLdError::RelativeIri {
                 position: IriPosition::Graph,
-                iri: graph_name.clone(),
+                iri: graph_name.to_string(),
             });
         };
         for (id, props) in graph {
             let mut subject_checked = false;
+            let subject = make_node(id);
             for (prop, items) in props {
                 if items.is_empty() {
                     continue;
@@ -315,18 +322,17 @@ pub(crate) fn to_rdf(expanded: &[Value]) -> Result<Vec<Quad>, JsonLdError> {
                 } else if is_keyword(prop) {
                     continue;
                 } else {
-                    prop.as_str()
+                    &**prop
                 };
                 if !subject_checked {
                     if !is_absolute(id) {
                         return Err(JsonLdError::RelativeIri {
                             position: IriPosition::Subject,
-                            iri: id.clone(),
+                            iri: id.to_string(),
                         });
                     }
                     subject_checked = true;
                 }
-                let subject = make_node(id);
                 {
                     if !is_absolute(predicate) {
                         return Err(JsonLdError::RelativeIri {
@@ -366,7 +372,7 @@ fn object_to_rdf(
             if !is_absolute(id) {
                 return Err(JsonLdError::RelativeIri {
                     position: IriPosition::Object,
-                    iri: id.clone(),
+                    iri: id.to_string(),
                 });
             }
             Ok(Object::Node(make_node(id)))

@@ -7,6 +7,9 @@
 mod error;
 mod suite;
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -61,12 +64,42 @@ pub struct ProofOptions {
 #[derive(Debug)]
 pub struct DataIntegrity {
     jsonld: JsonLd,
+    /// Canonical N-Quads of recently seen proof configurations, by their JSON text.
+    configs: Mutex<HashMap<String, String>>,
 }
+
+/// How many canonical proof configurations a [`DataIntegrity`] remembers.
+pub const CONFIG_CACHE_ENTRIES: usize = 64;
 
 impl DataIntegrity {
     /// A proof engine over the given JSON-LD processor.
     pub fn new(jsonld: JsonLd) -> Self {
-        Self { jsonld }
+        Self {
+            jsonld,
+            configs: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Transform of a proof configuration, answered from a small cache keyed by its exact JSON
+    /// text (a batch signed with one `created` time, or badges sharing a proof configuration,
+    /// expand and canonicalize it once). The result is the same as [`Self::transform_rdfc`].
+    fn transform_config(&self, config: &Map<String, Value>) -> Result<String, ProofError> {
+        let key = serde_json::to_string(config).ok();
+        if let Some(key) = &key {
+            let cache = self.configs.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(canon) = cache.get(key) {
+                return Ok(canon.clone());
+            }
+        }
+        let canon = self.transform_rdfc(&Value::Object(config.clone()))?;
+        if let Some(key) = key {
+            let mut cache = self.configs.lock().unwrap_or_else(PoisonError::into_inner);
+            if cache.len() >= CONFIG_CACHE_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(key, canon.clone());
+        }
+        Ok(canon)
     }
 
     /// The JSON-LD processor in use.
@@ -117,7 +150,7 @@ impl DataIntegrity {
         }
         let config = Self::proof_config(options, document);
         let doc_canon = self.transform_rdfc(document)?;
-        let config_canon = self.transform_rdfc(&Value::Object(config.clone()))?;
+        let config_canon = self.transform_config(&config)?;
         let hash_data = hash(&config_canon, &doc_canon);
         let proof_value = sign(&hash_data, signer)?;
         attach(document, config, &proof_value)
@@ -138,6 +171,19 @@ impl DataIntegrity {
         Ok((Value::Object(unsecured), parse_proof(proof)?))
     }
 
+    /// The proof of a secured document, parsed, without copying the document (see [`Self::split`]).
+    pub fn proof_of(&self, secured: &Value) -> Result<Proof, ProofError> {
+        let Value::Object(map) = secured else {
+            return Err(ProofError::NotAnObject);
+        };
+        match map.get("proof") {
+            None => Err(ProofError::MissingProof),
+            Some(Value::Object(p)) => parse_proof(p.clone()),
+            Some(Value::Array(_)) => Err(ProofError::ProofSetUnsupported),
+            Some(_) => Err(ProofError::MalformedProof("proof")),
+        }
+    }
+
     /// Verifies `proof` over `unsecured` with `key`, for the proof's suite.
     pub fn verify(
         &self,
@@ -145,6 +191,29 @@ impl DataIntegrity {
         proof: &Proof,
         key: &PublicKey,
     ) -> Result<(), ProofError> {
+        self.verify_doc(unsecured, false, proof, key)
+    }
+
+    /// Verifies `proof` (from [`Self::proof_of`]) over `secured` with its `proof` entry left out:
+    /// the same as [`Self::split`] then [`Self::verify`], without copying the document.
+    pub fn verify_embedded(
+        &self,
+        secured: &Value,
+        proof: &Proof,
+        key: &PublicKey,
+    ) -> Result<(), ProofError> {
+        self.verify_doc(secured, true, proof, key)
+    }
+
+    /// Verifies over `doc`, leaving its top-level `proof` out if `embedded`.
+    fn verify_doc(
+        &self,
+        doc: &Value,
+        embedded: bool,
+        proof: &Proof,
+        key: &PublicKey,
+    ) -> Result<(), ProofError> {
+        let unsecured = doc;
         let mut config = proof.options.clone();
         if let Some(proof_ctx) = config.get("@context") {
             // A proof that carries its own context must agree with the document's.
@@ -157,19 +226,27 @@ impl DataIntegrity {
                 if let Some(ctx) = unsecured.get("@context") {
                     config.insert("@context".into(), ctx.clone());
                 }
-                (
-                    self.transform_rdfc(&Value::Object(config))?,
-                    self.transform_rdfc(unsecured)?,
-                )
+                let doc_canon = if embedded {
+                    let quads = self.jsonld.to_rdf_omitting(unsecured, "proof")?;
+                    canon::canonicalize(&quads)?
+                } else {
+                    self.transform_rdfc(unsecured)?
+                };
+                (self.transform_config(&config)?, doc_canon)
             }
             Suite::EddsaJcs2022 => {
                 if let Some(ctx) = unsecured.get("@context") {
                     config.insert("@context".into(), ctx.clone());
                 }
-                (
-                    crate::jcs::canonicalize(&Value::Object(config))?,
-                    crate::jcs::canonicalize(unsecured)?,
-                )
+                let doc_canon = match unsecured {
+                    Value::Object(map) if embedded => {
+                        let mut map = map.clone();
+                        map.remove("proof");
+                        crate::jcs::canonicalize(&Value::Object(map))?
+                    }
+                    other => crate::jcs::canonicalize(other)?,
+                };
+                (crate::jcs::canonicalize(&Value::Object(config))?, doc_canon)
             }
         };
         let hash_data = hash(&config_canon, &doc_canon);
@@ -251,4 +328,92 @@ fn parse_proof(options: Map<String, Value>) -> Result<Proof, ProofError> {
         verification_method,
         proof_value,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contexts::ContextStore;
+    use crate::keys::{LocalSigner, SecretKey};
+
+    const OB_VECTOR: &str = include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json");
+
+    fn signed() -> (DataIntegrity, Value, PublicKey) {
+        let vector: Value = serde_json::from_str(OB_VECTOR).unwrap();
+        let key = SecretKey::from_seed(&[3; 32]);
+        let public = key.public_key();
+        let vm = VerificationMethodId::new("did:example:issuer#key-1".to_owned()).unwrap();
+        let signer = LocalSigner::new(key, vm.clone());
+        let options = ProofOptions {
+            verification_method: vm,
+            created: "2024-07-12T09:00:00Z".to_owned(),
+        };
+        let di = DataIntegrity::new(JsonLd::new(ContextStore::pinned().unwrap()));
+        let secured = di
+            .sign_rdfc(&vector["unsigned"], &options, &signer)
+            .unwrap();
+        (di, secured, public)
+    }
+
+    #[test]
+    fn verify_embedded_agrees_with_split_then_verify() {
+        let (di, secured, key) = signed();
+        let proof = di.proof_of(&secured).unwrap();
+        assert!(di.verify_embedded(&secured, &proof, &key).is_ok());
+        let (unsecured, split_proof) = di.split(&secured).unwrap();
+        assert!(di.verify(&unsecured, &split_proof, &key).is_ok());
+        // Verifying the secured document itself (proof included) with `verify` must fail:
+        // only the embedded form leaves the proof out.
+        assert!(di.verify(&secured, &proof, &key).is_err());
+
+        let mut tampered = secured.clone();
+        tampered["name"] = Value::from("Another badge");
+        let proof = di.proof_of(&tampered).unwrap();
+        assert!(matches!(
+            di.verify_embedded(&tampered, &proof, &key),
+            Err(ProofError::SignatureInvalid)
+        ));
+    }
+
+    #[test]
+    fn proof_of_reports_the_same_errors_as_split() {
+        let (di, secured, _) = signed();
+        let mut no_proof = secured.clone();
+        no_proof.as_object_mut().unwrap().remove("proof");
+        assert!(matches!(
+            di.proof_of(&no_proof),
+            Err(ProofError::MissingProof)
+        ));
+        let mut set = secured.clone();
+        set["proof"] = Value::Array(vec![secured["proof"].clone()]);
+        assert!(matches!(
+            di.proof_of(&set),
+            Err(ProofError::ProofSetUnsupported)
+        ));
+        assert!(matches!(
+            di.proof_of(&Value::Null),
+            Err(ProofError::NotAnObject)
+        ));
+    }
+
+    #[test]
+    fn repeated_proof_configurations_give_the_same_canonical_form() {
+        // The second signature's configuration comes from the cache: same proof value.
+        let (di, secured, key) = signed();
+        let vector: Value = serde_json::from_str(OB_VECTOR).unwrap();
+        let signer = LocalSigner::new(
+            SecretKey::from_seed(&[3; 32]),
+            VerificationMethodId::new("did:example:issuer#key-1".to_owned()).unwrap(),
+        );
+        let options = ProofOptions {
+            verification_method: signer.verification_method().clone(),
+            created: "2024-07-12T09:00:00Z".to_owned(),
+        };
+        let again = di
+            .sign_rdfc(&vector["unsigned"], &options, &signer)
+            .unwrap();
+        assert_eq!(again, secured);
+        let proof = di.proof_of(&again).unwrap();
+        assert!(di.verify_embedded(&again, &proof, &key).is_ok());
+    }
 }

@@ -7,6 +7,10 @@
 mod report;
 mod resolve;
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -36,21 +40,37 @@ pub struct VerifyOptions<'a> {
     pub known_identifier: Option<&'a KnownIdentifier>,
 }
 
-/// Verifies badges. Holds the Data Integrity engine (and so the JSON-LD context cache).
+/// How many verified status lists a [`Verifier`] remembers.
+pub const STATUS_CACHE_ENTRIES: usize = 64;
+
+/// Verifies badges. Holds the Data Integrity engine (and so the JSON-LD context cache) and a
+/// small cache of status lists whose proofs verified.
 #[derive(Debug)]
 pub struct Verifier {
     di: DataIntegrity,
+    lists: Mutex<HashMap<String, VerifiedList>>,
+}
+
+/// A status list credential whose proof verified with `key`, exactly as it was resolved.
+///
+/// The cache answers only when the resolver returns a JSON value equal to `credential` and the
+/// key resolves to the same `key`, so a changed (re-signed) list or a rotated key is verified anew.
+#[derive(Debug)]
+struct VerifiedList {
+    credential: Value,
+    key: PublicKey,
+    list: Arc<ListCredential>,
 }
 
 /// The credential read from the input, with how it is secured.
-enum Secured {
+enum Secured<'a> {
     /// A JSON-LD credential with an embedded proof.
-    DataIntegrity(Value),
+    DataIntegrity(Cow<'a, Value>),
     /// A compact JWS.
     Jwt(Box<jwt::DecodedJwt>),
 }
 
-impl Secured {
+impl Secured<'_> {
     fn credential(&self) -> &Value {
         match self {
             Self::DataIntegrity(v) => v,
@@ -84,7 +104,10 @@ impl Checks {
 impl Verifier {
     /// A verifier over the given Data Integrity engine.
     pub fn new(di: DataIntegrity) -> Self {
-        Self { di }
+        Self {
+            di,
+            lists: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The Data Integrity engine in use.
@@ -115,7 +138,7 @@ impl Verifier {
         }
         self.verify_secured(
             "json",
-            Secured::DataIntegrity(credential.clone()),
+            Secured::DataIntegrity(Cow::Borrowed(credential)),
             options,
             checks,
         )
@@ -124,7 +147,7 @@ impl Verifier {
     fn verify_secured(
         &self,
         format: &'static str,
-        secured: Secured,
+        secured: Secured<'_>,
         options: &VerifyOptions<'_>,
         mut checks: Checks,
     ) -> Report {
@@ -154,7 +177,7 @@ impl Verifier {
         finish(format, proof_format, checks, facts, verdict)
     }
 
-    fn check_schema(&self, credential: &Value, secured: &Secured, checks: &mut Checks) -> bool {
+    fn check_schema(&self, credential: &Value, secured: &Secured<'_>, checks: &mut Checks) -> bool {
         if !is_open_badge(credential) {
             checks.skip(
                 CheckName::Schema,
@@ -187,14 +210,14 @@ impl Verifier {
     /// Runs key resolution and proof checks; returns the proof format and any failing verdict.
     fn check_proof(
         &self,
-        secured: &Secured,
+        secured: &Secured<'_>,
         options: &VerifyOptions<'_>,
         checks: &mut Checks,
     ) -> (Option<&'static str>, Option<Verdict>) {
         match secured {
             Secured::DataIntegrity(doc) => {
-                let (unsecured, proof) = match self.di.split(doc) {
-                    Ok(split) => split,
+                let proof = match self.di.proof_of(doc) {
+                    Ok(proof) => proof,
                     Err(e) => {
                         checks.skip(CheckName::KeyResolution, "no usable proof names a key");
                         checks.fail(CheckName::Proof, chain(&e));
@@ -212,7 +235,7 @@ impl Verifier {
                     checks.skip(CheckName::Proof, "no key to check the proof with");
                     return (Some(suite), Some(Verdict::UnknownIssuer));
                 };
-                match self.di.verify(&unsecured, &proof, &resolved.key) {
+                match self.di.verify_embedded(doc, &proof, &resolved.key) {
                     Ok(()) => {
                         checks.pass(CheckName::Proof, format!("the {suite} proof verifies"));
                         (
@@ -330,26 +353,80 @@ impl Verifier {
             .status
             .status_list(&entry.list_url)
             .map_err(|e| e.to_string())?;
-        let (unsecured, proof) = self
+        check_list_window(&list, options.at)?;
+        let list = self.verified_list(&entry.list_url, &list, options)?;
+        if Some(list.issuer.as_str()) != issuer {
+            return Err("the status list was issued by someone else".to_owned());
+        }
+        list.status_of(entry).map_err(|e| e.to_string())
+    }
+
+    /// The status list credential `credential` (resolved at `url`), read once its proof verifies.
+    ///
+    /// A list verified before (an equal JSON value, whose method still resolves to the key that
+    /// signed it) is taken from the cache; anything else is verified again, so a changed list is
+    /// seen at once.
+    fn verified_list(
+        &self,
+        url: &str,
+        credential: &Value,
+        options: &VerifyOptions<'_>,
+    ) -> Result<Arc<ListCredential>, String> {
+        let cached_vm = credential
+            .pointer("/proof/verificationMethod")
+            .and_then(Value::as_str);
+        {
+            let cache = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
+            if let (Some(hit), Some(vm)) = (cache.get(url), cached_vm) {
+                if hit.credential == *credential {
+                    // The same list as before: only the key must still resolve to the same one.
+                    let still = VerificationMethodId::new(vm.to_owned())
+                        .ok()
+                        .and_then(|vm| {
+                            let mut scratch = Checks(Vec::new());
+                            resolve_key(credential, &vm, options, &mut scratch)
+                        })
+                        .is_some_and(|k| k.issuers && k.key == hit.key);
+                    if still {
+                        return Ok(Arc::clone(&hit.list));
+                    }
+                }
+            }
+        }
+        let proof = self
             .di
-            .split(&list)
+            .proof_of(credential)
             .map_err(|e| format!("status list: {}", chain(&e)))?;
         if proof.proof_purpose() != Some("assertionMethod") {
             return Err("the status list's proof purpose is not assertionMethod".to_owned());
         }
         let mut scratch = Checks(Vec::new());
-        let key = resolve_key(&list, proof.verification_method(), options, &mut scratch)
-            .filter(|k| k.issuers)
-            .ok_or_else(|| "the status list is not signed by a key of its issuer".to_owned())?
-            .key;
+        let key = resolve_key(
+            credential,
+            proof.verification_method(),
+            options,
+            &mut scratch,
+        )
+        .filter(|k| k.issuers)
+        .ok_or_else(|| "the status list is not signed by a key of its issuer".to_owned())?
+        .key;
         self.di
-            .verify(&unsecured, &proof, &key)
+            .verify_embedded(credential, &proof, &key)
             .map_err(|e| format!("the status list's proof does not verify: {}", chain(&e)))?;
-        let list = ListCredential::from_json(&list).map_err(|e| e.to_string())?;
-        if Some(list.issuer.as_str()) != issuer {
-            return Err("the status list was issued by someone else".to_owned());
+        let list = Arc::new(ListCredential::from_json(credential).map_err(|e| e.to_string())?);
+        let mut cache = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= STATUS_CACHE_ENTRIES && !cache.contains_key(url) {
+            cache.clear();
         }
-        list.status_of(entry).map_err(|e| e.to_string())
+        cache.insert(
+            url.to_owned(),
+            VerifiedList {
+                credential: credential.clone(),
+                key,
+                list: Arc::clone(&list),
+            },
+        );
+        Ok(list)
     }
 }
 
@@ -434,7 +511,7 @@ fn problem_for(check: &Check) -> ProblemDetail {
 }
 
 /// Reads the input: its format and the secured credential, or the format and why not.
-fn read_input(input: &[u8]) -> Result<(&'static str, Secured), (&'static str, String)> {
+fn read_input(input: &[u8]) -> Result<(&'static str, Secured<'static>), (&'static str, String)> {
     if input.len() > MAX_INPUT_BYTES {
         return Err((
             "unknown",
@@ -474,7 +551,7 @@ fn read_input(input: &[u8]) -> Result<(&'static str, Secured), (&'static str, St
         if !value.is_object() {
             return Err((format, "the credential is not a JSON object".to_owned()));
         }
-        return Ok((format, Secured::DataIntegrity(value)));
+        return Ok((format, Secured::DataIntegrity(Cow::Owned(value))));
     }
     let format = if format == "json" { "jwt" } else { format };
     match jwt::decode(trimmed) {
@@ -578,6 +655,23 @@ fn resolve_key(
     Some(ResolvedKey { key, issuers })
 }
 
+/// A status list is only evidence while it is itself valid.
+fn check_list_window(list: &Value, at: DateTime<Utc>) -> Result<(), String> {
+    let read = |key: &str| {
+        list.get(key)
+            .and_then(Value::as_str)
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .map(|d| d.with_timezone(&Utc))
+    };
+    if read("validFrom").is_some_and(|from| at < from) {
+        return Err("the status list is not valid yet".to_owned());
+    }
+    if read("validUntil").is_some_and(|until| at >= until) {
+        return Err("the status list has expired".to_owned());
+    }
+    Ok(())
+}
+
 fn check_validity(credential: &Value, at: DateTime<Utc>, checks: &mut Checks) -> Option<Verdict> {
     let read = |key: &str| -> Result<Option<DateTime<Utc>>, String> {
         match credential.get(key) {
@@ -652,5 +746,148 @@ fn check_recipient(
             ),
         );
         Some(Verdict::RecipientMismatch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contexts::ContextStore;
+    use crate::jsonld::JsonLd;
+    use crate::keys::{DidDocument, LocalSigner, SecretKey, Signer};
+    use crate::model::{sample, BaseUrl};
+    use crate::proof::ProofOptions;
+    use crate::status::{self, StatusList};
+
+    struct Fixture {
+        verifier: Verifier,
+        signed: Value,
+        keys: LocalKeys,
+        lists: LocalStatusLists,
+        entries: Vec<StatusEntry>,
+        issuer: String,
+        options: ProofOptions,
+        signer: LocalSigner,
+    }
+
+    fn list_for(f: &Fixture, entry: &StatusEntry, bits: &StatusList) -> Value {
+        let list = status::list_credential(
+            &entry.list_url,
+            &f.issuer,
+            entry.purpose,
+            bits,
+            "2024-01-01T00:00:00Z",
+            None,
+        );
+        f.verifier
+            .data_integrity()
+            .sign_rdfc(&list, &f.options, &f.signer)
+            .unwrap()
+    }
+
+    fn fixture() -> Fixture {
+        let base = BaseUrl::try_from("https://badges.example.org").unwrap();
+        let unsigned = sample::standard_badge(&base).unwrap().into_json();
+        let issuer = unsigned["issuer"]["id"].as_str().unwrap().to_owned();
+        let key = SecretKey::from_seed(&[7; 32]);
+        let public = key.public_key();
+        let vm = VerificationMethodId::new(format!("{issuer}#key-1")).unwrap();
+        let signer = LocalSigner::new(key, vm.clone());
+        let options = ProofOptions {
+            verification_method: vm.clone(),
+            created: "2024-07-12T09:00:00Z".to_owned(),
+        };
+        let di = DataIntegrity::new(JsonLd::new(ContextStore::pinned().unwrap()));
+        let signed = di.sign_rdfc(&unsigned, &options, &signer).unwrap();
+        let mut keys = LocalKeys::new();
+        keys.add(DidDocument::from_keys(issuer.clone(), [(&vm, &public)]).unwrap());
+        let entries = StatusEntry::all_in(&unsigned).unwrap();
+        assert!(!entries.is_empty());
+        let mut f = Fixture {
+            verifier: Verifier::new(di),
+            signed,
+            keys,
+            lists: LocalStatusLists::new(),
+            entries,
+            issuer,
+            options,
+            signer,
+        };
+        for entry in f.entries.clone() {
+            let list = list_for(&f, &entry, &StatusList::new(status::MIN_LIST_LEN).unwrap());
+            assert!(f.lists.add(list));
+        }
+        f
+    }
+
+    fn verdict(f: &Fixture) -> Verdict {
+        let options = VerifyOptions {
+            at: sample::fixture_now(),
+            keys: &f.keys,
+            status: &f.lists,
+            known_identifier: None,
+        };
+        f.verifier.verify_json(&f.signed, &options).verdict
+    }
+
+    #[test]
+    fn a_re_signed_list_with_a_flipped_bit_is_seen_at_once() {
+        let mut f = fixture();
+        assert_eq!(verdict(&f), Verdict::Valid);
+        assert_eq!(verdict(&f), Verdict::Valid, "second run, from the cache");
+        let entry = f
+            .entries
+            .iter()
+            .find(|e| e.purpose == StatusPurpose::Revocation)
+            .unwrap()
+            .clone();
+        let mut bits = StatusList::new(status::MIN_LIST_LEN).unwrap();
+        bits.set(entry.index, true).unwrap();
+        let revoked = list_for(&f, &entry, &bits);
+        assert!(f.lists.add(revoked));
+        assert_eq!(verdict(&f), Verdict::Revoked);
+        // And back again: un-revoking is seen at once too.
+        let cleared = list_for(&f, &entry, &StatusList::new(status::MIN_LIST_LEN).unwrap());
+        assert!(f.lists.add(cleared));
+        assert_eq!(verdict(&f), Verdict::Valid);
+    }
+
+    #[test]
+    fn a_tampered_list_is_not_answered_from_the_cache() {
+        let mut f = fixture();
+        assert_eq!(verdict(&f), Verdict::Valid);
+        let entry = f.entries[0].clone();
+        let mut bits = StatusList::new(status::MIN_LIST_LEN).unwrap();
+        bits.set(entry.index, true).unwrap();
+        // Same proof, different bits: the proof no longer verifies.
+        let mut tampered = f.lists.status_list(&entry.list_url).unwrap();
+        tampered["credentialSubject"]["encodedList"] = Value::from(bits.encode());
+        assert!(f.lists.add(tampered));
+        assert_eq!(verdict(&f), Verdict::StatusUnknown);
+    }
+
+    #[test]
+    fn a_rotated_key_is_not_answered_from_the_cache() {
+        let mut f = fixture();
+        assert_eq!(verdict(&f), Verdict::Valid);
+        // The issuer's document now lists another key under the same method id.
+        let other = SecretKey::from_seed(&[9; 32]).public_key();
+        let vm = f.signer.verification_method().clone();
+        f.keys
+            .add(DidDocument::from_keys(f.issuer.clone(), [(&vm, &other)]).unwrap());
+        assert_ne!(verdict(&f), Verdict::Valid);
+        let options = VerifyOptions {
+            at: sample::fixture_now(),
+            keys: &f.keys,
+            status: &f.lists,
+            known_identifier: None,
+        };
+        let report = f.verifier.verify_json(&f.signed, &options);
+        let status = report
+            .checks
+            .iter()
+            .find(|c| c.check == CheckName::Status)
+            .unwrap();
+        assert_eq!(status.outcome, Outcome::Fail, "{status:?}");
     }
 }

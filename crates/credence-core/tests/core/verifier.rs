@@ -669,3 +669,30 @@ fn status_list_with_a_non_assertion_proof_is_status_unknown() {
     let report = f.verifier.verify_json(&f.signed, &options_with(f, &lists));
     assert_verdict(&report, Verdict::StatusUnknown);
 }
+
+/// Regression: a status list past its own `validUntil` is no evidence of the badge's status.
+#[test]
+fn an_expired_status_list_is_status_unknown() {
+    let f = Fixture::get();
+    let entry = f.standard_entry();
+    let list = StatusList::new(MIN_LIST_LEN).unwrap();
+    let mut vc = credence_core::status::list_credential(
+        &entry.list_url,
+        &f.issuer.did,
+        entry.purpose,
+        &list,
+        "2024-01-01T00:00:00Z",
+        None,
+    );
+    vc["validUntil"] = json!("2024-02-01T00:00:00Z");
+    let signed = f
+        .verifier
+        .data_integrity()
+        .sign_rdfc(&vc, &Issuer::options(&f.issuer.active), &f.issuer.active)
+        .unwrap();
+    let mut lists = LocalStatusLists::new();
+    lists.add(signed);
+    let report = f.verifier.verify_json(&f.signed, &options_with(f, &lists));
+    assert_verdict(&report, Verdict::StatusUnknown);
+    assert!(show(&report).contains("expired"), "{}", show(&report));
+}
