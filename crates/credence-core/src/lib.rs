@@ -40,6 +40,7 @@
 pub mod badge;
 pub mod bake;
 pub mod contexts;
+pub mod fixture;
 pub mod jcs;
 pub mod jsonld;
 pub mod jwt;
