@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 
 use crate::badge::identity::KnownIdentifier;
@@ -700,7 +700,7 @@ fn check_validity(credential: &Value, at: DateTime<Utc>, checks: &mut Checks) ->
         if at < from {
             checks.fail(
                 CheckName::ValidityWindow,
-                format!("not valid before {}", from.to_rfc3339()),
+                format!("not valid before {}", from.to_rfc3339_opts(SecondsFormat::Secs, true)),
             );
             return Some(Verdict::NotYetValid);
         }
@@ -709,14 +709,14 @@ fn check_validity(credential: &Value, at: DateTime<Utc>, checks: &mut Checks) ->
         if at >= until {
             checks.fail(
                 CheckName::ValidityWindow,
-                format!("expired on {}", until.to_rfc3339()),
+                format!("expired on {}", until.to_rfc3339_opts(SecondsFormat::Secs, true)),
             );
             return Some(Verdict::Expired);
         }
     }
     checks.pass(
         CheckName::ValidityWindow,
-        format!("valid at {}", at.to_rfc3339()),
+        format!("valid at {}", at.to_rfc3339_opts(SecondsFormat::Secs, true)),
     );
     None
 }
