@@ -700,7 +700,10 @@ fn check_validity(credential: &Value, at: DateTime<Utc>, checks: &mut Checks) ->
         if at < from {
             checks.fail(
                 CheckName::ValidityWindow,
-                format!("not valid before {}", from.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                format!(
+                    "not valid before {}",
+                    from.to_rfc3339_opts(SecondsFormat::Secs, true)
+                ),
             );
             return Some(Verdict::NotYetValid);
         }
@@ -709,7 +712,10 @@ fn check_validity(credential: &Value, at: DateTime<Utc>, checks: &mut Checks) ->
         if at >= until {
             checks.fail(
                 CheckName::ValidityWindow,
-                format!("expired on {}", until.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                format!(
+                    "expired on {}",
+                    until.to_rfc3339_opts(SecondsFormat::Secs, true)
+                ),
             );
             return Some(Verdict::Expired);
         }
