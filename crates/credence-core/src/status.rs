@@ -175,7 +175,7 @@ impl std::fmt::Debug for StatusList {
 impl StatusList {
     /// A list of `len` entries, all clear. `len` must be a positive multiple of 8.
     pub fn new(len: usize) -> Result<Self, StatusError> {
-        if len == 0 || len % 8 != 0 || len / 8 > MAX_LIST_BYTES {
+        if len == 0 || !len.is_multiple_of(8) || len / 8 > MAX_LIST_BYTES {
             return Err(StatusError::BadLength(len));
         }
         Ok(Self {
