@@ -166,7 +166,11 @@ fn shortest_digits(v: f64) -> (String, i32) {
         if ee == e && exact.len() == k + 1 && exact.ends_with('5') {
             let down = exact.get(..k).unwrap_or_default().to_owned();
             let up = increment(&down);
-            let even = |d: &str| d.bytes().last().is_some_and(|b| (b - b'0').is_multiple_of(2));
+            let even = |d: &str| {
+                d.bytes()
+                    .last()
+                    .is_some_and(|b| (b - b'0').is_multiple_of(2))
+            };
             let pick = if even(&down) {
                 Some(down)
             } else {
