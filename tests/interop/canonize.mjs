@@ -7,12 +7,13 @@
 // Prints {"results":[{"file","nquads"} | {"file","error"}]}. A document that
 // cannot be canonized (e.g. an undefined term in safe mode) gets an "error"
 // entry instead of "nquads"; the exit code stays 0. Exit 2 on misuse.
-import {statSync} from 'node:fs';
 
 import jsonld from 'jsonld';
 
 import {makeDocumentLoader} from './lib/loader.mjs';
-import {emit, readJson, run, shortError, usage} from './lib/cli.mjs';
+import {
+  emit, readJson, requireFiles, run, shortError, usage,
+} from './lib/cli.mjs';
 
 const USAGE = 'usage: node canonize.mjs [--did-doc FILE]... FILE...';
 
@@ -37,13 +38,7 @@ function parseArgs(argv) {
   if(files.length === 0) {
     usage(USAGE, 'no input files given');
   }
-  for(const f of [...didDocFiles, ...files]) {
-    try {
-      statSync(f);
-    } catch {
-      usage(USAGE, `no such file: ${f}`);
-    }
-  }
+  requireFiles(USAGE, [...didDocFiles, ...files]);
   return {didDocFiles, files};
 }
 

@@ -13,7 +13,6 @@
 //
 // Prints {"results":[{"file","verified","error"?,"status"}]}; exits 0 unless
 // the script itself failed (1) or was misused (2).
-import {statSync} from 'node:fs';
 
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
@@ -23,7 +22,9 @@ import * as bsl from '@digitalbazaar/vc-bitstring-status-list';
 import jsigs from 'jsonld-signatures';
 
 import {makeDocumentLoader} from './lib/loader.mjs';
-import {emit, readJson, run, shortError, usage} from './lib/cli.mjs';
+import {
+  emit, readJson, requireFiles, run, shortError, usage,
+} from './lib/cli.mjs';
 
 const USAGE = `usage: node verify.mjs [--did-doc FILE]... ` +
   `[--status-list URL=FILE]... [--now ISO8601] [--no-issuer-match] ` +
@@ -70,13 +71,7 @@ function parseArgs(argv) {
   if(files.length === 0) {
     usage(USAGE, 'no credential files given');
   }
-  for(const f of [...didDocFiles, ...statusLists.values(), ...files]) {
-    try {
-      statSync(f);
-    } catch {
-      usage(USAGE, `no such file: ${f}`);
-    }
-  }
+  requireFiles(USAGE, [...didDocFiles, ...statusLists.values(), ...files]);
   return {didDocFiles, statusLists, files, now, issuerMatch};
 }
 

@@ -1,5 +1,5 @@
 // Small helpers shared by the scripts: argument errors, JSON output, errors.
-import {readFileSync} from 'node:fs';
+import {readFileSync, statSync} from 'node:fs';
 
 /** Print a usage message on stderr and exit 2. */
 export function usage(text, why) {
@@ -8,6 +8,17 @@ export function usage(text, why) {
   }
   process.stderr.write(text.endsWith('\n') ? text : text + '\n');
   process.exit(2);
+}
+
+/** Exit with a usage error unless every file exists. */
+export function requireFiles(text, files) {
+  for(const f of files) {
+    try {
+      statSync(f);
+    } catch {
+      usage(text, `no such file: ${f}`);
+    }
+  }
 }
 
 /** Print one JSON object on stdout. */
