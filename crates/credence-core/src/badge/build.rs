@@ -48,6 +48,25 @@ pub struct BadgeParts<'a> {
     pub valid_until: Option<DateTime<Utc>>,
 }
 
+/// Who delivered and assessed the completion, and who signed off, as evidence narrative.
+fn assessment_narrative(parts: &BadgeParts<'_>) -> String {
+    let c = parts.completion;
+    let mut text = format!(
+        "Delivered and assessed by {} (UKPRN {}) under Centre approval {}; completed on {}.",
+        parts.provider.name(),
+        parts.provider.ukprn(),
+        parts.approval,
+        c.completed_on().format("%Y-%m-%d"),
+    );
+    if let Some(a) = c.assessment() {
+        text.push_str(&format!(
+            " Workplace-based assessment signed off by {}. Academic assessment signed off by {}.",
+            a.workplace_signed_off_by, a.academic_signed_off_by
+        ));
+    }
+    text
+}
+
 /// The stable achievement id of a specification version: `{base}/achievements/{code}/{version}`.
 pub fn achievement_id(base_url: &BaseUrl, spec: &CredentialSpecification) -> String {
     base_url.join(&format!("achievements/{}/{}", spec.id(), spec.version()))
@@ -165,16 +184,7 @@ pub fn credential(parts: &BadgeParts<'_>) -> AchievementCredential {
             id: None,
             types: vec!["Evidence".to_owned()],
             name: Some("Assessment sign-off".to_owned()),
-            narrative: Some(format!(
-                "Delivered and assessed by {} (UKPRN {}) under Centre approval {}; completed on {}. \
-                 Workplace-based assessment signed off by {}. Academic assessment signed off by {}.",
-                provider.name(),
-                provider.ukprn(),
-                parts.approval,
-                c.completed_on().format("%Y-%m-%d"),
-                c.assessment().workplace_signed_off_by,
-                c.assessment().academic_signed_off_by,
-            )),
+            narrative: Some(assessment_narrative(parts)),
             description: None,
             genre: Some("Assessment".to_owned()),
         },

@@ -93,8 +93,9 @@ pub struct RawCompletion {
     pub route: String,
     /// The practitioner.
     pub practitioner: RawPractitioner,
-    /// Assessment sign-off.
-    pub assessment: RawAssessment,
+    /// Assessment sign-off, if the provider reports who signed off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<RawAssessment>,
 }
 
 /// A validated completion.
@@ -107,7 +108,7 @@ pub struct Completion {
     completed_on: NaiveDate,
     route: Route,
     practitioner: Practitioner,
-    assessment: AssessmentSignOff,
+    assessment: Option<AssessmentSignOff>,
 }
 
 impl TryFrom<&RawCompletion> for Completion {
@@ -121,18 +122,24 @@ impl TryFrom<&RawCompletion> for Completion {
             completed_on: parse_date("completed_on", &raw.completed_on)?,
             route: Route::parse(&raw.route)?,
             practitioner: Practitioner::try_from(&raw.practitioner)?,
-            assessment: AssessmentSignOff {
-                workplace_signed_off_by: required_text(
-                    "assessment.workplace_signed_off_by",
-                    &raw.assessment.workplace_signed_off_by,
-                    200,
-                )?,
-                academic_signed_off_by: required_text(
-                    "assessment.academic_signed_off_by",
-                    &raw.assessment.academic_signed_off_by,
-                    200,
-                )?,
-            },
+            assessment: raw
+                .assessment
+                .as_ref()
+                .map(|a| -> Result<_, ModelError> {
+                    Ok(AssessmentSignOff {
+                        workplace_signed_off_by: required_text(
+                            "assessment.workplace_signed_off_by",
+                            &a.workplace_signed_off_by,
+                            200,
+                        )?,
+                        academic_signed_off_by: required_text(
+                            "assessment.academic_signed_off_by",
+                            &a.academic_signed_off_by,
+                            200,
+                        )?,
+                    })
+                })
+                .transpose()?,
         })
     }
 }
@@ -154,10 +161,10 @@ impl From<&Completion> for RawCompletion {
             completed_on: c.completed_on.format("%Y-%m-%d").to_string(),
             route: c.route.as_str().to_owned(),
             practitioner: RawPractitioner::from(&c.practitioner),
-            assessment: RawAssessment {
-                workplace_signed_off_by: c.assessment.workplace_signed_off_by.clone(),
-                academic_signed_off_by: c.assessment.academic_signed_off_by.clone(),
-            },
+            assessment: c.assessment.as_ref().map(|a| RawAssessment {
+                workplace_signed_off_by: a.workplace_signed_off_by.clone(),
+                academic_signed_off_by: a.academic_signed_off_by.clone(),
+            }),
         }
     }
 }
@@ -214,9 +221,9 @@ impl Completion {
     pub fn practitioner(&self) -> &Practitioner {
         &self.practitioner
     }
-    /// Assessment sign-off.
-    pub fn assessment(&self) -> &AssessmentSignOff {
-        &self.assessment
+    /// Assessment sign-off, if reported.
+    pub fn assessment(&self) -> Option<&AssessmentSignOff> {
+        self.assessment.as_ref()
     }
 
     /// SHA-256 of the normalised fields, each length-prefixed, in a fixed order. A resubmission with
@@ -225,6 +232,12 @@ impl Completion {
     pub fn fingerprint(&self) -> Fingerprint {
         let p = &self.practitioner;
         let date = self.completed_on.format("%Y-%m-%d").to_string();
+        let (workplace, academic) = self.assessment.as_ref().map_or(("", ""), |a| {
+            (
+                a.workplace_signed_off_by.as_str(),
+                a.academic_signed_off_by.as_str(),
+            )
+        });
         let fields: [&str; 14] = [
             "credence-completion-v1",
             self.provider.as_str(),
@@ -238,8 +251,8 @@ impl Completion {
             p.registration().number(),
             p.name().unwrap_or(""),
             if p.publish_name() { "1" } else { "0" },
-            &self.assessment.workplace_signed_off_by,
-            &self.assessment.academic_signed_off_by,
+            workplace,
+            academic,
         ];
         let mut h = Sha256::new();
         for f in fields {
@@ -273,10 +286,10 @@ mod tests {
                     number: "99a9001e".into(),
                 },
             },
-            assessment: RawAssessment {
+            assessment: Some(RawAssessment {
                 workplace_signed_off_by: "Dr Jo Marsh, consultant practitioner".into(),
                 academic_signed_off_by: "Prof. Sam Lee, programme lead".into(),
-            },
+            }),
         }
     }
 
@@ -372,9 +385,17 @@ mod tests {
             a.fingerprint()
         );
         let mut assessor = raw();
-        assessor.assessment.academic_signed_off_by = "Someone else".into();
+        if let Some(a) = assessor.assessment.as_mut() {
+            a.academic_signed_off_by = "Someone else".into();
+        }
         assert_ne!(
             Completion::try_from(&assessor).unwrap().fingerprint(),
+            a.fingerprint()
+        );
+        let mut unreported = raw();
+        unreported.assessment = None;
+        assert_ne!(
+            Completion::try_from(&unreported).unwrap().fingerprint(),
             a.fingerprint()
         );
         assert_eq!(a.fingerprint().to_hex().len(), 64);
@@ -391,7 +412,7 @@ mod tests {
             let input = RawCompletion {
                 provider, provider_reference: reference, specification: spec, version, completed_on: date, route,
                 practitioner: RawPractitioner { name, publish_name: publish, email, registration: RawRegistration { regulator, number } },
-                assessment: RawAssessment { workplace_signed_off_by: workplace, academic_signed_off_by: academic },
+                assessment: Some(RawAssessment { workplace_signed_off_by: workplace, academic_signed_off_by: academic }),
             };
             let _ = Completion::try_from(&input);
         }

@@ -203,6 +203,27 @@ pub fn uk_today(now: DateTime<Utc>) -> NaiveDate {
     (now + Duration::hours(1)).date_naive()
 }
 
+/// The approval to judge a completion on `date` by: of the approvals covering provider and
+/// specification version, the latest one started on or before `date`, else the earliest (so a
+/// refusal can say it had not started yet).
+pub fn select_approval<'a>(
+    approvals: &'a [ProviderApproval],
+    provider: &ProviderId,
+    spec: &SpecId,
+    version: &SpecVersion,
+    date: NaiveDate,
+) -> Option<&'a ProviderApproval> {
+    let covering = || {
+        approvals
+            .iter()
+            .filter(|a| a.covers(provider, spec, version))
+    };
+    covering()
+        .filter(|a| a.approved_on() <= date)
+        .max_by_key(|a| a.approved_on())
+        .or_else(|| covering().min_by_key(|a| a.approved_on()))
+}
+
 /// Applies the issuance rules and, if they pass, writes the unsigned badge and checks it against the
 /// OB 3.0 schema.
 pub fn decide(input: IssuanceInput<'_>) -> Result<UnsignedBadge, Refusal> {

@@ -313,11 +313,11 @@ fn case(
                     number: number.into(),
                 },
             },
-            assessment: RawAssessment {
+            assessment: Some(RawAssessment {
                 workplace_signed_off_by:
                     "Dr Morgan Ellis, consultant practitioner (workplace supervisor)".into(),
                 academic_signed_off_by: "Dr Priya Natarajan, programme lead".into(),
-            },
+            }),
         },
         expected,
     }
@@ -501,15 +501,7 @@ impl Catalog {
         version: &SpecVersion,
         date: NaiveDate,
     ) -> Option<&ProviderApproval> {
-        let covering = || {
-            self.approvals
-                .iter()
-                .filter(|a| a.covers(provider, spec, version))
-        };
-        covering()
-            .filter(|a| a.approved_on() <= date)
-            .max_by_key(|a| a.approved_on())
-            .or_else(|| covering().min_by_key(|a| a.approved_on()))
+        super::issuance::select_approval(&self.approvals, provider, spec, version, date)
     }
 
     /// Looks up the records for `completion` and runs [`decide`].
