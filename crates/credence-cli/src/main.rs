@@ -19,8 +19,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the issuing service (not yet available: it arrives with the service issue).
-    Serve,
+    /// Run the issuing service (HTTP API, public documents) on the embedded SQLite default.
+    Serve(credence_server::ServeArgs),
     /// Key management.
     #[command(subcommand)]
     Keys(cmd::keys::KeysCommand),
@@ -45,10 +45,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve => Err(anyhow::anyhow!(
-            "the issuing service is not built yet: it arrives with the credence-server crate; \
-             the CLI (sign, verify, bake, ...) works today"
-        )),
+        Command::Serve(a) => cmd::serve::run(a),
         Command::Keys(c) => cmd::keys::run(c),
         Command::Sign(a) => cmd::sign::run(a),
         Command::Verify(a) => cmd::verify::run(a),

@@ -4,6 +4,7 @@ pub mod bake;
 pub mod bench;
 pub mod keys;
 pub mod sample;
+pub mod serve;
 pub mod sign;
 pub mod status_list;
 pub mod verify;

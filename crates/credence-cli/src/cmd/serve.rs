@@ -1,0 +1,17 @@
+//! `credence serve`: runs the issuing service.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use credence_server::{Config, ServeArgs};
+
+/// Resolves the configuration and serves until SIGINT/SIGTERM.
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let config = Config::resolve(&args).context("reading the configuration")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(credence_server::serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}

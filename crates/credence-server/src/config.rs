@@ -1,0 +1,238 @@
+//! The service's configuration: one documented struct, read from flags, environment variables and
+//! an optional TOML file, in that order of precedence.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Where a setting may come from, before defaults: `credence serve` flags and environment variables.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ServeArgs {
+    /// A TOML file with any of the settings below (flags and environment variables win).
+    #[arg(long, env = "CREDENCE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "CREDENCE_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// The public base URL, which fixes the issuer's did:web identifier [default: http://LISTEN].
+    #[arg(long, env = "CREDENCE_BASE_URL")]
+    pub base_url: Option<String>,
+    /// `sqlite://FILE` or `postgres://...` [default: sqlite://DATA_DIR/credence.db].
+    #[arg(long, env = "CREDENCE_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Directory for the issuer key and the default SQLite file [default: ./credence-data].
+    #[arg(long, env = "CREDENCE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Log format: `text` or `json` [default: text].
+    #[arg(long, env = "CREDENCE_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Also load the sample specifications, providers and approvals of DOMAIN.md.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The TOML file: the same settings, all optional, plus the limits.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    base_url: Option<String>,
+    database_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    log_format: Option<LogFormat>,
+    demo: Option<bool>,
+    #[serde(with = "humantime_serde")]
+    request_timeout: Option<Duration>,
+    max_body_bytes: Option<usize>,
+    max_batch_rows: Option<usize>,
+}
+
+/// The resolved configuration of a running service.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Public base URL (no trailing slash); the issuer is its did:web.
+    pub base_url: String,
+    /// Database URL.
+    pub database_url: String,
+    /// Directory holding the issuer key (and the default SQLite file).
+    pub data_dir: PathBuf,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Load the sample data at start-up.
+    pub demo: bool,
+    /// Longest time a request may take before it is answered 503.
+    pub request_timeout: Duration,
+    /// Largest request body accepted for single requests.
+    pub max_body_bytes: usize,
+    /// Most rows in one batch.
+    pub max_batch_rows: usize,
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The TOML file could not be read.
+    #[error("reading {path}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TOML file is not valid.
+    #[error("parsing {path}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: toml::de::Error,
+    },
+}
+
+/// Default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// Default data directory.
+pub const DEFAULT_DATA_DIR: &str = "credence-data";
+/// Default request body limit for single requests (1 MiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Default and largest batch size.
+pub const DEFAULT_MAX_BATCH_ROWS: usize = 10_000;
+/// Bytes allowed per batch row when sizing the batch body limit.
+pub const BATCH_BYTES_PER_ROW: usize = 2048;
+
+impl Config {
+    /// Resolves flags and environment (already in `args`) over the TOML file over defaults.
+    pub fn resolve(args: &ServeArgs) -> Result<Self, ConfigError> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let listen = args
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let data_dir = args
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let base_url = args
+            .base_url
+            .clone()
+            .or(file.base_url)
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let database_url = args
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| default_database_url(&data_dir));
+        Ok(Config {
+            listen,
+            base_url,
+            database_url,
+            data_dir,
+            log_format: args.log_format.or(file.log_format).unwrap_or_default(),
+            demo: args.demo || file.demo.unwrap_or(false),
+            request_timeout: file.request_timeout.unwrap_or(Duration::from_secs(30)),
+            max_body_bytes: file.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            max_batch_rows: file
+                .max_batch_rows
+                .unwrap_or(DEFAULT_MAX_BATCH_ROWS)
+                .clamp(1, DEFAULT_MAX_BATCH_ROWS),
+        })
+    }
+
+    /// A configuration for tests and embedding: defaults, with this base URL and database.
+    pub fn for_tests(base_url: &str, database_url: &str, data_dir: &Path) -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            database_url: database_url.to_owned(),
+            data_dir: data_dir.to_owned(),
+            log_format: LogFormat::Text,
+            demo: false,
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_batch_rows: DEFAULT_MAX_BATCH_ROWS,
+        }
+    }
+
+    /// The largest batch request body.
+    pub fn max_batch_body_bytes(&self) -> usize {
+        self.max_batch_rows * BATCH_BYTES_PER_ROW
+    }
+}
+
+fn default_database_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("credence.db").display())
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let c = Config::resolve(&ServeArgs::default()).unwrap();
+        assert_eq!(c.listen.to_string(), DEFAULT_LISTEN);
+        assert_eq!(c.base_url, "http://127.0.0.1:8080");
+        assert_eq!(c.database_url, "sqlite://credence-data/credence.db");
+        assert_eq!(c.max_batch_rows, 10_000);
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credence.toml");
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\nbase_url = \"https://badges.example.org/\"\nrequest_timeout = \"5s\"\n",
+        )
+        .unwrap();
+        let args = ServeArgs {
+            config: Some(path.clone()),
+            listen: Some("127.0.0.1:9999".parse().unwrap()),
+            ..ServeArgs::default()
+        };
+        let c = Config::resolve(&args).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:9999");
+        assert_eq!(c.base_url, "https://badges.example.org");
+        assert_eq!(c.request_timeout, Duration::from_secs(5));
+        std::fs::write(&path, "listne = \"x\"\n").unwrap();
+        assert!(matches!(
+            Config::resolve(&args),
+            Err(ConfigError::Parse { .. })
+        ));
+    }
+}

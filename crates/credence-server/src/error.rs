@@ -1,0 +1,310 @@
+//! `ApiError`: every way a request can fail, mapped once to an RFC 9457 problem+json answer.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use credence_core::model::{ModelError, ProviderId, Refusal, SpecId, SpecVersion};
+use credence_store::{Entity, StoreError};
+use serde::Serialize;
+
+/// The media type of problem details.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Why a request failed. Client errors say what to fix; server errors say nothing about internals
+/// (the cause is logged).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// No `Authorization: Bearer` header.
+    #[error("this endpoint needs an `Authorization: Bearer <token>` header")]
+    Unauthenticated,
+    /// The bearer token is unknown or revoked.
+    #[error("the bearer token is not valid (unknown or revoked)")]
+    InvalidToken,
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// A provider submitted a completion for another provider.
+    #[error("a client for provider {own} cannot submit completions for provider {given}")]
+    OtherProvider {
+        /// The caller's provider.
+        own: ProviderId,
+        /// The provider the completion names.
+        given: ProviderId,
+    },
+    /// No such record.
+    #[error("{what} {id} not found")]
+    NotFound {
+        /// What was looked for.
+        what: &'static str,
+        /// Its id as given.
+        id: String,
+    },
+    /// The body is not valid JSON, or not of the expected shape.
+    #[error("{detail}")]
+    MalformedBody {
+        /// The parser's message (about the caller's input only).
+        detail: String,
+    },
+    /// The body's media type is not accepted here.
+    #[error("expected a body of type {expected}")]
+    UnsupportedMediaType {
+        /// What is accepted.
+        expected: &'static str,
+    },
+    /// The body is larger than allowed.
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit.
+        limit: usize,
+    },
+    /// A batch has too many rows.
+    #[error("a batch holds at most {limit} completions; this one has {given}")]
+    BatchTooLarge {
+        /// The limit.
+        limit: usize,
+        /// Rows given.
+        given: usize,
+    },
+    /// A query parameter is not valid.
+    #[error("{detail}")]
+    InvalidQuery {
+        /// What is wrong.
+        detail: String,
+    },
+    /// A value in the body is not valid.
+    #[error("invalid {subject}: {source}")]
+    Invalid {
+        /// What was being read, e.g. `completion`.
+        subject: &'static str,
+        /// The domain error.
+        #[source]
+        source: ModelError,
+    },
+    /// The completion names a specification version the Centre has not recorded.
+    #[error("unknown specification {specification} version {version}")]
+    UnknownSpecification {
+        /// Code.
+        specification: SpecId,
+        /// Version.
+        version: SpecVersion,
+    },
+    /// The completion names a provider the Centre has not recorded.
+    #[error("unknown provider {0}")]
+    UnknownProvider(ProviderId),
+    /// The issuance rules refused the completion.
+    #[error("{0}")]
+    Refused(Refusal),
+    /// The provider reference was already used for a different completion.
+    #[error("provider reference {reference} was already used for a different completion (badge {badge_id})")]
+    CompletionConflict {
+        /// The reference.
+        reference: String,
+        /// The badge issued for the first completion.
+        badge_id: String,
+    },
+    /// A record with this key exists.
+    #[error("{0} already exists")]
+    AlreadyExists(String),
+    /// The request did not finish in time.
+    #[error("the request took too long")]
+    Timeout,
+    /// The service is shutting down or not ready.
+    #[error("the service is not available")]
+    Unavailable,
+    /// A store failure.
+    #[error("storage failure")]
+    Store(#[source] StoreError),
+    /// Any other failure inside the service (signing, a task that died).
+    #[error("internal failure")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { what, id } => ApiError::NotFound {
+                what: what.as_str(),
+                id,
+            },
+            StoreError::AlreadyExists { what, .. } if what != Entity::Unknown => {
+                ApiError::AlreadyExists(what.as_str().to_owned())
+            }
+            other => ApiError::Store(other),
+        }
+    }
+}
+
+/// An RFC 9457 problem details body.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the problem type, e.g. `/problems/completion-conflict`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the problem type.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What happened in this case.
+    pub detail: String,
+    /// A stable machine code (for refusals, the issuance rule's code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The badge concerned, if any (e.g. the one already issued for a conflicting reference).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge_id: Option<String>,
+}
+
+impl ApiError {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthenticated | ApiError::InvalidToken => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) | ApiError::OtherProvider { .. } => StatusCode::FORBIDDEN,
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::MalformedBody { .. } | ApiError::InvalidQuery { .. } => {
+                StatusCode::BAD_REQUEST
+            }
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge { .. } | ApiError::BatchTooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            ApiError::Invalid { .. }
+            | ApiError::UnknownSpecification { .. }
+            | ApiError::UnknownProvider(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Refused(r) if r.is_internal() => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::CompletionConflict { .. } | ApiError::AlreadyExists(_) => {
+                StatusCode::CONFLICT
+            }
+            ApiError::Timeout | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Store(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The problem type's slug and title.
+    fn kind(&self) -> (&'static str, &'static str) {
+        match self {
+            ApiError::Unauthenticated => ("unauthenticated", "Authentication required"),
+            ApiError::InvalidToken => ("invalid-token", "Invalid token"),
+            ApiError::Forbidden(_) => ("forbidden", "Not allowed"),
+            ApiError::OtherProvider { .. } => ("other-provider", "Not your provider"),
+            ApiError::NotFound { .. } => ("not-found", "Not found"),
+            ApiError::MalformedBody { .. } => ("malformed-body", "Malformed request body"),
+            ApiError::UnsupportedMediaType { .. } => {
+                ("unsupported-media-type", "Unsupported media type")
+            }
+            ApiError::PayloadTooLarge { .. } => ("payload-too-large", "Request body too large"),
+            ApiError::BatchTooLarge { .. } => ("batch-too-large", "Batch too large"),
+            ApiError::InvalidQuery { .. } => ("invalid-query", "Invalid query parameter"),
+            ApiError::Invalid { .. } => ("invalid-value", "Invalid value"),
+            ApiError::UnknownSpecification { .. } => {
+                ("unknown-specification", "Unknown specification version")
+            }
+            ApiError::UnknownProvider(_) => ("unknown-provider", "Unknown provider"),
+            ApiError::Refused(r) if r.is_internal() => ("internal", "Internal error"),
+            ApiError::Refused(_) => ("completion-refused", "Completion refused"),
+            ApiError::CompletionConflict { .. } => (
+                "completion-conflict",
+                "Provider reference already used for a different completion",
+            ),
+            ApiError::AlreadyExists(_) => ("already-exists", "Already exists"),
+            ApiError::Timeout => ("timeout", "Request timed out"),
+            ApiError::Unavailable => ("unavailable", "Service unavailable"),
+            ApiError::Store(_) | ApiError::Internal(_) => ("internal", "Internal error"),
+        }
+    }
+
+    /// The problem details body. Server errors get a generic detail.
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        let (slug, title) = self.kind();
+        let (slug, code) = match self {
+            // One problem type per refusal reason, e.g. `/problems/provider-not-approved`.
+            ApiError::Refused(r) if !r.is_internal() => {
+                (r.code().replace('_', "-"), Some(r.code().to_owned()))
+            }
+            _ => (slug.to_owned(), None),
+        };
+        let detail = if status.is_server_error() && !matches!(self, ApiError::Timeout) {
+            "the service could not complete the request; it has been logged".to_owned()
+        } else {
+            self.to_string()
+        };
+        Problem {
+            kind: format!("/problems/{slug}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            code,
+            badge_id: match self {
+                ApiError::CompletionConflict { badge_id, .. } => Some(badge_id.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// A problem+json response with this body.
+pub fn problem_response(problem: &Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(problem).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    if status == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.status().is_server_error() {
+            tracing::error!(error = ?anyhow::Error::new(self.clone_for_log()), "request failed");
+        }
+        problem_response(&self.problem())
+    }
+}
+
+impl ApiError {
+    /// A loggable copy of the error chain (the error itself is consumed by the response).
+    fn clone_for_log(&self) -> LoggedError {
+        let mut chain = vec![self.to_string()];
+        let mut source = std::error::Error::source(self);
+        while let Some(s) = source {
+            chain.push(s.to_string());
+            source = s.source();
+        }
+        LoggedError(chain.join(": "))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct LoggedError(String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_errors_hide_their_cause() {
+        let e = ApiError::Internal(anyhow::anyhow!("secret path /etc/key.pem"));
+        let p = e.problem();
+        assert_eq!(p.status, 500);
+        assert!(!p.detail.contains("key.pem"));
+        assert_eq!(p.kind, "/problems/internal");
+    }
+
+    #[test]
+    fn store_not_found_is_404() {
+        let e = ApiError::from(StoreError::NotFound {
+            what: Entity::Badge,
+            id: "x".into(),
+        });
+        assert_eq!(e.status(), StatusCode::NOT_FOUND);
+    }
+}

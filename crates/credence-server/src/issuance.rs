@@ -1,0 +1,323 @@
+//! The issuance pipeline shared by single and batch submissions: parse, authorise, look the records
+//! up, let the core rules decide, sign on the blocking pool, record idempotently.
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use credence_core::model::{
+    decide, select_approval, BadgeId, Completion, CredentialSpecification, IssuanceInput, Provider,
+    ProviderApproval, ProviderId, RawCompletion, Salt, SpecId, SpecVersion,
+};
+use credence_store::{BadgeRecord, IssueOutcome, NewIssuance};
+use rand::RngCore;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::issuer::SignedBadge;
+use crate::state::AppState;
+use crate::wire::CompletionRequest;
+
+/// Rows recorded per store transaction in a batch.
+const RECORD_CHUNK: usize = 500;
+
+/// What became of one submitted completion.
+#[derive(Debug)]
+pub enum RowOutcome {
+    /// A new badge (201).
+    Issued(BadgeRecord),
+    /// The same completion was already badged: its badge (200).
+    Existing(BadgeRecord),
+    /// Refused, invalid or conflicting (the problem says which).
+    Failed(ApiError),
+}
+
+/// One row on its way through the pipeline.
+enum Row {
+    Done(RowOutcome),
+    Decided {
+        completion: Completion,
+        badge_id: BadgeId,
+        unsigned: Box<credence_core::badge::build::UnsignedBadge>,
+    },
+}
+
+/// The specifications, providers and approvals the rows name, each looked up once.
+#[derive(Default)]
+struct Records {
+    specifications: HashMap<(SpecId, SpecVersion), Option<CredentialSpecification>>,
+    providers: HashMap<ProviderId, Option<Provider>>,
+    approvals: HashMap<ProviderId, Vec<ProviderApproval>>,
+}
+
+impl Records {
+    async fn load(state: &AppState, completions: &[&Completion]) -> Result<Self, ApiError> {
+        let mut r = Records::default();
+        for c in completions {
+            let key = (c.specification().clone(), c.version().clone());
+            if let Entry::Vacant(slot) = r.specifications.entry(key) {
+                let (id, version) = slot.key();
+                let spec = state.store.specification(id, version).await?;
+                slot.insert(spec);
+            }
+            if !r.providers.contains_key(c.provider()) {
+                let provider = state.store.provider(c.provider()).await?;
+                let approvals = state.store.list_approvals(Some(c.provider())).await?;
+                r.providers.insert(c.provider().clone(), provider);
+                r.approvals.insert(c.provider().clone(), approvals);
+            }
+        }
+        Ok(r)
+    }
+}
+
+/// Random salt for the identity hashes: 16 bytes, hex.
+fn new_salt() -> Result<Salt, ApiError> {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    Salt::try_from(hex::encode(bytes).as_str()).map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// A new badge id, `urn:uuid:` and a random (v4) UUID.
+fn new_badge_id() -> Result<BadgeId, ApiError> {
+    BadgeId::try_from(format!("urn:uuid:{}", uuid::Uuid::new_v4()).as_str())
+        .map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// Parses and authorises one request.
+fn parse(caller: &Caller, request: CompletionRequest) -> Result<Completion, ApiError> {
+    let completion =
+        Completion::try_from(RawCompletion::from(request)).map_err(|source| ApiError::Invalid {
+            subject: "completion",
+            source,
+        })?;
+    caller.may_act_for(completion.provider())?;
+    Ok(completion)
+}
+
+/// Runs the core rules for one completion against the looked-up records.
+fn judge(
+    state: &AppState,
+    records: &Records,
+    completion: &Completion,
+    now: DateTime<Utc>,
+) -> Result<(BadgeId, credence_core::badge::build::UnsignedBadge), ApiError> {
+    let spec = records
+        .specifications
+        .get(&(
+            completion.specification().clone(),
+            completion.version().clone(),
+        ))
+        .and_then(Option::as_ref)
+        .ok_or_else(|| ApiError::UnknownSpecification {
+            specification: completion.specification().clone(),
+            version: completion.version().clone(),
+        })?;
+    let provider = records
+        .providers
+        .get(completion.provider())
+        .and_then(Option::as_ref)
+        .ok_or_else(|| ApiError::UnknownProvider(completion.provider().clone()))?;
+    let approvals = records
+        .approvals
+        .get(completion.provider())
+        .map_or(&[][..], Vec::as_slice);
+    let approval = select_approval(
+        approvals,
+        completion.provider(),
+        completion.specification(),
+        completion.version(),
+        completion.completed_on(),
+    );
+    let badge_id = new_badge_id()?;
+    let salt = new_salt()?;
+    let issuer = &state.issuer;
+    let unsigned = decide(IssuanceInput {
+        issuer: issuer.profile(),
+        base_url: issuer.base_url(),
+        specification: spec,
+        provider,
+        approval,
+        completion,
+        now,
+        salt: &salt,
+        badge_id: &badge_id,
+        status: None,
+        valid_until: None,
+    })
+    .map_err(ApiError::Refused)?;
+    Ok((badge_id, unsigned))
+}
+
+/// Submits completions (one, or a batch) and answers each in order.
+pub async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    requests: Vec<Result<CompletionRequest, ApiError>>,
+) -> Result<Vec<RowOutcome>, ApiError> {
+    let now = state.clock.now();
+    let parsed: Vec<Result<Completion, ApiError>> = requests
+        .into_iter()
+        .map(|r| r.and_then(|r| parse(caller, r)))
+        .collect();
+
+    // Completions already badged answer from the store without signing again.
+    let mut rows = Vec::with_capacity(parsed.len());
+    let mut pending = Vec::new();
+    for (i, p) in parsed.into_iter().enumerate() {
+        match p {
+            Err(e) => rows.push(Some(Row::Done(RowOutcome::Failed(e)))),
+            Ok(c) => {
+                let existing = state
+                    .store
+                    .badge_for_reference(c.provider(), c.provider_reference())
+                    .await?;
+                match existing {
+                    Some(b) if b.fingerprint == c.fingerprint() => {
+                        rows.push(Some(Row::Done(RowOutcome::Existing(b))))
+                    }
+                    Some(b) => rows.push(Some(Row::Done(RowOutcome::Failed(conflict(b))))),
+                    None => {
+                        rows.push(None);
+                        pending.push((i, c));
+                    }
+                }
+            }
+        }
+    }
+
+    let refs: Vec<&Completion> = pending.iter().map(|(_, c)| c).collect();
+    let records = Records::load(state, &refs).await?;
+    for (i, c) in pending {
+        rows[i] = Some(match judge(state, &records, &c, now) {
+            Ok((badge_id, unsigned)) => Row::Decided {
+                completion: c,
+                badge_id,
+                unsigned: Box::new(unsigned),
+            },
+            Err(e) => Row::Done(RowOutcome::Failed(e)),
+        });
+    }
+    let rows: Vec<Row> = rows.into_iter().flatten().collect();
+    let signed = sign_all(state, rows, now).await?;
+    record_all(state, caller, signed).await
+}
+
+fn conflict(b: BadgeRecord) -> ApiError {
+    ApiError::CompletionConflict {
+        reference: b.provider_reference.to_string(),
+        badge_id: b.id.to_string(),
+    }
+}
+
+/// A row after signing.
+enum SignedRow {
+    Done(RowOutcome),
+    Signed(NewIssuance),
+}
+
+/// Signs every decided row on the blocking pool, spread over the machine's cores.
+async fn sign_all(
+    state: &AppState,
+    rows: Vec<Row>,
+    now: DateTime<Utc>,
+) -> Result<Vec<SignedRow>, ApiError> {
+    let issuer = state.issuer.clone();
+    tokio::task::spawn_blocking(move || {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = rows.len().div_ceil(threads).max(1);
+        let mut rows = rows;
+        let mut chunks = Vec::new();
+        while !rows.is_empty() {
+            let rest = rows.split_off(chunk.min(rows.len()));
+            chunks.push(std::mem::replace(&mut rows, rest));
+        }
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| {
+                    let issuer = &issuer;
+                    scope.spawn(move || {
+                        chunk
+                            .into_iter()
+                            .map(|row| sign_row(issuer, row, now))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .map_err(|_| ApiError::Internal(anyhow::anyhow!("signing thread failed")))
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(|v| v.into_iter().flatten().collect())
+        })
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?
+}
+
+fn sign_row(issuer: &crate::issuer::Issuer, row: Row, now: DateTime<Utc>) -> SignedRow {
+    match row {
+        Row::Done(o) => SignedRow::Done(o),
+        Row::Decided {
+            completion,
+            badge_id,
+            unsigned,
+        } => match issuer.sign(&unsigned, now) {
+            Ok(SignedBadge { credential, jwt }) => SignedRow::Signed(NewIssuance {
+                fingerprint: completion.fingerprint(),
+                provider: completion.provider().clone(),
+                provider_reference: completion.provider_reference().clone(),
+                specification: completion.specification().clone(),
+                version: completion.version().clone(),
+                completed_on: completion.completed_on(),
+                badge_id,
+                credential,
+                jwt: Some(jwt),
+                verification_method: issuer.verification_method().clone(),
+                issued_at: now,
+            }),
+            Err(e) => SignedRow::Done(RowOutcome::Failed(ApiError::Internal(e.into()))),
+        },
+    }
+}
+
+/// Records signed rows in chunks, each chunk one transaction, each row idempotent.
+async fn record_all(
+    state: &AppState,
+    caller: &Caller,
+    rows: Vec<SignedRow>,
+) -> Result<Vec<RowOutcome>, ApiError> {
+    let actor = caller.actor();
+    let mut out: Vec<Option<RowOutcome>> = Vec::with_capacity(rows.len());
+    let mut batch: Vec<(usize, NewIssuance)> = Vec::new();
+    for (i, row) in rows.into_iter().enumerate() {
+        match row {
+            SignedRow::Done(o) => out.push(Some(o)),
+            SignedRow::Signed(n) => {
+                out.push(None);
+                batch.push((i, n));
+            }
+        }
+    }
+    for chunk in batch.chunks(RECORD_CHUNK) {
+        let issuances: Vec<NewIssuance> = chunk.iter().map(|(_, n)| n.clone()).collect();
+        let outcomes = state.store.record_issuances(&actor, &issuances).await?;
+        for ((i, _), outcome) in chunk.iter().zip(outcomes) {
+            out[*i] = Some(match outcome {
+                IssueOutcome::Issued(b) => {
+                    state.metrics.badge_issued();
+                    RowOutcome::Issued(b)
+                }
+                IssueOutcome::AlreadyIssued(b) => RowOutcome::Existing(b),
+                IssueOutcome::Conflict(b) => RowOutcome::Failed(conflict(b)),
+            });
+        }
+    }
+    out.into_iter()
+        .map(|o| o.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a row was not answered"))))
+        .collect()
+}

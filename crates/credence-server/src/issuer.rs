@@ -1,0 +1,123 @@
+//! `Issuer`: the Centre's signing identity in the service: its key, its did:web, its OB profile,
+//! and the Data Integrity engine that signs badges.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use credence_core::badge::build::UnsignedBadge;
+use credence_core::badge::document::{utc_seconds, Profile};
+use credence_core::contexts::ContextStore;
+use credence_core::jsonld::JsonLd;
+use credence_core::jwt;
+use credence_core::keys::{PublicKey, Signer, VerificationMethodId};
+use credence_core::model::sample::centre_issuer;
+use credence_core::model::BaseUrl;
+use credence_core::proof::{DataIntegrity, ProofOptions};
+
+/// A badge signed both ways: Data Integrity JSON (the credential) and VC-JWT.
+#[derive(Debug, Clone)]
+pub struct SignedBadge {
+    /// The secured credential JSON, exactly as it will be stored and served.
+    pub credential: String,
+    /// The same credential as an OB 3.0 VC-JWT.
+    pub jwt: String,
+}
+
+/// Why a badge could not be signed (a defect or a key failure, never the caller's input).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignError {
+    /// The Data Integrity proof failed.
+    #[error("Data Integrity signing failed")]
+    Proof(#[from] credence_core::proof::ProofError),
+    /// The JWT failed.
+    #[error("VC-JWT signing failed")]
+    Jwt(#[from] credence_core::jwt::JwtError),
+    /// The signed document did not serialize.
+    #[error("serializing the signed credential")]
+    Json(#[from] serde_json::Error),
+}
+
+/// The Centre as issuer.
+pub struct Issuer {
+    signer: Arc<dyn Signer>,
+    public_key: PublicKey,
+    base_url: BaseUrl,
+    profile: Profile,
+    di: DataIntegrity,
+}
+
+impl std::fmt::Debug for Issuer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issuer")
+            .field("verification_method", self.signer.verification_method())
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Issuer {
+    /// The issuer at `base_url` signing with `signer`, whose public key is `public_key`.
+    pub fn new(
+        signer: Arc<dyn Signer>,
+        public_key: PublicKey,
+        base_url: BaseUrl,
+    ) -> Result<Self, credence_core::contexts::ContextError> {
+        Ok(Issuer {
+            profile: centre_issuer(&base_url),
+            di: DataIntegrity::new(JsonLd::new(ContextStore::pinned()?)),
+            signer,
+            public_key,
+            base_url,
+        })
+    }
+
+    /// The public base URL.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base_url
+    }
+
+    /// The Centre's OB profile.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The issuer's DID (`did:web:...`).
+    pub fn did(&self) -> &str {
+        &self.profile.id
+    }
+
+    /// The verification method that signs new badges.
+    pub fn verification_method(&self) -> &VerificationMethodId {
+        self.signer.verification_method()
+    }
+
+    /// The active public key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public_key
+    }
+
+    /// The Data Integrity engine (shared with verification).
+    pub fn data_integrity(&self) -> &DataIntegrity {
+        &self.di
+    }
+
+    /// Signs a badge: eddsa-rdfc-2022 proof created at `created`, and the VC-JWT form.
+    pub fn sign(
+        &self,
+        badge: &UnsignedBadge,
+        created: DateTime<Utc>,
+    ) -> Result<SignedBadge, SignError> {
+        let options = ProofOptions {
+            verification_method: self.signer.verification_method().clone(),
+            created: utc_seconds::format(&created),
+        };
+        let secured = self
+            .di
+            .sign_rdfc(badge.as_json(), &options, self.signer.as_ref())?;
+        Ok(SignedBadge {
+            credential: serde_json::to_string(&secured)?,
+            jwt: jwt::sign_ob3_jwt(badge.as_json(), self.signer.as_ref())?,
+        })
+    }
+}

@@ -1,0 +1,186 @@
+//! Credence's issuing service: an axum [`Router`] over [`credence_core`] and [`credence_store`].
+//!
+//! [`app`] merges one router per feature (`routes::completions`, `routes::badges`,
+//! `routes::public`, `routes::health`, [`openapi`]) over an [`AppState`] holding the store, the
+//! [`Issuer`](issuer::Issuer) (key, did:web, Data Integrity engine), a clock and metrics. Handlers
+//! only extract, call the core rules through [`issuance`], and answer; every failure is an
+//! [`ApiError`](error::ApiError) rendered once as RFC 9457 problem+json. [`serve`] binds, serves
+//! and shuts down gracefully (in-flight issuance finishes).
+
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod issuance;
+pub mod issuer;
+pub mod metrics;
+pub mod openapi;
+pub mod routes;
+pub mod setup;
+pub mod state;
+pub mod wire;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::{Config, ServeArgs};
+pub use state::AppState;
+
+use crate::error::{problem_response, ApiError, Problem, PROBLEM_JSON};
+
+/// The whole service.
+pub fn app(state: AppState) -> Router {
+    let timeout = state.config.request_timeout;
+    Router::new()
+        .merge(routes::completions::router())
+        .merge(routes::badges::router())
+        .merge(routes::public::router())
+        .merge(routes::health::router())
+        .merge(openapi::router())
+        .fallback(|| async {
+            ApiError::NotFound {
+                what: "resource",
+                id: "at this path".to_owned(),
+            }
+        })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(middleware::from_fn(problem_for_bare_errors))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
+        }))
+        .layer(DefaultBodyLimit::disable())
+        .layer(TraceLayer::new_for_http().make_span_with(|r: &Request| {
+            // The matched route, never the raw path (it may hold a claim token).
+            let route = r
+                .extensions()
+                .get::<axum::extract::MatchedPath>()
+                .map_or("unmatched", |m| m.as_str())
+                .to_owned();
+            tracing::info_span!("request", method = %r.method(), route)
+        }))
+        .with_state(state)
+}
+
+/// Turns error responses without a body that axum or tower make (405, 408 timeouts...) into
+/// problem+json.
+async fn problem_for_bare_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (slug, title) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed"),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "Request timed out"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload-too-large", "Request body too large"),
+        _ => ("http-error", "Request failed"),
+    };
+    let status = if status == StatusCode::REQUEST_TIMEOUT {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        status
+    };
+    let mut out = problem_response(&Problem {
+        kind: format!("/problems/{slug}"),
+        title: title.to_owned(),
+        status: status.as_u16(),
+        detail: status
+            .canonical_reason()
+            .unwrap_or("request failed")
+            .to_owned(),
+        code: None,
+        badge_id: None,
+    });
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
+}
+
+/// Sets up logging: `RUST_LOG`-style filter (default `info`), text or JSON lines on stderr.
+pub fn init_tracing(format: config::LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        config::LogFormat::Json => builder.json().try_init(),
+        config::LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Runs the service until SIGINT or SIGTERM, then lets in-flight requests finish.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    init_tracing(config.log_format);
+    let listen = config.listen;
+    let (state, startup) = setup::start(config).await?;
+    if let Some(path) = &startup.generated_key {
+        eprintln!(
+            "credence: generated a new issuer key in {} (mode 0600)",
+            path.display()
+        );
+    }
+    if let Some(token) = &startup.generated_token {
+        eprintln!(
+            "credence: first administrator token (shown once; set {} to choose your own):\n\n    {token}\n",
+            setup::BOOTSTRAP_TOKEN_ENV
+        );
+    }
+    if startup.demo_loaded {
+        eprintln!("credence: loaded the demo specifications, providers and approvals");
+    }
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let local = listener.local_addr()?;
+    let base_url = state.config.base_url.clone();
+    let did = state.issuer.did().to_owned();
+    tracing::info!(%local, %base_url, issuer = %did, "listening");
+    eprintln!("credence: listening on http://{local} (base URL {base_url}, issuer {did})");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,162 @@
+//! `POST /api/v1/completions` and `POST /api/v1/completions/batch`: HEIs report completions.
+
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{is_json, media_type, parse_json, read_body, ApiJson};
+use crate::issuance::{submit, RowOutcome};
+use crate::routes::badge_path_segment;
+use crate::routes::badges::credential_url;
+use crate::state::AppState;
+use crate::wire::{
+    BatchAnswer, BatchRequest, BatchRow, CompletionAnswer, CompletionRequest, CsvRow,
+};
+
+/// The completion routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/completions", post(submit_one))
+        .route("/api/v1/completions/batch", post(submit_batch))
+}
+
+/// Submit one completion: 201 with a new badge, 200 with the badge already issued for it.
+#[utoipa::path(
+    post, path = "/api/v1/completions", tag = "completions",
+    request_body = CompletionRequest,
+    responses(
+        (status = 201, description = "Badge issued", body = CompletionAnswer),
+        (status = 200, description = "The same completion was already badged", body = CompletionAnswer),
+        (status = 409, description = "Provider reference used for a different completion", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused by the issuance rules or invalid", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn submit_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(request): ApiJson<CompletionRequest>,
+) -> Result<Response, ApiError> {
+    let outcome = submit(&state, &caller, vec![Ok(request)])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no outcome")))?;
+    let (status, badge) = match outcome {
+        RowOutcome::Issued(b) => (StatusCode::CREATED, b),
+        RowOutcome::Existing(b) => (StatusCode::OK, b),
+        RowOutcome::Failed(e) => return Err(e),
+    };
+    let answer = CompletionAnswer {
+        badge_id: badge.id.to_string(),
+        status: "issued".to_owned(),
+        credential_url: credential_url(&state, &badge.id),
+        claim_url: None,
+    };
+    let location = format!("/api/v1/badges/{}", badge_path_segment(&badge.id));
+    Ok((status, [(header::LOCATION, location)], Json(answer)).into_response())
+}
+
+/// Submit up to 10,000 completions as `{"completions": [...]}` or `text/csv` with a header row;
+/// each row is answered as it would be alone, and each row is written whole or not at all.
+#[utoipa::path(
+    post, path = "/api/v1/completions/batch", tag = "completions",
+    request_body(content(
+        (BatchRequest = "application/json"),
+        (String = "text/csv", example = "provider_reference,provider,specification,specification_version,route,completed_on,given_name,family_name,email,regulator,registration_number,academic_assessor,workplace_supervisor"),
+    )),
+    responses(
+        (status = 200, description = "One result per row", body = BatchAnswer),
+        (status = 413, description = "Too many rows or too large", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn submit_batch(
+    State(state): State<AppState>,
+    caller: Caller,
+    request: Request,
+) -> Result<Json<BatchAnswer>, ApiError> {
+    let media = media_type(request.headers()).unwrap_or_default();
+    let body = read_body(request.into_body(), state.config.max_batch_body_bytes()).await?;
+    let rows: Vec<Result<CompletionRequest, ApiError>> = if is_json(&media) {
+        let batch: BatchRequest = parse_json(&body)?;
+        batch
+            .completions
+            .into_iter()
+            .map(|v| {
+                serde_json::from_value(v).map_err(|e| ApiError::MalformedBody {
+                    detail: format!("invalid completion: {e}"),
+                })
+            })
+            .collect()
+    } else if media == "text/csv" {
+        parse_csv(&body)?
+    } else {
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "application/json or text/csv",
+        });
+    };
+    if rows.len() > state.config.max_batch_rows {
+        return Err(ApiError::BatchTooLarge {
+            limit: state.config.max_batch_rows,
+            given: rows.len(),
+        });
+    }
+    let outcomes = submit(&state, &caller, rows).await?;
+    let results = outcomes
+        .into_iter()
+        .enumerate()
+        .map(|(i, outcome)| {
+            let row = i + 1;
+            match outcome {
+                RowOutcome::Issued(b) => issued_row(&state, row, StatusCode::CREATED, &b),
+                RowOutcome::Existing(b) => issued_row(&state, row, StatusCode::OK, &b),
+                RowOutcome::Failed(e) => BatchRow {
+                    row,
+                    status: e.status().as_u16(),
+                    badge_id: None,
+                    credential_url: None,
+                    problem: Some(e.problem()),
+                },
+            }
+        })
+        .collect();
+    Ok(Json(BatchAnswer { results }))
+}
+
+fn issued_row(
+    state: &AppState,
+    row: usize,
+    status: StatusCode,
+    badge: &credence_store::BadgeRecord,
+) -> BatchRow {
+    BatchRow {
+        row,
+        status: status.as_u16(),
+        badge_id: Some(badge.id.to_string()),
+        credential_url: Some(credential_url(state, &badge.id)),
+        problem: None,
+    }
+}
+
+/// Reads CSV rows (header first); a row that does not parse is answered as a 400 for that row.
+fn parse_csv(body: &[u8]) -> Result<Vec<Result<CompletionRequest, ApiError>>, ApiError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(body);
+    reader.headers().map_err(|e| ApiError::MalformedBody {
+        detail: format!("invalid CSV header: {e}"),
+    })?;
+    Ok(reader
+        .deserialize::<CsvRow>()
+        .map(|r| {
+            r.map(CompletionRequest::from)
+                .map_err(|e| ApiError::MalformedBody {
+                    detail: format!("invalid CSV row: {e}"),
+                })
+        })
+        .collect())
+}

@@ -1,0 +1,213 @@
+//! The JSON shapes of the API, kept apart from the core's domain types.
+
+use credence_core::model::{RawAssessment, RawCompletion, RawPractitioner, RawRegistration};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::Problem;
+
+/// A completion as an HEI submits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompletionRequest {
+    /// The provider's own reference, unique per provider, e.g. `LEEDS-2024-0001`.
+    pub provider_reference: String,
+    /// The provider's UKPRN.
+    pub provider: String,
+    /// Specification code, e.g. `CS-OPF`.
+    pub specification: String,
+    /// Specification version, e.g. `1.0`.
+    pub specification_version: String,
+    /// `within_msc`, `after_msc` or `after_eportfolio`.
+    pub route: String,
+    /// Completion date, `YYYY-MM-DD`.
+    pub completed_on: String,
+    /// The practitioner.
+    pub practitioner: PractitionerRequest,
+    /// Who signed off the assessments.
+    #[serde(default)]
+    pub assessment: Option<AssessmentRequest>,
+}
+
+/// The practitioner of a completion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PractitionerRequest {
+    /// Given name.
+    #[serde(default)]
+    pub given_name: Option<String>,
+    /// Family name.
+    #[serde(default)]
+    pub family_name: Option<String>,
+    /// Whether the practitioner agreed to their name appearing in the badge (default: no).
+    #[serde(default)]
+    pub publish_name: bool,
+    /// Email address (stored in the badge only as a salted hash).
+    pub email: String,
+    /// Professional registration.
+    pub registration: RegistrationRequest,
+}
+
+/// A professional registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationRequest {
+    /// `NMC`, `HCPC` or `GPhC`.
+    pub regulator: String,
+    /// The registration number.
+    pub number: String,
+}
+
+/// Who signed off the assessments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentRequest {
+    /// The academic assessor (name and role).
+    pub academic_assessor: String,
+    /// The workplace supervisor (name and role).
+    pub workplace_supervisor: String,
+}
+
+impl From<CompletionRequest> for RawCompletion {
+    fn from(r: CompletionRequest) -> Self {
+        let p = r.practitioner;
+        let name = [p.given_name, p.family_name]
+            .into_iter()
+            .flatten()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        RawCompletion {
+            provider: r.provider,
+            provider_reference: r.provider_reference,
+            specification: r.specification,
+            version: r.specification_version,
+            completed_on: r.completed_on,
+            route: r.route,
+            practitioner: RawPractitioner {
+                name: (!name.is_empty()).then_some(name),
+                publish_name: p.publish_name,
+                email: p.email,
+                registration: RawRegistration {
+                    regulator: p.registration.regulator,
+                    number: p.registration.number,
+                },
+            },
+            assessment: r.assessment.map(|a| RawAssessment {
+                workplace_signed_off_by: a.workplace_supervisor,
+                academic_signed_off_by: a.academic_assessor,
+            }),
+        }
+    }
+}
+
+/// One CSV row of a batch: the completion's fields, flattened.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsvRow {
+    provider_reference: String,
+    provider: String,
+    specification: String,
+    specification_version: String,
+    route: String,
+    completed_on: String,
+    #[serde(default)]
+    given_name: Option<String>,
+    #[serde(default)]
+    family_name: Option<String>,
+    #[serde(default)]
+    publish_name: Option<String>,
+    email: String,
+    regulator: String,
+    registration_number: String,
+    #[serde(default)]
+    academic_assessor: Option<String>,
+    #[serde(default)]
+    workplace_supervisor: Option<String>,
+}
+
+impl From<CsvRow> for CompletionRequest {
+    fn from(r: CsvRow) -> Self {
+        let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        let assessment = match (
+            nonempty(r.academic_assessor),
+            nonempty(r.workplace_supervisor),
+        ) {
+            (None, None) => None,
+            (a, w) => Some(AssessmentRequest {
+                academic_assessor: a.unwrap_or_default(),
+                workplace_supervisor: w.unwrap_or_default(),
+            }),
+        };
+        CompletionRequest {
+            provider_reference: r.provider_reference,
+            provider: r.provider,
+            specification: r.specification,
+            specification_version: r.specification_version,
+            route: r.route,
+            completed_on: r.completed_on,
+            practitioner: PractitionerRequest {
+                given_name: nonempty(r.given_name),
+                family_name: nonempty(r.family_name),
+                publish_name: r
+                    .publish_name
+                    .is_some_and(|v| matches!(v.trim(), "true" | "yes" | "1")),
+                email: r.email,
+                registration: RegistrationRequest {
+                    regulator: r.regulator,
+                    number: r.registration_number,
+                },
+            },
+            assessment,
+        }
+    }
+}
+
+/// A batch of completions as JSON.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    /// The completions, at most 10,000. Rows that do not parse are answered per row.
+    #[schema(value_type = Vec<CompletionRequest>)]
+    pub completions: Vec<serde_json::Value>,
+}
+
+/// The answer to a submitted completion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CompletionAnswer {
+    /// The badge's id (`urn:uuid:...`).
+    pub badge_id: String,
+    /// `issued`.
+    pub status: String,
+    /// The signed credential (admin URL).
+    pub credential_url: String,
+    /// The practitioner's private claim link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_url: Option<String>,
+}
+
+/// One row's answer in a batch.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BatchRow {
+    /// Row number from 1 (for CSV, the data row after the header).
+    pub row: usize,
+    /// The HTTP status the row would have had alone: 201, 200, 409, 422...
+    pub status: u16,
+    /// The badge, for 201 and 200.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge_id: Option<String>,
+    /// The signed credential (admin URL), for 201 and 200.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_url: Option<String>,
+    /// The problem, for anything else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
+}
+
+/// The answer to a batch.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BatchAnswer {
+    /// One entry per submitted row, in order.
+    pub results: Vec<BatchRow>,
+}
