@@ -28,6 +28,10 @@ pub struct ServeArgs {
     /// Log format: `text` or `json` [default: text].
     #[arg(long, env = "CREDENCE_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
+    /// Verifications per second allowed per client address on the public verify endpoints
+    /// [default: 20].
+    #[arg(long, env = "CREDENCE_VERIFY_RATE")]
+    pub verify_rate: Option<f64>,
     /// Also load the sample specifications, providers and approvals of DOMAIN.md.
     #[arg(long)]
     pub demo: bool,
@@ -58,6 +62,8 @@ struct FileConfig {
     request_timeout: Option<Duration>,
     max_body_bytes: Option<usize>,
     max_batch_rows: Option<usize>,
+    verify_rate_per_second: Option<f64>,
+    verify_burst: Option<f64>,
 }
 
 /// The resolved configuration of a running service.
@@ -81,6 +87,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Most rows in one batch.
     pub max_batch_rows: usize,
+    /// Verifications per second allowed per client address on the public endpoints.
+    pub verify_rate_per_second: f64,
+    /// Burst of verifications allowed per client address.
+    pub verify_burst: f64,
 }
 
 /// A configuration that cannot be used.
@@ -115,6 +125,10 @@ pub const DEFAULT_DATA_DIR: &str = "credence-data";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Default and largest batch size.
 pub const DEFAULT_MAX_BATCH_ROWS: usize = 10_000;
+/// Default verifications per second per client address.
+pub const DEFAULT_VERIFY_RATE: f64 = 20.0;
+/// Default verification burst per client address.
+pub const DEFAULT_VERIFY_BURST: f64 = 60.0;
 /// Bytes allowed per batch row when sizing the batch body limit.
 pub const BATCH_BYTES_PER_ROW: usize = 2048;
 
@@ -159,6 +173,11 @@ impl Config {
                 .max_batch_rows
                 .unwrap_or(DEFAULT_MAX_BATCH_ROWS)
                 .clamp(1, DEFAULT_MAX_BATCH_ROWS),
+            verify_rate_per_second: args
+                .verify_rate
+                .or(file.verify_rate_per_second)
+                .unwrap_or(DEFAULT_VERIFY_RATE),
+            verify_burst: file.verify_burst.unwrap_or(DEFAULT_VERIFY_BURST),
         })
     }
 
@@ -174,6 +193,8 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_batch_rows: DEFAULT_MAX_BATCH_ROWS,
+            verify_rate_per_second: DEFAULT_VERIFY_RATE,
+            verify_burst: DEFAULT_VERIFY_BURST,
         }
     }
 

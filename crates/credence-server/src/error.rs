@@ -105,6 +105,22 @@ pub enum ApiError {
     /// A record with this key exists.
     #[error("{0} already exists")]
     AlreadyExists(String),
+    /// Too many requests from this client address.
+    #[error("too many requests; retry after {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until a request will be accepted.
+        retry_after_secs: u64,
+    },
+    /// The input to verify could not be read as a badge (the report says what was tried).
+    #[error("{detail}")]
+    UnreadableBadge {
+        /// What was wrong.
+        detail: String,
+        /// Whether the input was of no badge format at all (400) rather than a broken one (422).
+        unknown_format: bool,
+        /// The verification report.
+        report: Box<credence_core::verify::Report>,
+    },
     /// The request did not finish in time.
     #[error("the request took too long")]
     Timeout,
@@ -152,6 +168,10 @@ pub struct Problem {
     /// The badge concerned, if any (e.g. the one already issued for a conflicting reference).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub badge_id: Option<String>,
+    /// For verification failures: the verification report (verdict, checks, errors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub report: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -177,6 +197,12 @@ impl ApiError {
                 StatusCode::CONFLICT
             }
             ApiError::Timeout | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::UnreadableBadge {
+                unknown_format: true,
+                ..
+            } => StatusCode::BAD_REQUEST,
+            ApiError::UnreadableBadge { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Store(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -209,6 +235,8 @@ impl ApiError {
             ),
             ApiError::AlreadyExists(_) => ("already-exists", "Already exists"),
             ApiError::Timeout => ("timeout", "Request timed out"),
+            ApiError::RateLimited { .. } => ("rate-limited", "Too many requests"),
+            ApiError::UnreadableBadge { .. } => ("unreadable-badge", "Not a readable badge"),
             ApiError::Unavailable => ("unavailable", "Service unavailable"),
             ApiError::Store(_) | ApiError::Internal(_) => ("internal", "Internal error"),
         }
@@ -240,6 +268,10 @@ impl ApiError {
                 ApiError::CompletionConflict { badge_id, .. } => Some(badge_id.clone()),
                 _ => None,
             },
+            report: match self {
+                ApiError::UnreadableBadge { report, .. } => serde_json::to_value(report).ok(),
+                _ => None,
+            },
         }
     }
 }
@@ -265,7 +297,13 @@ impl IntoResponse for ApiError {
         if self.status().is_server_error() {
             tracing::error!(error = ?anyhow::Error::new(self.clone_for_log()), "request failed");
         }
-        problem_response(&self.problem())
+        let mut response = problem_response(&self.problem());
+        if let ApiError::RateLimited { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
     }
 }
 

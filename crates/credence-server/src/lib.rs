@@ -18,9 +18,11 @@ pub mod issuance;
 pub mod issuer;
 pub mod metrics;
 pub mod openapi;
+pub mod ratelimit;
 pub mod routes;
 pub mod setup;
 pub mod state;
+pub mod verification;
 pub mod wire;
 
 use axum::extract::{DefaultBodyLimit, Request};
@@ -45,6 +47,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::badges::router())
         .merge(routes::public::router())
         .merge(routes::health::router())
+        .merge(routes::verify::router())
         .merge(openapi::router())
         .fallback(|| async {
             ApiError::NotFound {
@@ -110,6 +113,7 @@ async fn problem_for_bare_errors(request: Request, next: Next) -> Response {
             .to_owned(),
         code: None,
         badge_id: None,
+        report: None,
     });
     if let Some(allow) = response.headers().get(header::ALLOW) {
         out.headers_mut().insert(header::ALLOW, allow.clone());
@@ -156,9 +160,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let did = state.issuer.did().to_owned();
     tracing::info!(%local, %base_url, issuer = %did, "listening");
     eprintln!("credence: listening on http://{local} (base URL {base_url}, issuer {did})");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }

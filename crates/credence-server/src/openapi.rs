@@ -6,7 +6,7 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{badges, completions, health, public};
+use crate::routes::{badges, completions, health, public, verify};
 use crate::state::AppState;
 
 /// The API description.
@@ -18,6 +18,7 @@ use crate::state::AppState;
         badges::list, badges::one, badges::credential, badges::jwt,
         public::did_document, public::jwks, public::issuer, public::achievement_doc, public::provider_doc,
         health::healthz, health::readyz, health::metrics,
+        verify::verify_api,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth),

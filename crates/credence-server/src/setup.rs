@@ -5,8 +5,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use credence_core::contexts::ContextStore;
+use credence_core::jsonld::JsonLd;
 use credence_core::keys::{LocalSigner, PublicKey, SecretKey, VerificationMethodId};
 use credence_core::model::{sample, BaseUrl};
+use credence_core::proof::DataIntegrity;
+use credence_core::verify::Verifier;
 use credence_store::{Actor, NewApiClient, Scope, Store, TokenHash};
 use sha2::{Digest, Sha256};
 
@@ -15,6 +19,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::issuer::Issuer;
 use crate::metrics::Metrics;
+use crate::ratelimit::RateLimiter;
 use crate::state::AppState;
 
 /// The issuer key file in the data directory.
@@ -160,12 +165,20 @@ pub async fn state_with(
     }
     let signer = Arc::new(LocalSigner::new(key, vm));
     let issuer = Issuer::new(signer, public_key, base_url)?;
+    let verify_limiter = Arc::new(RateLimiter::new(
+        config.verify_rate_per_second,
+        config.verify_burst,
+    ));
     Ok(AppState {
+        verify_limiter,
         store,
         issuer: Arc::new(issuer),
         clock,
         config: Arc::new(config),
         metrics: Arc::new(Metrics::default()),
+        verifier: Arc::new(Verifier::new(DataIntegrity::new(JsonLd::new(
+            ContextStore::pinned()?,
+        )))),
     })
 }
 

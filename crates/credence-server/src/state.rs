@@ -3,12 +3,14 @@
 
 use std::sync::Arc;
 
+use credence_core::verify::Verifier;
 use credence_store::Store;
 
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::issuer::Issuer;
 use crate::metrics::Metrics;
+use crate::ratelimit::RateLimiter;
 
 /// Shared state of the service.
 #[derive(Clone)]
@@ -23,4 +25,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Request and issuance counters.
     pub metrics: Arc<Metrics>,
+    /// Verifies badges (its JSON-LD and status-list caches are shared by all requests).
+    pub verifier: Arc<Verifier>,
+    /// Per-address rate limit of the public verification endpoints.
+    pub verify_limiter: Arc<RateLimiter>,
 }
