@@ -23,10 +23,11 @@ pub mod routes;
 pub mod setup;
 pub mod state;
 pub mod verification;
+pub mod web;
 pub mod wire;
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -48,6 +49,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::public::router())
         .merge(routes::health::router())
         .merge(routes::verify::router())
+        .merge(web::router())
         .merge(openapi::router())
         .fallback(|| async {
             ApiError::NotFound {
@@ -68,6 +70,7 @@ pub fn app(state: AppState) -> Router {
             ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
         }))
         .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http().make_span_with(|r: &Request| {
             // The matched route, never the raw path (it may hold a claim token).
             let route = r
@@ -78,6 +81,37 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %r.method(), route)
         }))
         .with_state(state)
+}
+
+/// The Content-Security-Policy of every response: pages use only this origin's stylesheet and
+/// images, no script, and may not be framed.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The usual security headers, set where a handler did not set its own.
+const SECURITY_HEADERS: [(&str, &str); 6] = [
+    ("content-security-policy", CONTENT_SECURITY_POLICY),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+    ("cross-origin-opener-policy", "same-origin"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    ),
+];
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        let name = HeaderName::from_static(name);
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    response
 }
 
 /// Turns error responses without a body that axum or tower make (405, 408 timeouts...) into

@@ -98,6 +98,9 @@ pub struct Facts {
     /// The provider (the subject's `source`) name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// How the credential was completed (the narrative of the evidence whose genre is `Route`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
     /// The award date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub awarded_date: Option<String>,
@@ -126,6 +129,14 @@ impl Facts {
             provider: s(subject
                 .and_then(|s| s.get("source"))
                 .and_then(|p| p.get("name"))),
+            route: credential
+                .get("evidence")
+                .and_then(Value::as_array)
+                .and_then(|all| {
+                    all.iter()
+                        .find(|e| e.get("genre").and_then(Value::as_str) == Some("Route"))
+                })
+                .and_then(|e| s(e.get("narrative")).or_else(|| s(e.get("name")))),
             awarded_date: s(credential.get("awardedDate")),
             valid_from: s(credential.get("validFrom"))
                 .or_else(|| s(credential.get("issuanceDate"))),

@@ -7,7 +7,6 @@ use std::time::Instant;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Multipart, Request, State};
 use axum::routing::post;
 use axum::{Json, Router};
-use credence_core::badge::identity::KnownIdentifier;
 use credence_core::verify::{CheckName, Outcome, Report, MAX_INPUT_BYTES};
 use serde::Deserialize;
 use serde_json::Value;
@@ -116,12 +115,8 @@ pub async fn verify_input(state: &AppState, input: VerifyInput) -> Result<Report
     let known = input
         .identifier
         .as_deref()
-        .map(str::parse::<KnownIdentifier>)
-        .transpose()
-        .map_err(|source| ApiError::Invalid {
-            subject: "identifier",
-            source,
-        })?;
+        .map(crate::web::parse_identifier)
+        .transpose()?;
     if input.bytes.is_empty() {
         return Err(ApiError::MalformedBody {
             detail: "nothing to verify: send a badge as JSON, a JWT, or a PNG or SVG image"
