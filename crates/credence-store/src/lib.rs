@@ -37,7 +37,7 @@ pub use sqlite::SqliteStore;
 pub use store::Store;
 pub use types::{
     Actor, ApiClient, ApiClientId, ApprovalChangeRecord, AuditBreak, AuditEntry, BadgeFilter,
-    BadgePage, BadgeRecord, BreakReason, ChainCheck, Cursor, Entity, IssueOutcome, KeyState,
+    BadgePage, BadgeRecord, BreakReason, ChainCheck, Claim, Cursor, Entity, IssueOutcome, KeyState,
     NewApiClient, NewIssuance, Scope, SigningKeyRecord, TokenHash, Written,
 };
 

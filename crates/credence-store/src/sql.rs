@@ -211,7 +211,7 @@ macro_rules! sql_store {
         };
         use crate::types::{
             Actor, ApiClient, ApiClientId, ApprovalChangeRecord, AuditEntry, BadgeFilter,
-            BadgePage, BadgeRecord, ChainCheck, Cursor, Entity, IssueOutcome, NewApiClient,
+            BadgePage, BadgeRecord, ChainCheck, Claim, Cursor, Entity, IssueOutcome, NewApiClient,
             NewIssuance, SigningKeyRecord, TokenHash, Written,
         };
         use crate::Store;
@@ -909,6 +909,102 @@ macro_rules! sql_store {
                 tx.commit().await?;
                 let rows: Vec<AuditEntry> = rows.into_iter().map(audit_from).collect();
                 Ok(check_chain(&rows, &Head { last_id, last_hash }))
+            }
+
+            async fn put_claims(
+                &self,
+                actor: &Actor,
+                claims: &[(BadgeId, TokenHash)],
+            ) -> Result<u64, StoreError> {
+                if claims.is_empty() {
+                    return Ok(0);
+                }
+                let (mut tx, mut head) = self.begin_write().await?;
+                let at = now();
+                let mut created = Vec::new();
+                for (badge, hash) in claims {
+                    let n = sqlx::query(
+                        "INSERT INTO claims (badge_id, token_hash, created_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(badge.as_str())
+                    .bind(hash.as_str())
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if n > 0 {
+                        created.push(badge.as_str());
+                    }
+                }
+                if created.is_empty() {
+                    return Ok(0);
+                }
+                let subject = format!("{} badges", created.len());
+                audit(&mut tx, &mut head, actor, "claim.create", &subject, json!({"badges": created})).await?;
+                self.finish(tx, head).await?;
+                Ok(created.len() as u64)
+            }
+
+            async fn claim(&self, hash: &TokenHash) -> Result<Option<Claim>, StoreError> {
+                let row: Option<(String, bool)> = sqlx::query_as(
+                    "SELECT badge_id, share_enabled FROM claims WHERE token_hash = $1",
+                )
+                .bind(hash.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some((badge_id, share_enabled)) = row else {
+                    return Ok(None);
+                };
+                let id = BadgeId::try_from(badge_id.as_str())
+                    .map_err(|e| StoreError::corrupt("claim badge id", e))?;
+                Ok(self.badge(&id).await?.map(|badge| Claim { badge, share_enabled }))
+            }
+
+            async fn share_enabled(&self, badge: &BadgeId) -> Result<Option<bool>, StoreError> {
+                let row: Option<(bool,)> =
+                    sqlx::query_as("SELECT share_enabled FROM claims WHERE badge_id = $1")
+                        .bind(badge.as_str())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.map(|(b,)| b))
+            }
+
+            async fn set_share(
+                &self,
+                actor: &Actor,
+                badge: &BadgeId,
+                enabled: bool,
+            ) -> Result<bool, StoreError> {
+                let (mut tx, mut head) = self.begin_write().await?;
+                let changed = sqlx::query(
+                    "UPDATE claims SET share_enabled = $2, share_changed_at = $3 \
+                     WHERE badge_id = $1 AND share_enabled <> $2",
+                )
+                .bind(badge.as_str())
+                .bind(enabled)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed == 0 {
+                    let exists: Option<(bool,)> =
+                        sqlx::query_as("SELECT share_enabled FROM claims WHERE badge_id = $1")
+                            .bind(badge.as_str())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if exists.is_none() {
+                        return Err(StoreError::NotFound {
+                            what: Entity::Badge,
+                            id: badge.to_string(),
+                        });
+                    }
+                    return Ok(enabled);
+                }
+                let action = if enabled { "badge.share_on" } else { "badge.share_off" };
+                audit(&mut tx, &mut head, actor, action, badge.as_str(), json!({})).await?;
+                self.finish(tx, head).await?;
+                Ok(enabled)
             }
         }
     };

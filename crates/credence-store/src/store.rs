@@ -10,8 +10,8 @@ use credence_core::model::{
 use crate::error::StoreError;
 use crate::types::{
     Actor, ApiClient, ApiClientId, ApprovalChangeRecord, AuditEntry, BadgeFilter, BadgePage,
-    BadgeRecord, ChainCheck, Cursor, IssueOutcome, NewApiClient, NewIssuance, SigningKeyRecord,
-    TokenHash, Written,
+    BadgeRecord, ChainCheck, Claim, Cursor, IssueOutcome, NewApiClient, NewIssuance,
+    SigningKeyRecord, TokenHash, Written,
 };
 
 /// Persistent state of the issuing service. Every write appends to the audit log in the same
@@ -145,4 +145,23 @@ pub trait Store: Send + Sync {
         -> Result<Vec<AuditEntry>, StoreError>;
     /// Walks the whole audit chain and reports the first break, if any.
     async fn verify_audit_chain(&self) -> Result<ChainCheck, StoreError>;
+
+    /// Records claim links for badges (the token hashes only), skipping badges that have one.
+    /// Returns how many were new.
+    async fn put_claims(
+        &self,
+        actor: &Actor,
+        claims: &[(BadgeId, TokenHash)],
+    ) -> Result<u64, StoreError>;
+    /// The badge a claim token hash opens, with its share setting.
+    async fn claim(&self, hash: &TokenHash) -> Result<Option<Claim>, StoreError>;
+    /// The share setting of a badge (None if it has no claim link).
+    async fn share_enabled(&self, badge: &BadgeId) -> Result<Option<bool>, StoreError>;
+    /// Turns a badge's public share page on or off; returns the setting.
+    async fn set_share(
+        &self,
+        actor: &Actor,
+        badge: &BadgeId,
+        enabled: bool,
+    ) -> Result<bool, StoreError>;
 }

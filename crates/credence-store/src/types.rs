@@ -333,6 +333,15 @@ pub enum IssueOutcome {
     Conflict(BadgeRecord),
 }
 
+/// A badge's claim link state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The badge.
+    pub badge: BadgeRecord,
+    /// Whether the practitioner turned the public share page on.
+    pub share_enabled: bool,
+}
+
 /// Filters for listing badges; `None` matches everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BadgeFilter {

@@ -587,6 +587,61 @@ mod cases {
             ChainCheck::Intact { rows: 2 }
         ));
     }
+
+    pub async fn claims_and_sharing(db: &Db) {
+        let store = &*db.store;
+        load_sample(store).await;
+        let c = amira();
+        store
+            .record_issuance(&admin(), &issuance(&c, 1))
+            .await
+            .unwrap();
+        let hash = TokenHash::of_token("clm_secret-one");
+        let claims = [(badge_id(1), hash.clone())];
+        assert_eq!(store.put_claims(&admin(), &claims).await.unwrap(), 1);
+        // Idempotent: the same claim again writes nothing.
+        assert_eq!(store.put_claims(&admin(), &claims).await.unwrap(), 0);
+        let claim = store.claim(&hash).await.unwrap().unwrap();
+        assert_eq!(claim.badge.id, badge_id(1));
+        assert!(!claim.share_enabled, "sharing is off by default");
+        assert!(store
+            .claim(&TokenHash::of_token("clm_other"))
+            .await
+            .unwrap()
+            .is_none());
+        assert_eq!(
+            store.share_enabled(&badge_id(1)).await.unwrap(),
+            Some(false)
+        );
+        assert!(store.set_share(&admin(), &badge_id(1), true).await.unwrap());
+        assert_eq!(store.share_enabled(&badge_id(1)).await.unwrap(), Some(true));
+        // Setting it to what it is writes no audit row.
+        let rows = store.audit_entries(0, 1000).await.unwrap().len();
+        store.set_share(&admin(), &badge_id(1), true).await.unwrap();
+        assert_eq!(store.audit_entries(0, 1000).await.unwrap().len(), rows);
+        assert!(!store
+            .set_share(&admin(), &badge_id(1), false)
+            .await
+            .unwrap());
+        assert!(matches!(
+            store.set_share(&admin(), &badge_id(2), true).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        let actions: Vec<String> = store
+            .audit_entries(0, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert!(actions.contains(&"claim.create".to_owned()));
+        assert!(actions.contains(&"badge.share_on".to_owned()));
+        assert!(actions.contains(&"badge.share_off".to_owned()));
+        assert!(matches!(
+            store.verify_audit_chain().await.unwrap(),
+            ChainCheck::Intact { .. }
+        ));
+    }
 }
 
 macro_rules! suite {
@@ -626,4 +681,5 @@ suite!(
     audit_chain_detects_tampering,
     key_rotation,
     api_clients,
+    claims_and_sharing,
 );
