@@ -317,7 +317,36 @@ async fn record_all(
             });
         }
     }
-    out.into_iter()
+    let out: Vec<RowOutcome> = out
+        .into_iter()
         .map(|o| o.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a row was not answered"))))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    record_claims(state, &actor, &out).await?;
+    Ok(out)
+}
+
+/// Makes sure every badge answered has its claim link (idempotent: a resubmission after a crash
+/// between recording and this step adds the missing ones).
+async fn record_claims(
+    state: &AppState,
+    actor: &credence_store::Actor,
+    outcomes: &[RowOutcome],
+) -> Result<(), ApiError> {
+    let claims: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            RowOutcome::Issued(b) | RowOutcome::Existing(b) => Some(&b.id),
+            RowOutcome::Failed(_) => None,
+        })
+        .map(|id| {
+            (
+                id.clone(),
+                credence_store::TokenHash::of_token(&state.claims.token_for(id)),
+            )
+        })
+        .collect();
+    for chunk in claims.chunks(RECORD_CHUNK) {
+        state.store.put_claims(actor, chunk).await?;
+    }
+    Ok(())
 }

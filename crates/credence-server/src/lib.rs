@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod claims;
 pub mod clock;
 pub mod config;
 pub mod error;

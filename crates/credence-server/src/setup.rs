@@ -15,6 +15,7 @@ use credence_store::{Actor, NewApiClient, Scope, Store, TokenHash};
 use sha2::{Digest, Sha256};
 
 use crate::auth::new_token;
+use crate::claims::{ClaimKeys, CLAIM_SECRET_FILE};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::issuer::Issuer;
@@ -64,6 +65,33 @@ pub fn load_or_generate_key(data_dir: &Path) -> anyhow::Result<(SecretKey, Optio
             let key = SecretKey::generate(&mut rand::rngs::OsRng);
             write_secret(&path, key.to_pkcs8_pem()?.as_bytes())?;
             Ok((key, Some(path)))
+        }
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// Reads a 32-byte secret (hex) from `data_dir/name`, generating it (mode 0600) if there is none.
+pub fn load_or_generate_secret(data_dir: &Path, name: &str) -> anyhow::Result<[u8; 32]> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    let path = data_dir.join(name);
+    let parse = |text: &str| -> anyhow::Result<[u8; 32]> {
+        let bytes = hex::decode(text.trim()).context("not hex")?;
+        bytes
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("expected 32 bytes"))
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&text).with_context(|| format!("reading {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut secret = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
+            match write_secret(&path, hex::encode(secret).as_bytes()) {
+                Ok(()) => Ok(secret),
+                // Another replica sharing the directory wrote it first: use theirs.
+                Err(_) if path.exists() => parse(&std::fs::read_to_string(&path)?),
+                Err(e) => Err(e),
+            }
         }
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
@@ -165,11 +193,16 @@ pub async fn state_with(
     }
     let signer = Arc::new(LocalSigner::new(key, vm));
     let issuer = Issuer::new(signer, public_key, base_url)?;
+    let claims = Arc::new(ClaimKeys::new(load_or_generate_secret(
+        &config.data_dir,
+        CLAIM_SECRET_FILE,
+    )?));
     let verify_limiter = Arc::new(RateLimiter::new(
         config.verify_rate_per_second,
         config.verify_burst,
     ));
     Ok(AppState {
+        claims,
         verify_limiter,
         store,
         issuer: Arc::new(issuer),

@@ -200,6 +200,9 @@ pub struct BatchRow {
     /// The signed credential (admin URL), for 201 and 200.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_url: Option<String>,
+    /// The practitioner's private claim link, for 201 and 200.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_url: Option<String>,
     /// The problem, for anything else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<Problem>,

@@ -36,6 +36,14 @@ pub fn credential_url(state: &AppState, id: &BadgeId) -> String {
     ))
 }
 
+/// The practitioner's private claim link of a badge.
+pub fn claim_url(state: &AppState, id: &BadgeId) -> String {
+    state
+        .issuer
+        .base_url()
+        .join(&format!("claim/{}", state.claims.token_for(id)))
+}
+
 /// A stored badge, as the API shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct BadgeView {

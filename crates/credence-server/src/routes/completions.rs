@@ -11,7 +11,7 @@ use crate::error::ApiError;
 use crate::extract::{is_json, media_type, parse_json, read_body, ApiJson};
 use crate::issuance::{submit, RowOutcome};
 use crate::routes::badge_path_segment;
-use crate::routes::badges::credential_url;
+use crate::routes::badges::{claim_url, credential_url};
 use crate::state::AppState;
 use crate::wire::{
     BatchAnswer, BatchRequest, BatchRow, CompletionAnswer, CompletionRequest, CsvRow,
@@ -54,7 +54,7 @@ pub async fn submit_one(
         badge_id: badge.id.to_string(),
         status: "issued".to_owned(),
         credential_url: credential_url(&state, &badge.id),
-        claim_url: None,
+        claim_url: Some(claim_url(&state, &badge.id)),
     };
     let location = format!("/api/v1/badges/{}", badge_path_segment(&badge.id));
     Ok((status, [(header::LOCATION, location)], Json(answer)).into_response())
@@ -119,6 +119,7 @@ pub async fn submit_batch(
                     status: e.status().as_u16(),
                     badge_id: None,
                     credential_url: None,
+                    claim_url: None,
                     problem: Some(e.problem()),
                 },
             }
@@ -138,6 +139,7 @@ fn issued_row(
         status: status.as_u16(),
         badge_id: Some(badge.id.to_string()),
         credential_url: Some(credential_url(state, &badge.id)),
+        claim_url: Some(claim_url(state, &badge.id)),
         problem: None,
     }
 }
