@@ -13,6 +13,8 @@
 //! 4. [`verify::Verifier`] reads JSON, JWT or a baked image ([`bake`]), and reports each check
 //!    (schema, proof, key resolution, validity, [`status`], recipient) with a verdict. Keys and
 //!    status lists come through resolver traits the caller implements.
+//! 5. [`artwork`] draws a specification's badge image as SVG and renders it to PNG with the
+//!    bundled fonts, ready for [`bake`].
 //!
 //! Time, keys, salts and ids are always handed in by the caller.
 //!
@@ -37,6 +39,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod artwork;
 pub mod badge;
 pub mod bake;
 pub mod contexts;
