@@ -13,8 +13,9 @@
 //! 4. [`verify::Verifier`] reads JSON, JWT or a baked image ([`bake`]), and reports each check
 //!    (schema, proof, key resolution, validity, [`status`], recipient) with a verdict. Keys and
 //!    status lists come through resolver traits the caller implements.
-//! 5. [`artwork`] draws a specification's badge image as SVG and renders it to PNG with the
-//!    bundled fonts, ready for [`bake`].
+//! 5. For the practitioner's downloads, [`artwork`] draws a specification's badge image as SVG and
+//!    renders it to PNG with the bundled fonts, ready for [`bake`]; [`qr`] makes QR codes (of the
+//!    verification URL) as SVG or PNG.
 //!
 //! Time, keys, salts and ids are always handed in by the caller.
 //!
@@ -50,6 +51,7 @@ pub mod jwt;
 pub mod keys;
 pub mod model;
 pub mod proof;
+pub mod qr;
 pub mod rdf;
 pub mod status;
 pub mod verify;
