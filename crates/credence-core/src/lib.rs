@@ -15,7 +15,7 @@
 //!    status lists come through resolver traits the caller implements.
 //! 5. For the practitioner's downloads, [`artwork`] draws a specification's badge image as SVG and
 //!    renders it to PNG with the bundled fonts, ready for [`bake`]; [`qr`] makes QR codes (of the
-//!    verification URL) as SVG or PNG.
+//!    verification URL) as SVG or PNG; [`share`] builds LinkedIn's add-to-profile link.
 //!
 //! Time, keys, salts and ids are always handed in by the caller.
 //!
@@ -53,6 +53,7 @@ pub mod model;
 pub mod proof;
 pub mod qr;
 pub mod rdf;
+pub mod share;
 pub mod status;
 pub mod verify;
 
