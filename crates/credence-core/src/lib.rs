@@ -13,6 +13,9 @@
 //! 4. [`verify::Verifier`] reads JSON, JWT or a baked image ([`bake`]), and reports each check
 //!    (schema, proof, key resolution, validity, [`status`], recipient) with a verdict. Keys and
 //!    status lists come through resolver traits the caller implements.
+//! 5. For the practitioner's downloads, [`artwork`] draws a specification's badge image as SVG and
+//!    renders it to PNG with the bundled fonts, ready for [`bake`]; [`qr`] makes QR codes (of the
+//!    verification URL) as SVG or PNG; [`share`] builds LinkedIn's add-to-profile link.
 //!
 //! Time, keys, salts and ids are always handed in by the caller.
 //!
@@ -37,6 +40,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod artwork;
 pub mod badge;
 pub mod bake;
 pub mod contexts;
@@ -47,7 +51,9 @@ pub mod jwt;
 pub mod keys;
 pub mod model;
 pub mod proof;
+pub mod qr;
 pub mod rdf;
+pub mod share;
 pub mod status;
 pub mod verify;
 

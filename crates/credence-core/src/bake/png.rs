@@ -337,8 +337,10 @@ pub(crate) mod tests {
 
     /// Decodes with the `png` crate: pixels, and the iTXt chunks it saw (keyword, compressed, text).
     fn decode(bytes: &[u8]) -> (Vec<u8>, Vec<(String, bool, String)>) {
-        let mut reader = ::png::Decoder::new(bytes).read_info().unwrap();
-        let mut buf = vec![0; reader.output_buffer_size()];
+        let mut reader = ::png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         let frame = reader.next_frame(&mut buf).unwrap();
         buf.truncate(frame.buffer_size());
         reader.finish().unwrap();
