@@ -95,6 +95,13 @@ impl Actor {
     pub fn client(id: ApiClientId) -> Self {
         Actor(format!("client:{}", id.0))
     }
+    /// The practitioner holding a badge, acting through its claim link.
+    pub fn practitioner(badge: &BadgeId) -> Self {
+        Actor(format!(
+            "practitioner:{}",
+            badge.as_str().trim_start_matches("urn:uuid:")
+        ))
+    }
     /// An operator using the command line, by local user name (control characters dropped).
     pub fn cli(user: &str) -> Self {
         let clean: String = user.chars().filter(|c| !c.is_control()).take(64).collect();

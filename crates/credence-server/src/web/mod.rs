@@ -1,6 +1,7 @@
 //! Server-rendered pages (compiled askama templates, one stylesheet, no script): the public
 //! verification page and its result page.
 
+mod claim;
 mod view;
 
 use askama::Template;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/verify/link", get(verify_link))
         .route("/verify/recipient", axum::routing::post(verify_recipient))
         .route("/static/style.css", get(style))
+        .merge(claim::router())
 }
 
 async fn style() -> Response {
