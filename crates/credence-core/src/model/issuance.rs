@@ -37,8 +37,8 @@ pub struct IssuanceInput<'a> {
     pub salt: &'a Salt,
     /// The new badge's id.
     pub badge_id: &'a BadgeId,
-    /// Status list entry to embed, if any.
-    pub status: Option<&'a CredentialStatus>,
+    /// Status list entries to embed (revocation, suspension), possibly none.
+    pub status: &'a [CredentialStatus],
     /// `validUntil`, if the badge expires.
     pub valid_until: Option<DateTime<Utc>>,
 }
@@ -388,7 +388,7 @@ mod tests {
             now,
             salt: &Salt::try_from("0123456789abcdef0123456789abcdef").unwrap(),
             badge_id: &BadgeId::try_from(BADGE).unwrap(),
-            status: None,
+            status: &[],
             valid_until: None,
         })
     }
@@ -632,7 +632,7 @@ mod tests {
             now: sample::fixture_now(),
             salt: &salt,
             badge_id: &id,
-            status: None,
+            status: &[],
             valid_until: None,
         };
         assert_eq!(decide(input).unwrap_err().code(), "specification_mismatch");
