@@ -13,18 +13,32 @@ use crate::error::StoreError;
 pub(crate) struct Embedded(&'static [(i64, &'static str, &'static str)]);
 
 /// SQLite migrations.
-pub(crate) const SQLITE: Embedded = Embedded(&[(
-    1,
-    "initial",
-    include_str!("../migrations/sqlite/0001_initial.sql"),
-)]);
+pub(crate) const SQLITE: Embedded = Embedded(&[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "status",
+        include_str!("../migrations/sqlite/0002_status.sql"),
+    ),
+]);
 
 /// PostgreSQL migrations.
-pub(crate) const POSTGRES: Embedded = Embedded(&[(
-    1,
-    "initial",
-    include_str!("../migrations/postgres/0001_initial.sql"),
-)]);
+pub(crate) const POSTGRES: Embedded = Embedded(&[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "status",
+        include_str!("../migrations/postgres/0002_status.sql"),
+    ),
+]);
 
 impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(self) -> futures_core::future::BoxFuture<'s, Result<Vec<Migration>, BoxDynError>> {
