@@ -390,11 +390,11 @@ macro_rules! sql_store {
                 while !rest.is_empty() {
                     let (list, size, allocated) = open_list(tx, purpose, self.options.status_list_len()).await?;
                     let take = rest.len().min(size.saturating_sub(allocated) as usize);
-                    let (now_, later) = rest.split_at(take);
+                    let (these, later) = rest.split_at(take);
                     let indexes = if (allocated + take as u64).saturating_mul(2) <= size {
-                        allocate_sparse(tx, rng, list, size, purpose, now_).await?
+                        allocate_sparse(tx, rng, list, size, purpose, these).await?
                     } else {
-                        allocate_dense(tx, rng, list, size, purpose, now_).await?
+                        allocate_dense(tx, rng, list, size, purpose, these).await?
                     };
                     sqlx::query("UPDATE status_lists SET allocated = allocated + $2 WHERE list_id = $1")
                         .bind(list)
