@@ -1,6 +1,10 @@
 //! W3C Bitstring Status List: status entries in badges, the compressed bitstring, and list credentials.
 //!
 //! Index 0 is the left-most (most significant) bit of the first byte, as the spec requires.
+//!
+//! A Credence badge carries two entries, a revocation and a suspension bit ([`BadgeStatusSlots`]),
+//! in lists published at `{base}/status/{list}` ([`StatusListId::url`]). The store hands out the
+//! slots; [`list_credential_with_set`] writes a list's unsigned credential from its set bits.
 
 use std::io::{Read, Write};
 
@@ -9,6 +13,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::badge::CredentialStatus;
+use crate::model::BaseUrl;
 
 /// The smallest list the spec allows for herd privacy: 16 KiB of bits.
 pub const MIN_LIST_LEN: usize = 131_072;
@@ -51,6 +56,9 @@ pub enum StatusError {
     /// The status list credential is not of the expected shape.
     #[error("status list credential: {0:?} is missing or malformed")]
     MalformedListCredential(&'static str),
+    /// The reason for a status change is not one Credence knows.
+    #[error("unknown status change reason {0:?}")]
+    UnknownReason(String),
     /// The list's purpose differs from the entry's.
     #[error("the list's purpose {list:?} differs from the entry's {entry:?}")]
     PurposeMismatch {
@@ -89,6 +97,133 @@ impl StatusPurpose {
             other => Err(StatusError::UnsupportedPurpose(other.to_owned())),
         }
     }
+}
+
+/// Why a badge was revoked or suspended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StatusReason {
+    /// The badge should never have been issued (wrong data, wrong person).
+    IssuedInError,
+    /// The provider withdrew the completion.
+    CompletionWithdrawn,
+    /// Academic misconduct was found.
+    AcademicMisconduct,
+    /// An investigation is under way (typically a suspension).
+    UnderInvestigation,
+    /// Another reason, given in the note.
+    Other,
+}
+
+impl StatusReason {
+    /// Every reason, in documentation order.
+    pub const ALL: [StatusReason; 5] = [
+        Self::IssuedInError,
+        Self::CompletionWithdrawn,
+        Self::AcademicMisconduct,
+        Self::UnderInvestigation,
+        Self::Other,
+    ];
+
+    /// The reason's code, e.g. `issued_in_error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::IssuedInError => "issued_in_error",
+            Self::CompletionWithdrawn => "completion_withdrawn",
+            Self::AcademicMisconduct => "academic_misconduct",
+            Self::UnderInvestigation => "under_investigation",
+            Self::Other => "other",
+        }
+    }
+}
+
+impl std::str::FromStr for StatusReason {
+    type Err = StatusError;
+    fn from_str(s: &str) -> Result<Self, StatusError> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| StatusError::UnknownReason(s.to_owned()))
+    }
+}
+
+impl std::fmt::Display for StatusReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The number of one of the service's status lists; the list is published at
+/// `{base}/status/{id}`. Revocation and suspension lists share one numbering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatusListId(pub u64);
+
+impl StatusListId {
+    /// Where the list's credential is published: `{base}/status/{id}`.
+    pub fn url(self, base_url: &BaseUrl) -> String {
+        base_url.join(&format!("status/{}", self.0))
+    }
+}
+
+impl std::fmt::Display for StatusListId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// One bit reserved for a badge: a list and an index in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StatusSlot {
+    /// The list.
+    pub list: StatusListId,
+    /// The bit's index in the list.
+    pub index: u64,
+}
+
+impl StatusSlot {
+    /// The badge's `BitstringStatusListEntry` for this bit.
+    pub fn entry(self, base_url: &BaseUrl, purpose: StatusPurpose) -> CredentialStatus {
+        CredentialStatus::bitstring(&self.list.url(base_url), self.index, purpose)
+    }
+}
+
+/// A badge's two bits: one in a revocation list, one in a suspension list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BadgeStatusSlots {
+    /// The revocation bit.
+    pub revocation: StatusSlot,
+    /// The suspension bit.
+    pub suspension: StatusSlot,
+}
+
+impl BadgeStatusSlots {
+    /// The badge's `credentialStatus` entries: revocation first, then suspension.
+    pub fn entries(&self, base_url: &BaseUrl) -> Vec<CredentialStatus> {
+        vec![
+            self.revocation.entry(base_url, StatusPurpose::Revocation),
+            self.suspension.entry(base_url, StatusPurpose::Suspension),
+        ]
+    }
+
+    /// The slot for `purpose`.
+    pub fn slot(&self, purpose: StatusPurpose) -> StatusSlot {
+        match purpose {
+            StatusPurpose::Revocation => self.revocation,
+            StatusPurpose::Suspension => self.suspension,
+        }
+    }
+}
+
+/// Checks a list length: a positive multiple of 8, at most [`MAX_LIST_BYTES`] bytes of bits.
+///
+/// The spec's minimum ([`MIN_LIST_LEN`]) is not checked here: verifiers refuse shorter lists
+/// ([`ListCredential::from_json`]), and only tests make them.
+pub fn check_list_len(len: usize) -> Result<(), StatusError> {
+    if len == 0 || !len.is_multiple_of(8) || len / 8 > MAX_LIST_BYTES {
+        return Err(StatusError::BadLength(len));
+    }
+    Ok(())
 }
 
 /// A `BitstringStatusListEntry` in a badge's `credentialStatus`.
@@ -175,12 +310,19 @@ impl std::fmt::Debug for StatusList {
 impl StatusList {
     /// A list of `len` entries, all clear. `len` must be a positive multiple of 8.
     pub fn new(len: usize) -> Result<Self, StatusError> {
-        if len == 0 || !len.is_multiple_of(8) || len / 8 > MAX_LIST_BYTES {
-            return Err(StatusError::BadLength(len));
-        }
+        check_list_len(len)?;
         Ok(Self {
             bytes: vec![0; len / 8],
         })
+    }
+
+    /// A list of `len` entries with the bits at `set` set and all others clear.
+    pub fn with_set(len: usize, set: impl IntoIterator<Item = u64>) -> Result<Self, StatusError> {
+        let mut list = Self::new(len)?;
+        for index in set {
+            list.set(index, true)?;
+        }
+        Ok(list)
     }
 
     /// The number of entries.
@@ -351,6 +493,23 @@ pub fn list_credential(
     })
 }
 
+/// An unsigned `BitstringStatusListCredential` for the list at `url` of `len` entries whose set
+/// bits are `set` (e.g. as a store records them), ready for a proof.
+pub fn list_credential_with_set(
+    url: &str,
+    issuer: &str,
+    purpose: StatusPurpose,
+    len: usize,
+    set: impl IntoIterator<Item = u64>,
+    valid_from: &str,
+    ttl_ms: Option<u64>,
+) -> Result<Value, StatusError> {
+    let list = StatusList::with_set(len, set)?;
+    Ok(list_credential(
+        url, issuer, purpose, &list, valid_from, ttl_ms,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,5 +580,85 @@ mod tests {
             StatusEntry::new("https://b.example/status/1", StatusPurpose::Suspension, 5);
         assert!(read.status_of(&suspension).is_err());
         assert_eq!(StatusEntry::from_json(&entry.to_json()).unwrap(), entry);
+    }
+
+    #[test]
+    fn a_list_credential_from_set_indexes() {
+        let url = "https://b.example/status/3";
+        let vc = list_credential_with_set(
+            url,
+            "did:web:b.example",
+            StatusPurpose::Suspension,
+            MIN_LIST_LEN,
+            [3, 131_071],
+            "2024-01-01T00:00:00Z",
+            None,
+        )
+        .unwrap();
+        let read = ListCredential::from_json(&vc).unwrap();
+        assert_eq!(read.purpose, StatusPurpose::Suspension);
+        for (index, set) in [(0, false), (3, true), (4, false), (131_071, true)] {
+            let entry = StatusEntry::new(url, StatusPurpose::Suspension, index);
+            assert_eq!(read.status_of(&entry).unwrap(), set, "{index}");
+        }
+        assert!(matches!(
+            list_credential_with_set(
+                url,
+                "did:web:b.example",
+                StatusPurpose::Revocation,
+                MIN_LIST_LEN,
+                [MIN_LIST_LEN as u64],
+                "2024-01-01T00:00:00Z",
+                None,
+            ),
+            Err(StatusError::IndexOutOfRange { .. })
+        ));
+        assert!(StatusList::with_set(12, []).is_err());
+    }
+
+    #[test]
+    fn a_badges_two_entries() {
+        let base = BaseUrl::try_from("https://b.example").unwrap();
+        let slots = BadgeStatusSlots {
+            revocation: StatusSlot {
+                list: StatusListId(1),
+                index: 94_567,
+            },
+            suspension: StatusSlot {
+                list: StatusListId(2),
+                index: 23_452,
+            },
+        };
+        let entries = slots.entries(&base);
+        let json = serde_json::to_value(&entries).unwrap();
+        let read = StatusEntry::all_in(&json!({ "credentialStatus": json })).unwrap();
+        assert_eq!(
+            read,
+            vec![
+                StatusEntry::new(
+                    "https://b.example/status/1",
+                    StatusPurpose::Revocation,
+                    94_567
+                ),
+                StatusEntry::new(
+                    "https://b.example/status/2",
+                    StatusPurpose::Suspension,
+                    23_452
+                ),
+            ]
+        );
+        assert_eq!(slots.slot(StatusPurpose::Suspension).list, StatusListId(2));
+    }
+
+    #[test]
+    fn reasons_round_trip() {
+        for reason in StatusReason::ALL {
+            assert_eq!(reason.as_str().parse::<StatusReason>().unwrap(), reason);
+            assert_eq!(
+                serde_json::to_value(reason).unwrap(),
+                Value::from(reason.as_str())
+            );
+        }
+        assert!("misconduct".parse::<StatusReason>().is_err());
     }
 }

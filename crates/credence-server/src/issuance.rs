@@ -5,9 +5,10 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use credence_core::badge::document::CredentialStatus;
 use credence_core::model::{
-    decide, select_approval, BadgeId, Completion, CredentialSpecification, IssuanceInput, Provider,
-    ProviderApproval, ProviderId, RawCompletion, Salt, SpecId, SpecVersion,
+    decide, judge, select_approval, BadgeId, Completion, CredentialSpecification, IssuanceInput,
+    Provider, ProviderApproval, ProviderId, RawCompletion, Salt, SpecId, SpecVersion,
 };
 use credence_store::{BadgeRecord, IssueOutcome, NewIssuance};
 use rand::RngCore;
@@ -95,13 +96,17 @@ fn parse(caller: &Caller, request: CompletionRequest) -> Result<Completion, ApiE
     Ok(completion)
 }
 
-/// Runs the core rules for one completion against the looked-up records.
-fn judge(
-    state: &AppState,
-    records: &Records,
-    completion: &Completion,
+/// The core's input for one completion, from the looked-up records.
+#[allow(clippy::too_many_arguments)]
+fn input_for<'a>(
+    state: &'a AppState,
+    records: &'a Records,
+    completion: &'a Completion,
     now: DateTime<Utc>,
-) -> Result<(BadgeId, credence_core::badge::build::UnsignedBadge), ApiError> {
+    badge_id: &'a BadgeId,
+    salt: &'a Salt,
+    status: &'a [CredentialStatus],
+) -> Result<IssuanceInput<'a>, ApiError> {
     let spec = records
         .specifications
         .get(&(
@@ -129,10 +134,8 @@ fn judge(
         completion.version(),
         completion.completed_on(),
     );
-    let badge_id = new_badge_id()?;
-    let salt = new_salt()?;
     let issuer = &state.issuer;
-    let unsigned = decide(IssuanceInput {
+    Ok(IssuanceInput {
         issuer: issuer.profile(),
         base_url: issuer.base_url(),
         specification: spec,
@@ -140,13 +143,19 @@ fn judge(
         approval,
         completion,
         now,
-        salt: &salt,
-        badge_id: &badge_id,
-        status: None,
+        salt,
+        badge_id,
+        status,
         valid_until: None,
     })
-    .map_err(ApiError::Refused)?;
-    Ok((badge_id, unsigned))
+}
+
+/// A completion the rules accept, waiting for its status list slots.
+struct Accepted {
+    row: usize,
+    completion: Completion,
+    badge_id: BadgeId,
+    salt: Salt,
 }
 
 /// Submits completions (one, or a batch) and answers each in order.
@@ -188,11 +197,49 @@ pub async fn submit(
 
     let refs: Vec<&Completion> = pending.iter().map(|(_, c)| c).collect();
     let records = Records::load(state, &refs).await?;
-    for (i, c) in pending {
-        rows[i] = Some(match judge(state, &records, &c, now) {
-            Ok((badge_id, unsigned)) => Row::Decided {
-                completion: c,
+
+    // The rules first, so status list slots are reserved only for badges that will be issued.
+    let mut accepted = Vec::new();
+    for (row, completion) in pending {
+        let ids = new_badge_id().and_then(|id| Ok((id, new_salt()?)));
+        let judged = ids.and_then(|(badge_id, salt)| {
+            let input = input_for(state, &records, &completion, now, &badge_id, &salt, &[])?;
+            judge(&input).map_err(ApiError::Refused)?;
+            Ok((badge_id, salt))
+        });
+        match judged {
+            Ok((badge_id, salt)) => accepted.push(Accepted {
+                row,
+                completion,
                 badge_id,
+                salt,
+            }),
+            Err(e) => rows[row] = Some(Row::Done(RowOutcome::Failed(e))),
+        }
+    }
+    let ids: Vec<BadgeId> = accepted.iter().map(|a| a.badge_id.clone()).collect();
+    let slots = if ids.is_empty() {
+        Vec::new()
+    } else {
+        state.store.allocate_status_slots(&ids).await?
+    };
+    let base_url = state.issuer.base_url();
+    for (a, slots) in accepted.into_iter().zip(slots) {
+        let status = slots.entries(base_url);
+        let decided = input_for(
+            state,
+            &records,
+            &a.completion,
+            now,
+            &a.badge_id,
+            &a.salt,
+            &status,
+        )
+        .and_then(|input| decide(input).map_err(ApiError::Refused));
+        rows[a.row] = Some(match decided {
+            Ok(unsigned) => Row::Decided {
+                completion: a.completion,
+                badge_id: a.badge_id,
                 unsigned: Box::new(unsigned),
             },
             Err(e) => Row::Done(RowOutcome::Failed(e)),

@@ -6,9 +6,9 @@ use credence_core::model::ModelError;
 use sqlx::error::ErrorKind;
 use thiserror::Error;
 
-use credence_core::model::ApprovalId;
+use credence_core::model::{ApprovalId, BadgeId};
 
-use crate::types::Entity;
+use crate::types::{Entity, StatusConflict};
 
 /// Why a store operation failed.
 #[derive(Debug, Error)]
@@ -49,6 +49,14 @@ pub enum StoreError {
     /// A status change would make an approval invalid (e.g. out of order).
     #[error("the change would make the approval invalid")]
     InvalidChange(#[source] ModelError),
+    /// A badge's status cannot change as asked (e.g. it is already revoked).
+    #[error("badge {badge}: {conflict}")]
+    StatusConflict {
+        /// The badge.
+        badge: BadgeId,
+        /// What stands in the way.
+        conflict: StatusConflict,
+    },
     /// A stored value could not be read back into its domain type.
     #[error("stored {what} is corrupt")]
     Corrupt {

@@ -8,6 +8,13 @@
 //! completion in one idempotent transaction ([`Store::record_issuance`]): the signed JSON is kept
 //! byte for byte. Embedded migrations (`migrations/sqlite`, `migrations/postgres`) run at connect.
 //!
+//! Status lists: [`Store::allocate_status_slots`] hands each badge a random revocation and
+//! suspension bit ([`credence_core::status::BadgeStatusSlots`], turned into the badge's
+//! `credentialStatus` by the core) before it is signed; [`Store::revoke_badge`],
+//! [`Store::suspend_badge`] and [`Store::reinstate_badge`] change a bit (audited) and bump the
+//! list's version; [`Store::status_list`] gives a list's set bits for the core to write the list
+//! credential, and caches the signed one per version ([`Store::put_signed_status_list`]).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), credence_store::StoreError> {
 //! use credence_store::{connect, Actor};
@@ -37,19 +44,32 @@ pub use sqlite::SqliteStore;
 pub use store::Store;
 pub use types::{
     Actor, ApiClient, ApiClientId, ApprovalChangeRecord, AuditBreak, AuditEntry, BadgeFilter,
-    BadgePage, BadgeRecord, BreakReason, ChainCheck, Claim, Cursor, Entity, IssueOutcome, KeyState,
-    NewApiClient, NewIssuance, Scope, SigningKeyRecord, TokenHash, Written,
+    BadgePage, BadgeRecord, BadgeStatus, BreakReason, ChainCheck, Claim, Cursor, Entity,
+    IssueOutcome, KeyState, NewApiClient, NewIssuance, Scope, SigningKeyRecord, SlotStatus,
+    StatusConflict, StatusListRecord, StoreOptions, TokenHash, Written,
 };
 
 /// Opens the store a database URL names: `sqlite:…` or `postgres:…`/`postgresql:…`.
 pub async fn connect(database_url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    connect_with(database_url, StoreOptions::default()).await
+}
+
+/// [`connect`] with options.
+pub async fn connect_with(
+    database_url: &str,
+    options: StoreOptions,
+) -> Result<Arc<dyn Store>, StoreError> {
     let scheme = database_url
         .split_once(':')
         .map_or("", |(scheme, _)| scheme)
         .to_ascii_lowercase();
     match scheme.as_str() {
-        "sqlite" => Ok(Arc::new(SqliteStore::connect(database_url).await?)),
-        "postgres" | "postgresql" => Ok(Arc::new(PgStore::connect(database_url).await?)),
+        "sqlite" => Ok(Arc::new(
+            SqliteStore::connect_with(database_url, options).await?,
+        )),
+        "postgres" | "postgresql" => Ok(Arc::new(
+            PgStore::connect_with(database_url, options).await?,
+        )),
         _ => Err(StoreError::UnsupportedUrl { scheme }),
     }
 }

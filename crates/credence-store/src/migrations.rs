@@ -20,6 +20,11 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
         include_str!("../migrations/sqlite/0001_initial.sql"),
     ),
     (
+        2,
+        "status",
+        include_str!("../migrations/sqlite/0002_status.sql"),
+    ),
+    (
         3,
         "claims",
         include_str!("../migrations/sqlite/0003_claims.sql"),
@@ -32,6 +37,11 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
         1,
         "initial",
         include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "status",
+        include_str!("../migrations/postgres/0002_status.sql"),
     ),
     (
         3,

@@ -8,10 +8,12 @@ use credence_core::model::{
     SpecVersion,
 };
 
+use credence_core::status::{StatusListId, StatusPurpose, StatusReason, StatusSlot};
+
 use crate::error::{CorruptError, StoreError};
 use crate::types::{
-    ApiClient, ApiClientId, ApprovalChangeRecord, AuditEntry, BadgeRecord, KeyState, Scope,
-    SigningKeyRecord,
+    ApiClient, ApiClientId, ApprovalChangeRecord, AuditEntry, BadgeRecord, BadgeStatus, KeyState,
+    Scope, SigningKeyRecord, SlotStatus,
 };
 
 /// Columns of a badge with its completion, in [`badge_from`]'s order.
@@ -173,6 +175,144 @@ pub(crate) fn audit_from(row: AuditRow) -> AuditEntry {
     }
 }
 
+/// Rows per multi-row `INSERT` or `IN (…)` list (4 parameters a row stays far below both
+/// databases' limits on bound parameters).
+pub(crate) const CHUNK: usize = 1000;
+
+/// Columns of a status slot, in [`badge_status_from`]'s order.
+pub(crate) const SLOT_SELECT: &str = "SELECT purpose, list_id, idx, is_set, reason, note, \
+     changed_at, changed_by FROM status_slots";
+
+/// Raw status slot columns.
+pub(crate) type SlotRow = (
+    String,
+    i64,
+    i64,
+    bool,
+    Option<String>,
+    Option<String>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+);
+
+/// A stored status purpose.
+pub(crate) fn purpose_from(text: String) -> Result<StatusPurpose, StoreError> {
+    StatusPurpose::parse(&text).map_err(|_| {
+        StoreError::corrupt("status purpose", CorruptError::UnknownValue { value: text })
+    })
+}
+
+/// A stored count or index (never negative).
+pub(crate) fn unsigned(what: &'static str, n: i64) -> Result<u64, StoreError> {
+    u64::try_from(n).map_err(|_| {
+        StoreError::corrupt(
+            what,
+            CorruptError::UnknownValue {
+                value: n.to_string(),
+            },
+        )
+    })
+}
+
+/// A stored size or count as `usize`.
+pub(crate) fn size_from(what: &'static str, n: i64) -> Result<usize, StoreError> {
+    usize::try_from(unsigned(what, n)?).map_err(|_| {
+        StoreError::corrupt(
+            what,
+            CorruptError::UnknownValue {
+                value: n.to_string(),
+            },
+        )
+    })
+}
+
+/// A badge's status from its slot rows; `None` without both a revocation and a suspension slot.
+pub(crate) fn badge_status_from(
+    badge: &BadgeId,
+    rows: Vec<SlotRow>,
+) -> Result<Option<BadgeStatus>, StoreError> {
+    let mut revocation = None;
+    let mut suspension = None;
+    for (purpose, list, idx, set, reason, note, changed_at, changed_by) in rows {
+        let reason = reason
+            .map(|r| {
+                r.parse::<StatusReason>().map_err(|_| {
+                    StoreError::corrupt("status reason", CorruptError::UnknownValue { value: r })
+                })
+            })
+            .transpose()?;
+        let slot = SlotStatus {
+            slot: StatusSlot {
+                list: StatusListId(unsigned("status list id", list)?),
+                index: unsigned("status index", idx)?,
+            },
+            set,
+            reason,
+            note,
+            changed_at,
+            changed_by,
+        };
+        match purpose_from(purpose)? {
+            StatusPurpose::Revocation => revocation = Some(slot),
+            StatusPurpose::Suspension => suspension = Some(slot),
+            _ => {}
+        }
+    }
+    Ok(match (revocation, suspension) {
+        (Some(revocation), Some(suspension)) => Some(BadgeStatus {
+            badge: badge.clone(),
+            revocation,
+            suspension,
+        }),
+        _ => None,
+    })
+}
+
+/// What a status change asks for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum StatusChange<'a> {
+    /// Set the revocation bit.
+    Revoke(StatusReason, Option<&'a str>),
+    /// Set the suspension bit.
+    Suspend(StatusReason, Option<&'a str>),
+    /// Clear the suspension bit.
+    Reinstate(Option<&'a str>),
+}
+
+/// Draws `n` distinct indexes below `size` that are not in `tried`, adding them to it; `None` if
+/// fewer than `n` untried indexes remain.
+pub(crate) fn draw(
+    rng: &mut impl rand::Rng,
+    size: u64,
+    n: usize,
+    tried: &mut std::collections::HashSet<u64>,
+) -> Option<Vec<u64>> {
+    if (tried.len() as u64).saturating_add(n as u64) > size {
+        return None;
+    }
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let candidate = rng.gen_range(0..size);
+        if tried.insert(candidate) {
+            out.push(candidate);
+        }
+    }
+    Some(out)
+}
+
+/// Picks `n` of the `free` indexes uniformly at random, without repeats.
+pub(crate) fn pick_free(rng: &mut impl rand::Rng, free: &[u64], n: usize) -> Option<Vec<u64>> {
+    if n > free.len() {
+        return None;
+    }
+    Some(
+        rand::seq::index::sample(rng, free.len(), n)
+            .into_iter()
+            .map(|i| free[i])
+            .collect(),
+    )
+}
+
 /// Parses a stored JSON document into a domain type.
 pub(crate) fn document<T: serde::de::DeserializeOwned>(
     what: &'static str,
@@ -201,18 +341,24 @@ macro_rules! sql_store {
             ProviderApproval, ProviderId, ProviderReference, RawProviderApproval, SpecId,
             SpecVersion,
         };
+        use credence_core::status::{
+            BadgeStatusSlots, StatusListId, StatusPurpose, StatusReason, StatusSlot,
+        };
         use serde_json::json;
 
         use crate::audit::{check_chain, now, Head};
-        use crate::error::StoreError;
+        use crate::error::{CorruptError, StoreError};
         use crate::sql::{
-            audit_from, badge_from, change_from, client_from, document, key_from, to_document,
-            AuditRow, BadgeRow, ChangeRow, ClientRow, KeyRow, BADGE_SELECT,
+            audit_from, badge_from, badge_status_from, change_from, client_from, document, draw,
+            key_from, pick_free, purpose_from, size_from, to_document, unsigned, AuditRow,
+            BadgeRow, ChangeRow, ClientRow, KeyRow, SlotRow, StatusChange, BADGE_SELECT, CHUNK,
+            SLOT_SELECT,
         };
         use crate::types::{
             Actor, ApiClient, ApiClientId, ApprovalChangeRecord, AuditEntry, BadgeFilter,
-            BadgePage, BadgeRecord, ChainCheck, Claim, Cursor, Entity, IssueOutcome, NewApiClient,
-            NewIssuance, SigningKeyRecord, TokenHash, Written,
+            BadgePage, BadgeRecord, BadgeStatus, ChainCheck, Claim, Cursor, Entity, IssueOutcome,
+            NewApiClient, NewIssuance, SigningKeyRecord, StatusConflict, StatusListRecord,
+            TokenHash, Written,
         };
         use crate::Store;
 
@@ -228,6 +374,129 @@ macro_rules! sql_store {
                     .await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            /// Hands out one bit of `purpose` to each badge, list after list; inside the
+            /// allocation lock, so the newest list and its count cannot change underneath.
+            async fn allocate_purpose(
+                &self,
+                tx: &mut Tx,
+                rng: &mut rand::rngs::StdRng,
+                purpose: StatusPurpose,
+                badges: &[&BadgeId],
+            ) -> Result<Vec<StatusSlot>, StoreError> {
+                let mut out = Vec::with_capacity(badges.len());
+                let mut rest = badges;
+                while !rest.is_empty() {
+                    let (list, size, allocated) = open_list(tx, purpose, self.options.status_list_len()).await?;
+                    let take = rest.len().min(size.saturating_sub(allocated) as usize);
+                    let (these, later) = rest.split_at(take);
+                    let indexes = if (allocated + take as u64).saturating_mul(2) <= size {
+                        allocate_sparse(tx, rng, list, size, purpose, these).await?
+                    } else {
+                        allocate_dense(tx, rng, list, size, purpose, these).await?
+                    };
+                    sqlx::query("UPDATE status_lists SET allocated = allocated + $2 WHERE list_id = $1")
+                        .bind(list)
+                        .bind(take as i64)
+                        .execute(&mut **tx)
+                        .await?;
+                    let list = StatusListId(unsigned("status list id", list)?);
+                    out.extend(indexes.into_iter().map(|index| StatusSlot { list, index }));
+                    rest = later;
+                }
+                Ok(out)
+            }
+
+            /// Applies one status change in one audited transaction.
+            async fn change_status(
+                &self,
+                actor: &Actor,
+                badge: &BadgeId,
+                change: StatusChange<'_>,
+            ) -> Result<BadgeStatus, StoreError> {
+                let (mut tx, mut head) = self.begin_write().await?;
+                let rows: Vec<SlotRow> =
+                    sqlx::query_as(&format!("{SLOT_SELECT} WHERE badge_id = $1"))
+                        .bind(badge.as_str())
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let Some(mut status) = badge_status_from(badge, rows)? else {
+                    let recorded: Option<(String,)> =
+                        sqlx::query_as("SELECT badge_id FROM badges WHERE badge_id = $1")
+                            .bind(badge.as_str())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    return Err(StoreError::NotFound {
+                        what: if recorded.is_some() { Entity::StatusSlot } else { Entity::Badge },
+                        id: badge.to_string(),
+                    });
+                };
+                let conflict = |conflict| StoreError::StatusConflict {
+                    badge: badge.clone(),
+                    conflict,
+                };
+                if status.is_revoked() {
+                    return Err(conflict(StatusConflict::AlreadyRevoked));
+                }
+                let (purpose, set, reason, note, action) = match change {
+                    StatusChange::Revoke(reason, note) => {
+                        (StatusPurpose::Revocation, true, Some(reason), note, "badge.revoke")
+                    }
+                    StatusChange::Suspend(_, _) if status.is_suspended() => {
+                        return Err(conflict(StatusConflict::AlreadySuspended));
+                    }
+                    StatusChange::Suspend(reason, note) => {
+                        (StatusPurpose::Suspension, true, Some(reason), note, "badge.suspend")
+                    }
+                    StatusChange::Reinstate(_) if !status.is_suspended() => {
+                        return Err(conflict(StatusConflict::NotSuspended));
+                    }
+                    StatusChange::Reinstate(note) => {
+                        (StatusPurpose::Suspension, false, None, note, "badge.reinstate")
+                    }
+                };
+                let slot = match purpose {
+                    StatusPurpose::Revocation => &mut status.revocation,
+                    _ => &mut status.suspension,
+                };
+                let list = i64::try_from(slot.slot.list.0).unwrap_or(i64::MAX);
+                let index = i64::try_from(slot.slot.index).unwrap_or(i64::MAX);
+                let at = now();
+                sqlx::query(
+                    "UPDATE status_slots SET is_set = $3, reason = $4, note = $5, changed_at = $6, \
+                     changed_by = $7 WHERE list_id = $1 AND idx = $2",
+                )
+                .bind(list)
+                .bind(index)
+                .bind(set)
+                .bind(reason.map(StatusReason::as_str))
+                .bind(note)
+                .bind(at)
+                .bind(actor.as_str())
+                .execute(&mut *tx)
+                .await?;
+                let (version,): (i64,) = sqlx::query_as(
+                    "UPDATE status_lists SET version = version + 1 WHERE list_id = $1 RETURNING version",
+                )
+                .bind(list)
+                .fetch_one(&mut *tx)
+                .await?;
+                audit(&mut tx, &mut head, actor, action, badge.as_str(), json!({
+                    "purpose": purpose.as_str(),
+                    "list": list,
+                    "index": index,
+                    "list_version": version,
+                    "reason": reason.map(StatusReason::as_str),
+                    "note": note,
+                })).await?;
+                self.finish(tx, head).await?;
+                slot.set = set;
+                slot.reason = reason;
+                slot.note = note.map(str::to_owned);
+                slot.changed_at = Some(at);
+                slot.changed_by = Some(actor.as_str().to_owned());
+                Ok(status)
             }
         }
 
@@ -361,6 +630,169 @@ macro_rules! sql_store {
                 verification_method: i.verification_method.clone(),
                 issued_at,
             }))
+        }
+
+        /// The newest list of `purpose` if it has a free entry, else a new list of `len` entries:
+        /// (list id, size, allocated).
+        async fn open_list(
+            tx: &mut Tx,
+            purpose: StatusPurpose,
+            len: usize,
+        ) -> Result<(i64, u64, u64), StoreError> {
+            let newest: Option<(i64, i64, i64)> = sqlx::query_as(
+                "SELECT list_id, size, allocated FROM status_lists WHERE purpose = $1 \
+                 ORDER BY list_id DESC LIMIT 1",
+            )
+            .bind(purpose.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+            let row = match newest {
+                Some(row) if row.2 < row.1 => row,
+                _ => {
+                    sqlx::query_as(
+                        "INSERT INTO status_lists (purpose, size, created_at) VALUES ($1, $2, $3) \
+                         RETURNING list_id, size, allocated",
+                    )
+                    .bind(purpose.as_str())
+                    .bind(len as i64)
+                    .bind(now())
+                    .fetch_one(&mut **tx)
+                    .await?
+                }
+            };
+            Ok((row.0, unsigned("status list size", row.1)?, unsigned("status list count", row.2)?))
+        }
+
+        /// Inserts slots, skipping indexes already taken when `skip_taken`; returns the indexes
+        /// inserted.
+        async fn insert_slots(
+            tx: &mut Tx,
+            list: i64,
+            purpose: StatusPurpose,
+            rows: &[(&BadgeId, u64)],
+            skip_taken: bool,
+        ) -> Result<Vec<u64>, StoreError> {
+            let mut inserted = Vec::with_capacity(rows.len());
+            for chunk in rows.chunks(CHUNK) {
+                let mut q = sqlx::QueryBuilder::<$Db>::new(
+                    "INSERT INTO status_slots (list_id, idx, badge_id, purpose) ",
+                );
+                q.push_values(chunk, |mut row, (badge, index)| {
+                    row.push_bind(list)
+                        .push_bind(i64::try_from(*index).unwrap_or(i64::MAX))
+                        .push_bind(badge.as_str())
+                        .push_bind(purpose.as_str());
+                });
+                if skip_taken {
+                    q.push(" ON CONFLICT (list_id, idx) DO NOTHING");
+                }
+                q.push(" RETURNING idx");
+                let got: Vec<(i64,)> = q.build_query_as().fetch_all(&mut **tx).await?;
+                for (index,) in got {
+                    inserted.push(unsigned("status index", index)?);
+                }
+            }
+            Ok(inserted)
+        }
+
+        /// Random probes for a list at most half full: draw an untried index per badge, insert
+        /// skipping taken ones, and draw again for the badges whose index was taken.
+        async fn allocate_sparse(
+            tx: &mut Tx,
+            rng: &mut rand::rngs::StdRng,
+            list: i64,
+            size: u64,
+            purpose: StatusPurpose,
+            badges: &[&BadgeId],
+        ) -> Result<Vec<u64>, StoreError> {
+            let mut got: Vec<Option<u64>> = vec![None; badges.len()];
+            let mut pending: Vec<usize> = (0..badges.len()).collect();
+            let mut tried = std::collections::HashSet::new();
+            while !pending.is_empty() {
+                let picks = draw(rng, size, pending.len(), &mut tried)
+                    .ok_or_else(|| full_list(list))?;
+                let rows: Vec<(&BadgeId, u64)> =
+                    pending.iter().zip(&picks).map(|(&i, &index)| (badges[i], index)).collect();
+                let inserted: std::collections::HashSet<u64> =
+                    insert_slots(tx, list, purpose, &rows, true).await?.into_iter().collect();
+                let mut retry = Vec::new();
+                for (&i, &index) in pending.iter().zip(&picks) {
+                    if inserted.contains(&index) {
+                        got[i] = Some(index);
+                    } else {
+                        retry.push(i);
+                    }
+                }
+                pending = retry;
+            }
+            got.into_iter().map(|g| g.ok_or_else(|| full_list(list))).collect()
+        }
+
+        /// For a list more than half full: read the taken indexes and pick among the free ones.
+        async fn allocate_dense(
+            tx: &mut Tx,
+            rng: &mut rand::rngs::StdRng,
+            list: i64,
+            size: u64,
+            purpose: StatusPurpose,
+            badges: &[&BadgeId],
+        ) -> Result<Vec<u64>, StoreError> {
+            let taken: Vec<(i64,)> = sqlx::query_as("SELECT idx FROM status_slots WHERE list_id = $1")
+                .bind(list)
+                .fetch_all(&mut **tx)
+                .await?;
+            let mut is_taken = vec![false; usize::try_from(size).unwrap_or(0)];
+            for (index,) in taken {
+                if let Some(t) = usize::try_from(index).ok().and_then(|i| is_taken.get_mut(i)) {
+                    *t = true;
+                }
+            }
+            let free: Vec<u64> = (0..size)
+                .zip(&is_taken)
+                .filter(|(_, t)| !**t)
+                .map(|(i, _)| i)
+                .collect();
+            let picks = pick_free(rng, &free, badges.len()).ok_or_else(|| full_list(list))?;
+            let rows: Vec<(&BadgeId, u64)> = badges.iter().copied().zip(picks.iter().copied()).collect();
+            insert_slots(tx, list, purpose, &rows, false).await?;
+            Ok(picks)
+        }
+
+        /// A list whose count of handed-out entries disagrees with its slots.
+        fn full_list(list: i64) -> StoreError {
+            StoreError::corrupt(
+                "status list allocation count",
+                CorruptError::UnknownValue { value: list.to_string() },
+            )
+        }
+
+        /// The slots already held by any of `badges`, by badge id text.
+        async fn existing_slots(
+            tx: &mut Tx,
+            badges: &[&BadgeId],
+        ) -> Result<std::collections::HashMap<String, Vec<(StatusPurpose, StatusSlot)>>, StoreError> {
+            let mut found: std::collections::HashMap<String, Vec<(StatusPurpose, StatusSlot)>> =
+                std::collections::HashMap::new();
+            for chunk in badges.chunks(CHUNK) {
+                let mut q = sqlx::QueryBuilder::<$Db>::new(
+                    "SELECT badge_id, purpose, list_id, idx FROM status_slots WHERE badge_id IN (",
+                );
+                let mut ids = q.separated(", ");
+                for badge in chunk {
+                    ids.push_bind(badge.as_str());
+                }
+                ids.push_unseparated(")");
+                let rows: Vec<(String, String, i64, i64)> =
+                    q.build_query_as().fetch_all(&mut **tx).await?;
+                for (badge, purpose, list, index) in rows {
+                    let slot = StatusSlot {
+                        list: StatusListId(unsigned("status list id", list)?),
+                        index: unsigned("status index", index)?,
+                    };
+                    found.entry(badge).or_default().push((purpose_from(purpose)?, slot));
+                }
+            }
+            Ok(found)
         }
 
         #[async_trait]
@@ -875,6 +1307,193 @@ macro_rules! sql_store {
                     items,
                     next: if more { last.map(Cursor) } else { None },
                 })
+            }
+
+            async fn allocate_status_slots(
+                &self,
+                badges: &[BadgeId],
+            ) -> Result<Vec<BadgeStatusSlots>, StoreError> {
+                use rand::SeedableRng;
+                let mut unique: Vec<&BadgeId> = Vec::with_capacity(badges.len());
+                let mut seen = std::collections::HashSet::with_capacity(badges.len());
+                for badge in badges {
+                    if seen.insert(badge.as_str()) {
+                        unique.push(badge);
+                    }
+                }
+                if unique.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut rng = rand::rngs::StdRng::from_entropy();
+                let mut tx = self.begin_allocate().await?;
+                let existing = existing_slots(&mut tx, &unique).await?;
+                let mut slots: std::collections::HashMap<&str, (Option<StatusSlot>, Option<StatusSlot>)> =
+                    std::collections::HashMap::with_capacity(unique.len());
+                for badge in &unique {
+                    let mut pair = (None, None);
+                    for (purpose, slot) in existing.get(badge.as_str()).into_iter().flatten() {
+                        match purpose {
+                            StatusPurpose::Revocation => pair.0 = Some(*slot),
+                            _ => pair.1 = Some(*slot),
+                        }
+                    }
+                    slots.insert(badge.as_str(), pair);
+                }
+                for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
+                    let wanting: Vec<&BadgeId> = unique
+                        .iter()
+                        .copied()
+                        .filter(|b| {
+                            let pair = slots.get(b.as_str());
+                            match purpose {
+                                StatusPurpose::Revocation => pair.is_none_or(|p| p.0.is_none()),
+                                _ => pair.is_none_or(|p| p.1.is_none()),
+                            }
+                        })
+                        .collect();
+                    let got = self.allocate_purpose(&mut tx, &mut rng, purpose, &wanting).await?;
+                    for (badge, slot) in wanting.iter().zip(got) {
+                        let pair = slots.entry(badge.as_str()).or_insert((None, None));
+                        match purpose {
+                            StatusPurpose::Revocation => pair.0 = Some(slot),
+                            _ => pair.1 = Some(slot),
+                        }
+                    }
+                }
+                tx.commit().await?;
+                badges
+                    .iter()
+                    .map(|badge| match slots.get(badge.as_str()) {
+                        Some((Some(revocation), Some(suspension))) => Ok(BadgeStatusSlots {
+                            revocation: *revocation,
+                            suspension: *suspension,
+                        }),
+                        _ => Err(StoreError::NotFound {
+                            what: Entity::StatusSlot,
+                            id: badge.to_string(),
+                        }),
+                    })
+                    .collect()
+            }
+
+            async fn badge_status(&self, badge: &BadgeId) -> Result<Option<BadgeStatus>, StoreError> {
+                let rows: Vec<SlotRow> =
+                    sqlx::query_as(&format!("{SLOT_SELECT} WHERE badge_id = $1"))
+                        .bind(badge.as_str())
+                        .fetch_all(&self.pool)
+                        .await?;
+                badge_status_from(badge, rows)
+            }
+
+            async fn revoke_badge(
+                &self,
+                actor: &Actor,
+                badge: &BadgeId,
+                reason: StatusReason,
+                note: Option<&str>,
+            ) -> Result<BadgeStatus, StoreError> {
+                self.change_status(actor, badge, StatusChange::Revoke(reason, note)).await
+            }
+
+            async fn suspend_badge(
+                &self,
+                actor: &Actor,
+                badge: &BadgeId,
+                reason: StatusReason,
+                note: Option<&str>,
+            ) -> Result<BadgeStatus, StoreError> {
+                self.change_status(actor, badge, StatusChange::Suspend(reason, note)).await
+            }
+
+            async fn reinstate_badge(
+                &self,
+                actor: &Actor,
+                badge: &BadgeId,
+                note: Option<&str>,
+            ) -> Result<BadgeStatus, StoreError> {
+                self.change_status(actor, badge, StatusChange::Reinstate(note)).await
+            }
+
+            async fn status_list(
+                &self,
+                id: StatusListId,
+            ) -> Result<Option<StatusListRecord>, StoreError> {
+                let Ok(list) = i64::try_from(id.0) else {
+                    return Ok(None);
+                };
+                // One statement, so the version and the set bits are one snapshot.
+                let bits: Vec<(i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT l.version, s.idx FROM status_lists l LEFT JOIN status_slots s \
+                     ON s.list_id = l.list_id AND s.is_set WHERE l.list_id = $1 ORDER BY s.idx",
+                )
+                .bind(list)
+                .fetch_all(&self.pool)
+                .await?;
+                let Some(&(version, _)) = bits.first() else {
+                    return Ok(None);
+                };
+                let row: Option<(String, i64, i64, chrono::DateTime<chrono::Utc>, Option<i64>, Option<String>)> =
+                    sqlx::query_as(
+                        "SELECT purpose, size, allocated, created_at, signed_version, \
+                         signed_credential FROM status_lists WHERE list_id = $1",
+                    )
+                    .bind(list)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                let Some((purpose, size, allocated, created_at, signed_version, signed)) = row else {
+                    return Ok(None);
+                };
+                let set_indexes = bits
+                    .into_iter()
+                    .filter_map(|(_, index)| index)
+                    .map(|index| unsigned("status index", index))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Some(StatusListRecord {
+                    id,
+                    purpose: purpose_from(purpose)?,
+                    size: size_from("status list size", size)?,
+                    allocated: size_from("status list count", allocated)?,
+                    version: unsigned("status list version", version)?,
+                    created_at,
+                    set_indexes,
+                    signed: signed.filter(|_| signed_version == Some(version)),
+                }))
+            }
+
+            async fn put_signed_status_list(
+                &self,
+                id: StatusListId,
+                version: u64,
+                credential: &str,
+            ) -> Result<bool, StoreError> {
+                let not_found = || StoreError::NotFound {
+                    what: Entity::StatusList,
+                    id: id.to_string(),
+                };
+                let list = i64::try_from(id.0).map_err(|_| not_found())?;
+                let Ok(version) = i64::try_from(version) else {
+                    return Ok(false);
+                };
+                let stored = sqlx::query(
+                    "UPDATE status_lists SET signed_version = $2, signed_credential = $3 \
+                     WHERE list_id = $1 AND version = $2 \
+                     AND (signed_version IS NULL OR signed_version <> $2)",
+                )
+                .bind(list)
+                .bind(version)
+                .bind(credential)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                if stored > 0 {
+                    return Ok(true);
+                }
+                let exists: Option<(i64,)> =
+                    sqlx::query_as("SELECT list_id FROM status_lists WHERE list_id = $1")
+                        .bind(list)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                exists.map(|_| false).ok_or_else(not_found)
             }
 
             async fn audit_entries(

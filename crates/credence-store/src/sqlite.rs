@@ -8,17 +8,24 @@ use sqlx::{Sqlite, SqlitePool};
 
 use crate::audit::Head as ChainHead;
 use crate::error::StoreError as Error;
+use crate::types::StoreOptions;
 
 /// The SQLite store.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    options: StoreOptions,
 }
 
 impl SqliteStore {
     /// Opens (creating if missing) the database at a `sqlite://path` URL, in WAL mode with foreign
     /// keys on and a 30 s busy timeout, and runs the embedded migrations.
     pub async fn connect(url: &str) -> Result<Self, Error> {
+        Self::connect_with(url, StoreOptions::default()).await
+    }
+
+    /// [`connect`](Self::connect) with options.
+    pub async fn connect_with(url: &str, store_options: StoreOptions) -> Result<Self, Error> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -34,7 +41,10 @@ impl SqliteStore {
             .await?
             .run(&pool)
             .await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            options: store_options,
+        })
     }
 
     /// Begins a write transaction with `BEGIN IMMEDIATE` (SQLite's write lock, so writers queue on
@@ -46,6 +56,11 @@ impl SqliteStore {
                 .fetch_one(&mut *tx)
                 .await?;
         Ok((tx, ChainHead { last_id, last_hash }))
+    }
+
+    /// Begins a status slot allocation: `BEGIN IMMEDIATE` makes it the only writer.
+    async fn begin_allocate(&self) -> Result<sqlx::Transaction<'static, Sqlite>, Error> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 }
 

@@ -6,16 +6,19 @@ use credence_core::model::{
     ApprovalChange, ApprovalId, BadgeId, CredentialSpecification, Provider, ProviderApproval,
     ProviderId, ProviderReference, SpecId, SpecVersion,
 };
+use credence_core::status::{BadgeStatusSlots, StatusListId, StatusReason};
 
 use crate::error::StoreError;
 use crate::types::{
     Actor, ApiClient, ApiClientId, ApprovalChangeRecord, AuditEntry, BadgeFilter, BadgePage,
-    BadgeRecord, ChainCheck, Claim, Cursor, IssueOutcome, NewApiClient, NewIssuance,
-    SigningKeyRecord, TokenHash, Written,
+    BadgeRecord, BadgeStatus, ChainCheck, Claim, Cursor, IssueOutcome, NewApiClient, NewIssuance,
+    SigningKeyRecord, StatusListRecord, TokenHash, Written,
 };
 
 /// Persistent state of the issuing service. Every write appends to the audit log in the same
-/// transaction.
+/// transaction, except the two that change nothing a person decided: handing out status list
+/// slots ([`allocate_status_slots`](Self::allocate_status_slots)) and caching a signed status list
+/// ([`put_signed_status_list`](Self::put_signed_status_list)).
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Checks the database answers (for readiness probes).
@@ -139,6 +142,72 @@ pub trait Store: Send + Sync {
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<BadgePage, StoreError>;
+
+    /// Reserves a revocation bit and a suspension bit for each badge, in ONE transaction, and
+    /// returns them in the order given.
+    ///
+    /// Each bit is drawn at random among the free entries of the newest list of its purpose (herd
+    /// privacy); a new list of [`StoreOptions::status_list_len`](crate::StoreOptions::status_list_len)
+    /// entries is started when that one is full. A bit is never handed out twice, even if its badge
+    /// is never recorded. A badge that already has its bits gets the same bits back. Safe with
+    /// several replicas on one database: allocators take turns on a lock row (PostgreSQL) or the
+    /// write lock (SQLite), and `(list, index)` is unique.
+    async fn allocate_status_slots(
+        &self,
+        badges: &[BadgeId],
+    ) -> Result<Vec<BadgeStatusSlots>, StoreError>;
+    /// Where a badge's status bits are, if it has any.
+    async fn status_slots(&self, badge: &BadgeId) -> Result<Option<BadgeStatusSlots>, StoreError> {
+        Ok(self.badge_status(badge).await?.map(|s| s.slots()))
+    }
+    /// A badge's current status: both bits, with the reason, note, time and actor of their last
+    /// change; `None` if it has no status bits.
+    async fn badge_status(&self, badge: &BadgeId) -> Result<Option<BadgeStatus>, StoreError>;
+    /// Revokes a badge for good: sets its revocation bit and bumps the list's version.
+    ///
+    /// A revoked badge is [`StatusConflict::AlreadyRevoked`](crate::StatusConflict); a badge
+    /// without status bits is [`NotFound`](StoreError::NotFound) (`StatusSlot` if it is recorded,
+    /// `Badge` if it is unknown). A suspension in force stays recorded.
+    async fn revoke_badge(
+        &self,
+        actor: &Actor,
+        badge: &BadgeId,
+        reason: StatusReason,
+        note: Option<&str>,
+    ) -> Result<BadgeStatus, StoreError>;
+    /// Suspends a badge: sets its suspension bit and bumps the list's version. A revoked or
+    /// already suspended badge is a [`StatusConflict`](StoreError::StatusConflict); unknown as for
+    /// [`revoke_badge`](Self::revoke_badge).
+    async fn suspend_badge(
+        &self,
+        actor: &Actor,
+        badge: &BadgeId,
+        reason: StatusReason,
+        note: Option<&str>,
+    ) -> Result<BadgeStatus, StoreError>;
+    /// Lifts a suspension: clears the suspension bit (revocation is final and never cleared) and
+    /// bumps the list's version. A badge not suspended, or revoked, is a
+    /// [`StatusConflict`](StoreError::StatusConflict).
+    async fn reinstate_badge(
+        &self,
+        actor: &Actor,
+        badge: &BadgeId,
+        note: Option<&str>,
+    ) -> Result<BadgeStatus, StoreError>;
+    /// A status list: its purpose, size, version, set bits at that version, and the signed list
+    /// credential stored for that version, if any (else sign anew and
+    /// [`put_signed_status_list`](Self::put_signed_status_list)).
+    async fn status_list(&self, id: StatusListId) -> Result<Option<StatusListRecord>, StoreError>;
+    /// Stores the signed credential of a list made at `version`, only if the list is still at
+    /// that version and that version is not stored yet (compare-and-set): returns whether it was
+    /// stored. `false` means another replica stored it first, or a bit has changed since, so a
+    /// newer list must be made; an older credential never replaces a newer one.
+    async fn put_signed_status_list(
+        &self,
+        id: StatusListId,
+        version: u64,
+        credential: &str,
+    ) -> Result<bool, StoreError>;
 
     /// Audit rows after `after_id` (0 for the start), at most `limit`.
     async fn audit_entries(&self, after_id: i64, limit: u32)

@@ -1,5 +1,6 @@
 //! The records the store reads and writes besides the core's domain types: actors, API clients and
-//! scopes, signing keys, issuance records and outcomes, badge pages, audit entries.
+//! scopes, signing keys, issuance records and outcomes, badge pages, audit entries, status lists
+//! and badges' status, and the store's options.
 
 use std::fmt;
 use std::str::FromStr;
@@ -8,6 +9,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use credence_core::keys::{PublicKey, VerificationMethodId};
 use credence_core::model::{
     ApprovalChange, BadgeId, Fingerprint, ProviderId, ProviderReference, SpecId, SpecVersion,
+};
+use credence_core::status::{
+    check_list_len, BadgeStatusSlots, StatusError, StatusList, StatusListId, StatusPurpose,
+    StatusReason, StatusSlot, MIN_LIST_LEN,
 };
 use sha2::{Digest, Sha256};
 
@@ -33,6 +38,10 @@ pub enum Entity {
     Badge,
     /// An audit log row.
     AuditEntry,
+    /// A status list.
+    StatusList,
+    /// A badge's status list bit.
+    StatusSlot,
     /// The database did not say which.
     Unknown,
 }
@@ -50,6 +59,8 @@ impl Entity {
             Entity::Completion => "completion",
             Entity::Badge => "badge",
             Entity::AuditEntry => "audit entry",
+            Entity::StatusList => "status list",
+            Entity::StatusSlot => "status list entry",
             Entity::Unknown => "record",
         }
     }
@@ -57,7 +68,9 @@ impl Entity {
     /// Which entity a constraint name, table name or SQLite error message refers to.
     pub(crate) fn from_db_text(text: &str) -> Entity {
         // Longest table names first: `approval_changes` before `approvals`.
-        const TABLES: [(&str, Entity); 9] = [
+        const TABLES: [(&str, Entity); 11] = [
+            ("status_lists", Entity::StatusList),
+            ("status_slots", Entity::StatusSlot),
             ("approval_changes", Entity::ApprovalChange),
             ("approvals", Entity::Approval),
             ("specifications", Entity::Specification),
@@ -466,6 +479,140 @@ impl fmt::Display for BreakReason {
     }
 }
 
+/// Options of a store, fixed when it connects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    status_list_len: usize,
+}
+
+impl Default for StoreOptions {
+    /// Status lists of [`MIN_LIST_LEN`] entries.
+    fn default() -> Self {
+        StoreOptions {
+            status_list_len: MIN_LIST_LEN,
+        }
+    }
+}
+
+impl StoreOptions {
+    /// Status lists started from now on get `len` entries (a positive multiple of 8; lists
+    /// already started keep their size).
+    ///
+    /// Anything below [`MIN_LIST_LEN`] is for tests only: verifiers refuse such lists, and
+    /// small lists give badges less herd privacy.
+    pub fn with_status_list_len(self, len: usize) -> Result<Self, StatusError> {
+        check_list_len(len)?;
+        Ok(StoreOptions {
+            status_list_len: len,
+        })
+    }
+
+    /// The number of entries of new status lists.
+    pub fn status_list_len(&self) -> usize {
+        self.status_list_len
+    }
+}
+
+/// One of a badge's two status bits and its state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotStatus {
+    /// Where the bit is.
+    pub slot: StatusSlot,
+    /// Whether the bit is set (revoked, or suspended).
+    pub set: bool,
+    /// Why, while set.
+    pub reason: Option<StatusReason>,
+    /// The note given with the last change.
+    pub note: Option<String>,
+    /// When the bit last changed (never, if `None`).
+    pub changed_at: Option<DateTime<Utc>>,
+    /// Who changed it last.
+    pub changed_by: Option<String>,
+}
+
+/// A badge's current status: its revocation and suspension bits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadgeStatus {
+    /// The badge.
+    pub badge: BadgeId,
+    /// The revocation bit.
+    pub revocation: SlotStatus,
+    /// The suspension bit.
+    pub suspension: SlotStatus,
+}
+
+impl BadgeStatus {
+    /// Whether the badge is revoked (for good).
+    pub fn is_revoked(&self) -> bool {
+        self.revocation.set
+    }
+
+    /// Whether the badge is suspended (a revoked badge may be too).
+    pub fn is_suspended(&self) -> bool {
+        self.suspension.set
+    }
+
+    /// Where the badge's bits are.
+    pub fn slots(&self) -> BadgeStatusSlots {
+        BadgeStatusSlots {
+            revocation: self.revocation.slot,
+            suspension: self.suspension.slot,
+        }
+    }
+}
+
+/// Why a badge's status could not change as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StatusConflict {
+    /// The badge is revoked, which is final: it can be neither revoked again, suspended nor
+    /// reinstated.
+    AlreadyRevoked,
+    /// The badge is already suspended.
+    AlreadySuspended,
+    /// The badge is not suspended, so there is nothing to reinstate.
+    NotSuspended,
+}
+
+impl fmt::Display for StatusConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StatusConflict::AlreadyRevoked => "the badge is already revoked",
+            StatusConflict::AlreadySuspended => "the badge is already suspended",
+            StatusConflict::NotSuspended => "the badge is not suspended",
+        })
+    }
+}
+
+/// A status list as stored: its bits and, if current, its signed credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusListRecord {
+    /// The list.
+    pub id: StatusListId,
+    /// What its bits mean.
+    pub purpose: StatusPurpose,
+    /// Its number of entries.
+    pub size: usize,
+    /// How many of its entries have been handed out.
+    pub allocated: usize,
+    /// Goes up by one whenever a bit changes.
+    pub version: u64,
+    /// When it was started.
+    pub created_at: DateTime<Utc>,
+    /// The set bits at `version`, ascending.
+    pub set_indexes: Vec<u64>,
+    /// The signed list credential stored for `version`, if one was
+    /// ([`Store::put_signed_status_list`](crate::Store::put_signed_status_list)).
+    pub signed: Option<String>,
+}
+
+impl StatusListRecord {
+    /// The bits at `version`.
+    pub fn bits(&self) -> Result<StatusList, StatusError> {
+        StatusList::with_set(self.size, self.set_indexes.iter().copied())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,6 +635,36 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert!(!format!("{h:?}").contains("f20015ad"));
+    }
+
+    #[test]
+    fn store_options_check_the_list_length() {
+        assert_eq!(StoreOptions::default().status_list_len(), MIN_LIST_LEN);
+        assert_eq!(
+            StoreOptions::default()
+                .with_status_list_len(16)
+                .unwrap()
+                .status_list_len(),
+            16
+        );
+        assert!(StoreOptions::default().with_status_list_len(0).is_err());
+        assert!(StoreOptions::default().with_status_list_len(12).is_err());
+    }
+
+    #[test]
+    fn status_entities_from_constraint_text() {
+        assert_eq!(
+            Entity::from_db_text("status_slots_badge_id_purpose_key"),
+            Entity::StatusSlot
+        );
+        assert_eq!(
+            Entity::from_db_text("UNIQUE constraint failed: status_slots.list_id"),
+            Entity::StatusSlot
+        );
+        assert_eq!(
+            Entity::from_db_text("status_lists_pkey"),
+            Entity::StatusList
+        );
     }
 
     #[test]

@@ -12,9 +12,13 @@ use credence_core::model::sample::{self, Expected};
 use credence_core::model::{
     ApprovalChange, ApprovalId, ApprovalStatus, BadgeId, Completion, ProviderId, ProviderReference,
 };
+use credence_core::status::{
+    BadgeStatusSlots, StatusListId, StatusPurpose, StatusReason, StatusSlot, MIN_LIST_LEN,
+};
 use credence_store::{
-    Actor, BadgeFilter, BreakReason, ChainCheck, IssueOutcome, KeyState, NewApiClient, NewIssuance,
-    PgStore, Scope, SqliteStore, Store, StoreError, TokenHash, Written,
+    Actor, BadgeFilter, BreakReason, ChainCheck, Entity, IssueOutcome, KeyState, NewApiClient,
+    NewIssuance, PgStore, Scope, SqliteStore, StatusConflict, Store, StoreError, StoreOptions,
+    TokenHash, Written,
 };
 use rand::Rng;
 use sqlx::{PgPool, SqlitePool};
@@ -31,6 +35,8 @@ enum Raw {
 struct Db {
     store: Arc<dyn Store>,
     raw: Raw,
+    /// The database URL, to open more stores (replicas) on the same database.
+    url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -45,6 +51,7 @@ impl Db {
         Db {
             store,
             raw: Raw::Sqlite(raw),
+            url,
             _dir: Some(dir),
         }
     }
@@ -69,6 +76,7 @@ impl Db {
                 admin,
                 schema,
             },
+            url,
             _dir: None,
         })
     }
@@ -90,6 +98,16 @@ impl Db {
             Raw::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
             Raw::Pg { pool, .. } => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
         }
+    }
+
+    /// Another store on the same database: its own connection pool, as another replica has.
+    async fn replica(&self, status_list_len: usize) -> Arc<dyn Store> {
+        let options = StoreOptions::default()
+            .with_status_list_len(status_list_len)
+            .unwrap();
+        credence_store::connect_with(&self.url, options)
+            .await
+            .unwrap()
     }
 
     async fn finish(self) {
@@ -588,6 +606,476 @@ mod cases {
         ));
     }
 
+    /// Every slot of `slots` (revocation and suspension), checked to be distinct.
+    fn all_distinct(slots: &[BadgeStatusSlots]) -> std::collections::HashSet<StatusSlot> {
+        let mut seen = std::collections::HashSet::new();
+        for s in slots {
+            assert!(seen.insert(s.revocation), "{s:?} handed out twice");
+            assert!(seen.insert(s.suspension), "{s:?} handed out twice");
+        }
+        seen
+    }
+
+    pub async fn status_allocation(db: &Db) {
+        let store = &*db.store;
+        let badges: Vec<BadgeId> = (0..300).map(|n| badge_id(1000 + n)).collect();
+        let slots = store.allocate_status_slots(&badges).await.unwrap();
+        assert_eq!(slots.len(), 300);
+        all_distinct(&slots);
+        let revocation = slots[0].revocation.list;
+        let suspension = slots[0].suspension.list;
+        assert_ne!(revocation, suspension);
+        assert!(slots
+            .iter()
+            .all(|s| s.revocation.list == revocation && s.suspension.list == suspension));
+        for (id, purpose) in [
+            (revocation, StatusPurpose::Revocation),
+            (suspension, StatusPurpose::Suspension),
+        ] {
+            let list = store.status_list(id).await.unwrap().unwrap();
+            assert_eq!(
+                (list.purpose, list.size, list.allocated, list.version),
+                (purpose, MIN_LIST_LEN, 300, 0)
+            );
+            assert!(list.set_indexes.is_empty() && list.signed.is_none());
+        }
+        // Random, not in order: spread over the list, and not increasing.
+        let indexes: Vec<u64> = slots.iter().map(|s| s.revocation.index).collect();
+        let (min, max) = (indexes.iter().min().unwrap(), indexes.iter().max().unwrap());
+        assert!(max - min > MIN_LIST_LEN as u64 / 2, "{min}..{max}");
+        assert!(indexes.windows(2).any(|w| w[0] > w[1]));
+        assert!(indexes.iter().all(|&i| i < MIN_LIST_LEN as u64));
+        let same = slots
+            .iter()
+            .filter(|s| s.revocation.index == s.suspension.index)
+            .count();
+        assert!(same < 5, "the two bits of a badge are drawn independently");
+
+        // A badge that has its bits gets them back; duplicates in one call get one pair.
+        let again = store
+            .allocate_status_slots(&[badges[7].clone(), badge_id(5000), badges[7].clone()])
+            .await
+            .unwrap();
+        assert_eq!(again[0], slots[7]);
+        assert_eq!(again[2], slots[7]);
+        assert!(!all_distinct(&slots).contains(&again[1].revocation));
+        let list = store.status_list(revocation).await.unwrap().unwrap();
+        assert_eq!(list.allocated, 301);
+        assert_eq!(db.count("SELECT COUNT(*) FROM status_slots").await, 2 * 301);
+        assert!(store.allocate_status_slots(&[]).await.unwrap().is_empty());
+
+        let status = store.badge_status(&badges[3]).await.unwrap().unwrap();
+        assert_eq!(status.slots(), slots[3]);
+        assert!(!status.is_revoked() && !status.is_suspended());
+        assert_eq!(status.revocation.changed_at, None);
+        assert_eq!(
+            store.status_slots(&badges[3]).await.unwrap(),
+            Some(slots[3])
+        );
+        assert_eq!(store.badge_status(&badge_id(9999)).await.unwrap(), None);
+        assert_eq!(store.status_list(StatusListId(999)).await.unwrap(), None);
+        // Allocation is not an audited change.
+        assert!(matches!(
+            store.verify_audit_chain().await.unwrap(),
+            ChainCheck::Intact { rows: 0 }
+        ));
+    }
+
+    pub async fn status_list_rollover(db: &Db) {
+        let small = db.replica(16).await;
+        let batch = |from: u64, n: u64| (from..from + n).map(badge_id).collect::<Vec<_>>();
+        let mut all = Vec::new();
+        // 10, then 10 more (6 fill the first lists, 4 start new ones), then 20 in one call.
+        for (from, n) in [(0, 10), (10, 10), (20, 20)] {
+            all.extend(small.allocate_status_slots(&batch(from, n)).await.unwrap());
+        }
+        all_distinct(&all);
+        let mut per_list: std::collections::BTreeMap<StatusListId, Vec<u64>> =
+            std::collections::BTreeMap::new();
+        for s in &all {
+            per_list
+                .entry(s.revocation.list)
+                .or_default()
+                .push(s.revocation.index);
+            per_list
+                .entry(s.suspension.list)
+                .or_default()
+                .push(s.suspension.index);
+        }
+        // 40 badges on lists of 16: 16 + 16 + 8 of each purpose.
+        let mut counts: Vec<(StatusPurpose, usize, usize)> = Vec::new();
+        for (id, indexes) in &per_list {
+            let list = small.status_list(*id).await.unwrap().unwrap();
+            assert_eq!(list.size, 16);
+            assert_eq!(list.allocated, indexes.len());
+            assert!(indexes.iter().all(|&i| i < 16));
+            counts.push((list.purpose, id.0 as usize, indexes.len()));
+        }
+        for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
+            let sizes: Vec<usize> = counts
+                .iter()
+                .filter(|c| c.0 == purpose)
+                .map(|c| c.2)
+                .collect();
+            assert_eq!(sizes, vec![16, 16, 8], "{purpose:?}: {counts:?}");
+        }
+        // The badges in order: the first 16 on the first list, and so on.
+        assert!(all[..16]
+            .iter()
+            .all(|s| s.revocation.list == all[0].revocation.list));
+        assert!(all[16..32]
+            .iter()
+            .all(|s| s.revocation.list == all[16].revocation.list));
+        assert_ne!(all[15].revocation.list, all[16].revocation.list);
+        // A store with the default size keeps filling the open list at its own size.
+        let more = db
+            .store
+            .allocate_status_slots(&batch(100, 1))
+            .await
+            .unwrap();
+        assert_eq!(more[0].revocation.list, all[39].revocation.list);
+    }
+
+    pub async fn concurrent_allocation_across_replicas(db: &Db) {
+        // Two replicas (own pools) allocating at once in batches of 500: first 200 badges each on
+        // small lists (many roll-overs), then 2,000 each on full-size lists (once the last small
+        // lists are full: a list keeps the size it was started with).
+        for (size, per_replica, offset) in [(64, 200u64, 100_000u64), (MIN_LIST_LEN, 2_000, 0)] {
+            let a = db.replica(size).await;
+            let b = db.replica(size).await;
+            let run = |store: Arc<dyn Store>, from: u64| {
+                tokio::spawn(async move {
+                    let mut out = Vec::new();
+                    for start in (from..from + per_replica).step_by(500) {
+                        let end = (start + 500).min(from + per_replica);
+                        let ids: Vec<BadgeId> = (start..end).map(badge_id).collect();
+                        out.extend(store.allocate_status_slots(&ids).await.unwrap());
+                    }
+                    out
+                })
+            };
+            let ta = run(a.clone(), offset);
+            let tb = run(b.clone(), offset + per_replica);
+            let mut all = ta.await.unwrap();
+            all.extend(tb.await.unwrap());
+            assert_eq!(all.len() as u64, 2 * per_replica);
+            let mut sizes = std::collections::HashMap::new();
+            for slot in all_distinct(&all) {
+                if let std::collections::hash_map::Entry::Vacant(e) = sizes.entry(slot.list) {
+                    e.insert(a.status_list(slot.list).await.unwrap().unwrap().size);
+                }
+                assert!(slot.index < sizes[&slot.list] as u64, "{slot:?}");
+            }
+            drop((a, b));
+        }
+        assert_eq!(
+            db.count("SELECT COUNT(*) FROM status_slots").await,
+            2 * (4_000 + 400)
+        );
+        assert_eq!(
+            db.count(
+                "SELECT COUNT(*) FROM status_lists l WHERE l.allocated <> \
+                 (SELECT COUNT(*) FROM status_slots s WHERE s.list_id = l.list_id)"
+            )
+            .await,
+            0
+        );
+        // Of the small lists, only the newest of each purpose may have room left.
+        assert!(
+            db.count("SELECT COUNT(*) FROM status_lists WHERE size = 64 AND allocated < size")
+                .await
+                <= 2
+        );
+    }
+
+    pub async fn revoke_suspend_reinstate(db: &Db) {
+        let store = &*db.store;
+        load_sample(store).await;
+        let c = amira();
+        store
+            .record_issuance(&admin(), &issuance(&c, 1))
+            .await
+            .unwrap();
+        let mut unslotted = issuance(&c, 3);
+        unslotted.provider_reference = ProviderReference::try_from("LEEDS-OTHER").unwrap();
+        store.record_issuance(&admin(), &unslotted).await.unwrap();
+        let slots = store
+            .allocate_status_slots(&[badge_id(1), badge_id(2)])
+            .await
+            .unwrap();
+        let rows_before = store.audit_entries(0, 1000).await.unwrap().len();
+        let conflict = |r: Result<_, StoreError>, expected: StatusConflict| match r {
+            Err(StoreError::StatusConflict { conflict, badge }) => {
+                assert_eq!((conflict, badge), (expected, badge_id(1)))
+            }
+            other => panic!("{other:?}"),
+        };
+
+        // Unknown badges, and a recorded badge without status bits.
+        let err = store
+            .revoke_badge(&admin(), &badge_id(99), StatusReason::Other, None)
+            .await;
+        assert!(
+            matches!(
+                err,
+                Err(StoreError::NotFound {
+                    what: Entity::Badge,
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+        let err = store
+            .suspend_badge(&admin(), &badge_id(3), StatusReason::Other, None)
+            .await;
+        assert!(
+            matches!(
+                err,
+                Err(StoreError::NotFound {
+                    what: Entity::StatusSlot,
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+        conflict(
+            store.reinstate_badge(&admin(), &badge_id(1), None).await,
+            StatusConflict::NotSuspended,
+        );
+
+        // Suspend, once.
+        let suspended = store
+            .suspend_badge(
+                &admin(),
+                &badge_id(1),
+                StatusReason::UnderInvestigation,
+                Some("complaint received"),
+            )
+            .await
+            .unwrap();
+        assert!(suspended.is_suspended() && !suspended.is_revoked());
+        assert_eq!(
+            suspended.suspension.reason,
+            Some(StatusReason::UnderInvestigation)
+        );
+        assert_eq!(
+            suspended.suspension.changed_by.as_deref(),
+            Some("cli:tester")
+        );
+        assert_eq!(
+            store.badge_status(&badge_id(1)).await.unwrap(),
+            Some(suspended)
+        );
+        let list = store
+            .status_list(slots[0].suspension.list)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(list.version, 1);
+        assert_eq!(list.set_indexes, vec![slots[0].suspension.index]);
+        assert!(list.bits().unwrap().get(slots[0].suspension.index).unwrap());
+        conflict(
+            store
+                .suspend_badge(&admin(), &badge_id(1), StatusReason::Other, None)
+                .await,
+            StatusConflict::AlreadySuspended,
+        );
+
+        // Reinstate clears the suspension only.
+        let reinstated = store
+            .reinstate_badge(&admin(), &badge_id(1), Some("cleared"))
+            .await
+            .unwrap();
+        assert!(!reinstated.is_suspended());
+        assert_eq!(reinstated.suspension.reason, None);
+        assert_eq!(reinstated.suspension.note.as_deref(), Some("cleared"));
+        let list = store
+            .status_list(slots[0].suspension.list)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((list.version, list.set_indexes.len()), (2, 0));
+        conflict(
+            store.reinstate_badge(&admin(), &badge_id(1), None).await,
+            StatusConflict::NotSuspended,
+        );
+
+        // Suspend again, then revoke: final, and the suspension stays recorded.
+        store
+            .suspend_badge(
+                &admin(),
+                &badge_id(1),
+                StatusReason::UnderInvestigation,
+                None,
+            )
+            .await
+            .unwrap();
+        let revoked = store
+            .revoke_badge(
+                &admin(),
+                &badge_id(1),
+                StatusReason::AcademicMisconduct,
+                Some("panel decision 2025-07"),
+            )
+            .await
+            .unwrap();
+        assert!(revoked.is_revoked() && revoked.is_suspended());
+        let list = store
+            .status_list(slots[0].revocation.list)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (list.version, list.set_indexes.clone()),
+            (1, vec![slots[0].revocation.index])
+        );
+        conflict(
+            store
+                .revoke_badge(&admin(), &badge_id(1), StatusReason::Other, None)
+                .await,
+            StatusConflict::AlreadyRevoked,
+        );
+        conflict(
+            store
+                .suspend_badge(&admin(), &badge_id(1), StatusReason::Other, None)
+                .await,
+            StatusConflict::AlreadyRevoked,
+        );
+        conflict(
+            store.reinstate_badge(&admin(), &badge_id(1), None).await,
+            StatusConflict::AlreadyRevoked,
+        );
+        // The other badge (allocated, never recorded) is untouched.
+        let other = store.badge_status(&badge_id(2)).await.unwrap().unwrap();
+        assert!(!other.is_revoked() && !other.is_suspended());
+
+        // Four changes, four audit rows; the refusals wrote nothing.
+        let entries = store.audit_entries(0, 1000).await.unwrap();
+        let actions: Vec<&str> = entries[rows_before..]
+            .iter()
+            .map(|e| e.action.as_str())
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "badge.suspend",
+                "badge.reinstate",
+                "badge.suspend",
+                "badge.revoke"
+            ]
+        );
+        let last = entries.last().unwrap();
+        assert_eq!(last.subject, badge_id(1).to_string());
+        let detail: serde_json::Value = serde_json::from_str(&last.detail).unwrap();
+        assert_eq!(detail["reason"], "academic_misconduct");
+        assert_eq!(detail["note"], "panel decision 2025-07");
+        assert_eq!(detail["purpose"], "revocation");
+        assert_eq!(detail["index"], slots[0].revocation.index);
+        assert!(matches!(
+            store.verify_audit_chain().await.unwrap(),
+            ChainCheck::Intact { .. }
+        ));
+    }
+
+    pub async fn signed_list_cache(db: &Db) {
+        let store = &*db.store;
+        let slots = store.allocate_status_slots(&[badge_id(1)]).await.unwrap();
+        let id = slots[0].suspension.list;
+        let list = store.status_list(id).await.unwrap().unwrap();
+        assert_eq!((list.version, list.signed.as_deref()), (0, None));
+        // The unsigned list credential, made by the core from the stored bits.
+        let vc = credence_core::status::list_credential_with_set(
+            "https://centre.example/status/2",
+            "did:web:centre.example",
+            list.purpose,
+            list.size,
+            list.set_indexes.iter().copied(),
+            "2025-06-01T00:00:00Z",
+            None,
+        )
+        .unwrap();
+        assert_eq!(vc["credentialSubject"]["statusPurpose"], "suspension");
+
+        assert!(store
+            .put_signed_status_list(id, 0, "signed-v0")
+            .await
+            .unwrap());
+        let list = store.status_list(id).await.unwrap().unwrap();
+        assert_eq!(list.signed.as_deref(), Some("signed-v0"));
+        // The same version again is not stored twice: the first one stays.
+        assert!(!store
+            .put_signed_status_list(id, 0, "other-v0")
+            .await
+            .unwrap());
+        assert_eq!(
+            store
+                .status_list(id)
+                .await
+                .unwrap()
+                .unwrap()
+                .signed
+                .as_deref(),
+            Some("signed-v0")
+        );
+        // A bit changes: the cached credential is stale, and an old one cannot be stored.
+        store
+            .suspend_badge(&admin(), &badge_id(1), StatusReason::Other, Some("check"))
+            .await
+            .unwrap();
+        let list = store.status_list(id).await.unwrap().unwrap();
+        assert_eq!((list.version, list.signed.as_deref()), (1, None));
+        assert!(!store
+            .put_signed_status_list(id, 0, "late-v0")
+            .await
+            .unwrap());
+        assert!(!store.put_signed_status_list(id, 2, "future").await.unwrap());
+        // Two replicas signing version 1 at once: exactly one stores it.
+        let (a, b) = (
+            db.replica(MIN_LIST_LEN).await,
+            db.replica(MIN_LIST_LEN).await,
+        );
+        let (ra, rb) = tokio::join!(
+            a.put_signed_status_list(id, 1, "from-a"),
+            b.put_signed_status_list(id, 1, "from-b")
+        );
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        assert!(ra ^ rb, "{ra} {rb}");
+        let signed = store.status_list(id).await.unwrap().unwrap().signed;
+        assert_eq!(
+            signed.as_deref(),
+            Some(if ra { "from-a" } else { "from-b" })
+        );
+        assert!(matches!(
+            store
+                .put_signed_status_list(StatusListId(999), 0, "x")
+                .await,
+            Err(StoreError::NotFound {
+                what: Entity::StatusList,
+                ..
+            })
+        ));
+    }
+
+    pub async fn allocation_of_10000_badges(db: &Db) {
+        let store = &*db.store;
+        let ids: Vec<BadgeId> = (0..10_000).map(|n| badge_id(200_000 + n)).collect();
+        let started = std::time::Instant::now();
+        let slots = store.allocate_status_slots(&ids).await.unwrap();
+        let took = started.elapsed();
+        println!("allocate_status_slots: 10,000 badges in {took:?}");
+        assert_eq!(all_distinct(&slots).len(), 20_000);
+        // And 10,000 more on the now fuller lists.
+        let more: Vec<BadgeId> = (0..10_000).map(|n| badge_id(300_000 + n)).collect();
+        let started = std::time::Instant::now();
+        let mut slots2 = store.allocate_status_slots(&more).await.unwrap();
+        println!(
+            "allocate_status_slots: 10,000 more badges in {:?}",
+            started.elapsed()
+        );
+        slots2.extend(slots);
+        assert_eq!(all_distinct(&slots2).len(), 40_000);
+    }
+
     pub async fn claims_and_sharing(db: &Db) {
         let store = &*db.store;
         load_sample(store).await;
@@ -681,5 +1169,11 @@ suite!(
     audit_chain_detects_tampering,
     key_rotation,
     api_clients,
+    status_allocation,
+    status_list_rollover,
+    concurrent_allocation_across_replicas,
+    revoke_suspend_reinstate,
+    signed_list_cache,
+    allocation_of_10000_badges,
     claims_and_sharing,
 );

@@ -42,8 +42,8 @@ pub struct BadgeParts<'a> {
     pub salt: &'a Salt,
     /// Credential id.
     pub badge_id: &'a BadgeId,
-    /// Status list entry, if any.
-    pub status: Option<&'a CredentialStatus>,
+    /// Status list entries (revocation, suspension), possibly none.
+    pub status: &'a [CredentialStatus],
     /// `validUntil`, if any.
     pub valid_until: Option<DateTime<Utc>>,
 }
@@ -210,7 +210,7 @@ pub fn credential(parts: &BadgeParts<'_>) -> AchievementCredential {
         },
         evidence,
         credential_schema: vec![CredentialSchema::achievement_credential()],
-        credential_status: parts.status.cloned(),
+        credential_status: parts.status.to_vec(),
     }
 }
 
@@ -435,7 +435,7 @@ mod tests {
                 sample::fixture_now(),
                 &Salt::try_from("abc").unwrap(),
                 &BadgeId::try_from("urn:uuid:00000000-0000-4000-8000-000000000002").unwrap(),
-                None,
+                &[],
             )
             .unwrap();
         let ids = &badge.as_json()["credentialSubject"]["identifier"];
@@ -456,6 +456,44 @@ mod tests {
         let b = sample::standard_badge(&base()).unwrap();
         let back: AchievementCredential = serde_json::from_value(b.to_json()).unwrap();
         assert_eq!(&back, b.credential());
+    }
+
+    #[test]
+    fn several_status_entries_are_an_array_and_one_is_an_object() {
+        use crate::status::{BadgeStatusSlots, StatusListId, StatusSlot};
+        let standard = sample::standard_badge(&base()).unwrap();
+        assert!(standard.as_json()["credentialStatus"].is_object());
+        let slots = BadgeStatusSlots {
+            revocation: StatusSlot {
+                list: StatusListId(1),
+                index: 7,
+            },
+            suspension: StatusSlot {
+                list: StatusListId(2),
+                index: 9,
+            },
+        };
+        let mut credential = standard.credential().clone();
+        credential.credential_status = slots.entries(&base());
+        let two = UnsignedBadge::new(credential, standard.completion_fingerprint()).unwrap();
+        let status = &two.as_json()["credentialStatus"];
+        assert_eq!(status.as_array().map(Vec::len), Some(2), "{status}");
+        assert_eq!(status[0]["statusPurpose"], "revocation");
+        assert_eq!(status[1]["statusPurpose"], "suspension");
+        assert_eq!(
+            status[1]["statusListCredential"],
+            "https://centre.example/status/2"
+        );
+        // Both forms read back to the same typed document.
+        let back: AchievementCredential = serde_json::from_value(two.to_json()).unwrap();
+        assert_eq!(&back, two.credential());
+        let back: AchievementCredential = serde_json::from_value(standard.to_json()).unwrap();
+        assert_eq!(back.credential_status.len(), 1);
+        // A single entry written as a one-element array reads the same as the object.
+        let mut as_array = standard.to_json();
+        as_array["credentialStatus"] = serde_json::json!([as_array["credentialStatus"].clone()]);
+        let back: AchievementCredential = serde_json::from_value(as_array).unwrap();
+        assert_eq!(&back, standard.credential());
     }
 
     #[test]

@@ -103,6 +103,37 @@ pub mod utc_seconds {
     }
 }
 
+/// A list written as a bare value when it has one item and as an array otherwise; either read.
+pub mod one_or_many {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Serializes one item as itself and several as an array (callers skip an empty list).
+    pub fn serialize<T: Serialize, S: Serializer>(items: &[T], s: S) -> Result<S::Ok, S::Error> {
+        match items {
+            [one] => one.serialize(s),
+            many => many.serialize(s),
+        }
+    }
+
+    /// Reads one item or an array of items.
+    pub fn deserialize<'de, T, D>(d: D) -> Result<Vec<T>, D::Error>
+    where
+        T: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany<T> {
+            Many(Vec<T>),
+            One(T),
+        }
+        Ok(match OneOrMany::deserialize(d)? {
+            OneOrMany::Many(items) => items,
+            OneOrMany::One(one) => vec![one],
+        })
+    }
+}
+
 /// The credential: `type` `["VerifiableCredential", "OpenBadgeCredential"]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -147,9 +178,10 @@ pub struct AchievementCredential {
     /// The JSON Schema the credential conforms to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub credential_schema: Vec<CredentialSchema>,
-    /// Revocation/suspension status entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential_status: Option<CredentialStatus>,
+    /// Revocation and suspension status entries: written as one object when there is one entry
+    /// and as an array when there are several (VC 2.0 allows both); either form is read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "one_or_many")]
+    pub credential_status: Vec<CredentialStatus>,
 }
 
 /// An issuer or provider profile.

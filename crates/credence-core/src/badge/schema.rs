@@ -102,17 +102,83 @@ fn validator() -> Result<&'static jsonschema::Validator, SchemaError> {
         })
 }
 
-/// Validates a credential (signed or unsigned) against the AchievementCredential schema.
-pub fn validate(document: &Value) -> Result<(), SchemaError> {
-    let v = validator()?;
-    let violations: Vec<SchemaViolation> = v
-        .iter_errors(document)
+/// The schema's `CredentialStatus` definition, compiled on its own (it has no references).
+fn status_validator() -> Result<&'static jsonschema::Validator, SchemaError> {
+    static VALIDATOR: OnceLock<Result<jsonschema::Validator, String>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| {
+            // The full schema compiled first, so its digest is checked before this part is used.
+            validator().map_err(|e| e.to_string())?;
+            let schema: Value =
+                serde_json::from_str(ACHIEVEMENT_CREDENTIAL_SCHEMA).map_err(|e| e.to_string())?;
+            let definition = schema
+                .pointer(STATUS_DEFINITION)
+                .ok_or_else(|| format!("the schema has no {STATUS_DEFINITION}"))?;
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft201909)
+                .should_validate_formats(true)
+                .build(definition)
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|message| SchemaError::SchemaUnusable {
+            message: message.clone(),
+        })
+}
+
+/// Where the pinned schema defines one `credentialStatus` entry.
+const STATUS_DEFINITION: &str = "/$defs/CredentialStatus";
+
+fn violations_of(
+    v: &jsonschema::Validator,
+    instance: &Value,
+    instance_prefix: &str,
+    schema_prefix: &str,
+) -> Vec<SchemaViolation> {
+    v.iter_errors(instance)
         .map(|e| SchemaViolation {
-            instance_path: e.instance_path().as_str().to_owned(),
-            schema_path: e.schema_path().as_str().to_owned(),
+            instance_path: format!("{instance_prefix}{}", e.instance_path().as_str()),
+            schema_path: format!("{schema_prefix}{}", e.schema_path().as_str()),
             message: e.masked().to_string(),
         })
-        .collect();
+        .collect()
+}
+
+/// Validates a credential (signed or unsigned) against the AchievementCredential schema.
+///
+/// The pinned OB 3.0.3 schema allows `credentialStatus` to be one object only, while VC 2.0
+/// (and Credence, which gives each badge a revocation and a suspension entry) allows an array.
+/// An array is therefore validated entry by entry against the schema's own `CredentialStatus`
+/// definition, and the rest of the credential against the whole schema; nothing else is relaxed.
+pub fn validate(document: &Value) -> Result<(), SchemaError> {
+    let v = validator()?;
+    let violations: Vec<SchemaViolation> = match document.get("credentialStatus") {
+        Some(Value::Array(entries)) => {
+            let mut rest = document.clone();
+            if let Value::Object(map) = &mut rest {
+                map.remove("credentialStatus");
+            }
+            let mut found = violations_of(v, &rest, "", "");
+            if entries.is_empty() {
+                found.push(SchemaViolation {
+                    instance_path: "/credentialStatus".to_owned(),
+                    schema_path: STATUS_DEFINITION.to_owned(),
+                    message: "an empty array is not a credential status".to_owned(),
+                });
+            }
+            let status = status_validator()?;
+            for (i, entry) in entries.iter().enumerate() {
+                found.extend(violations_of(
+                    status,
+                    entry,
+                    &format!("/credentialStatus/{i}"),
+                    STATUS_DEFINITION,
+                ));
+            }
+            found
+        }
+        _ => violations_of(v, document, "", ""),
+    };
     if violations.is_empty() {
         Ok(())
     } else {
@@ -168,6 +234,61 @@ mod tests {
         let mut doc = vector_unsigned();
         doc["type"] = serde_json::json!(["VerifiableCredential"]);
         assert!(validate(&doc).is_err());
+    }
+
+    fn status_entry(purpose: &str, index: u32) -> Value {
+        serde_json::json!({
+            "id": format!("https://c.example/status/1#{index}"),
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": purpose,
+            "statusListIndex": index.to_string(),
+            "statusListCredential": "https://c.example/status/1"
+        })
+    }
+
+    #[test]
+    fn an_array_of_status_entries_is_validated_entry_by_entry() {
+        let mut doc = vector_unsigned();
+        doc["credentialStatus"] = status_entry("revocation", 3);
+        validate(&doc).unwrap();
+        doc["credentialStatus"] =
+            serde_json::json!([status_entry("revocation", 3), status_entry("suspension", 9)]);
+        validate(&doc).unwrap();
+
+        // An entry without its required `type` is located inside the array.
+        doc["credentialStatus"][1]
+            .as_object_mut()
+            .unwrap()
+            .remove("type");
+        let err = validate(&doc).unwrap_err();
+        assert!(
+            err.violations()
+                .iter()
+                .any(|x| x.instance_path == "/credentialStatus/1" && x.message.contains("type")),
+            "{err}"
+        );
+        assert!(
+            err.violations()
+                .iter()
+                .all(|x| x.instance_path.starts_with("/credentialStatus/1")),
+            "{err}"
+        );
+        // An entry that is not an object, and an empty array, are refused.
+        doc["credentialStatus"] = serde_json::json!([status_entry("revocation", 3), "x"]);
+        assert!(validate(&doc).is_err());
+        doc["credentialStatus"] = serde_json::json!([]);
+        assert!(validate(&doc).is_err());
+        // The rest of the credential is still checked when the status is an array.
+        doc["credentialStatus"] = serde_json::json!([status_entry("revocation", 3)]);
+        validate(&doc).unwrap();
+        doc["validFrom"] = "yesterday".into();
+        let err = validate(&doc).unwrap_err();
+        assert!(
+            err.violations()
+                .iter()
+                .any(|x| x.instance_path == "/validFrom"),
+            "{err}"
+        );
     }
 }
 

@@ -37,8 +37,8 @@ pub struct IssuanceInput<'a> {
     pub salt: &'a Salt,
     /// The new badge's id.
     pub badge_id: &'a BadgeId,
-    /// Status list entry to embed, if any.
-    pub status: Option<&'a CredentialStatus>,
+    /// Status list entries to embed (revocation, suspension), possibly none.
+    pub status: &'a [CredentialStatus],
     /// `validUntil`, if the badge expires.
     pub valid_until: Option<DateTime<Utc>>,
 }
@@ -227,6 +227,28 @@ pub fn select_approval<'a>(
 /// Applies the issuance rules and, if they pass, writes the unsigned badge and checks it against the
 /// OB 3.0 schema.
 pub fn decide(input: IssuanceInput<'_>) -> Result<UnsignedBadge, Refusal> {
+    let approval_id = judge(&input)?;
+    let parts = BadgeParts {
+        issuer: input.issuer,
+        base_url: input.base_url,
+        specification: input.specification,
+        provider: input.provider,
+        approval: &approval_id,
+        completion: input.completion,
+        issued_at: input.now,
+        salt: input.salt,
+        badge_id: input.badge_id,
+        status: input.status,
+        valid_until: input.valid_until,
+    };
+    UnsignedBadge::new(build::credential(&parts), input.completion.fingerprint())
+        .map_err(Refusal::InvalidBadgeDocument)
+}
+
+/// Applies the issuance rules only, without writing the badge: the approval it would be issued
+/// under, or the refusal [`decide`] would give. Cheap; lets a caller reserve resources (status
+/// list slots) only for completions that will be badged.
+pub fn judge(input: &IssuanceInput<'_>) -> Result<ApprovalId, Refusal> {
     let c = input.completion;
     let spec = input.specification;
     let date = c.completed_on();
@@ -317,21 +339,7 @@ pub fn decide(input: IssuanceInput<'_>) -> Result<UnsignedBadge, Refusal> {
         None => return Err(not_approved()),
     }
 
-    let parts = BadgeParts {
-        issuer: input.issuer,
-        base_url: input.base_url,
-        specification: spec,
-        provider: input.provider,
-        approval: &approval_id,
-        completion: c,
-        issued_at: input.now,
-        salt: input.salt,
-        badge_id: input.badge_id,
-        status: input.status,
-        valid_until: input.valid_until,
-    };
-    UnsignedBadge::new(build::credential(&parts), c.fingerprint())
-        .map_err(Refusal::InvalidBadgeDocument)
+    Ok(approval_id)
 }
 
 #[cfg(test)]
@@ -388,7 +396,7 @@ mod tests {
             now,
             salt: &Salt::try_from("0123456789abcdef0123456789abcdef").unwrap(),
             badge_id: &BadgeId::try_from(BADGE).unwrap(),
-            status: None,
+            status: &[],
             valid_until: None,
         })
     }
@@ -632,7 +640,7 @@ mod tests {
             now: sample::fixture_now(),
             salt: &salt,
             badge_id: &id,
-            status: None,
+            status: &[],
             valid_until: None,
         };
         assert_eq!(decide(input).unwrap_err().code(), "specification_mismatch");

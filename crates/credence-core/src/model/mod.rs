@@ -21,7 +21,7 @@ pub use error::ModelError;
 pub use ids::{
     ApprovalId, BadgeId, BaseUrl, Email, ProviderId, ProviderReference, Salt, SpecId, SpecVersion,
 };
-pub use issuance::{decide, select_approval, IssuanceInput, Refusal};
+pub use issuance::{decide, judge, select_approval, IssuanceInput, Refusal};
 pub use practitioner::{
     GphcNumber, GphcRegister, HcpcNumber, NmcPin, Practitioner, RawPractitioner, RawRegistration,
     Registration, Regulator,

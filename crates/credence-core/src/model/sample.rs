@@ -514,7 +514,7 @@ impl Catalog {
         now: DateTime<Utc>,
         salt: &Salt,
         badge_id: &BadgeId,
-        status: Option<&CredentialStatus>,
+        status: &[CredentialStatus],
     ) -> Result<UnsignedBadge, SampleError> {
         let specification = self
             .specification(completion.specification(), completion.version())
@@ -581,7 +581,7 @@ pub fn standard_badge(base_url: &BaseUrl) -> Result<UnsignedBadge, SampleError> 
         fixture_now(),
         &salt,
         &badge_id,
-        Some(&status),
+        std::slice::from_ref(&status),
     )
 }
 

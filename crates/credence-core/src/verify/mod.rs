@@ -312,30 +312,43 @@ impl Verifier {
             }
         };
         let issuer = issuer_id(credential);
+        // Every entry is checked: a revoked bit decides even when another list is unreachable.
         let mut revoked = false;
         let mut suspended = false;
+        let mut unknown = Vec::new();
         for entry in &entries {
             match self.status_bit(entry, issuer, options) {
                 Ok(true) => match entry.purpose {
                     StatusPurpose::Revocation => revoked = true,
-                    _ => suspended = true,
+                    StatusPurpose::Suspension => suspended = true,
                 },
                 Ok(false) => {}
-                Err(reason) => {
-                    checks.fail(
-                        CheckName::Status,
-                        format!("the {} status is unknown: {reason}", entry.purpose.as_str()),
-                    );
-                    return Some(Verdict::StatusUnknown);
-                }
+                Err(reason) => unknown.push(format!(
+                    "the {} status is unknown: {reason}",
+                    entry.purpose.as_str()
+                )),
             }
         }
+        let unknown = unknown.join("; ");
+        let also = |text: &str| {
+            if unknown.is_empty() {
+                text.to_owned()
+            } else {
+                format!("{text} ({unknown})")
+            }
+        };
         if revoked {
-            checks.fail(CheckName::Status, "the issuer has revoked this badge");
+            checks.fail(CheckName::Status, also("the issuer has revoked this badge"));
             Some(Verdict::Revoked)
         } else if suspended {
-            checks.fail(CheckName::Status, "the issuer has suspended this badge");
+            checks.fail(
+                CheckName::Status,
+                also("the issuer has suspended this badge"),
+            );
             Some(Verdict::Suspended)
+        } else if !unknown.is_empty() {
+            checks.fail(CheckName::Status, unknown);
+            Some(Verdict::StatusUnknown)
         } else {
             checks.pass(CheckName::Status, "neither revoked nor suspended");
             None

@@ -104,7 +104,7 @@ fn badge(f: &Fixture, v: &Variation) -> Value {
             sample::fixture_now(),
             &Salt::try_from(v.salt.as_str()).unwrap(),
             &BadgeId::try_from(uuid(&v.uuid).as_str()).unwrap(),
-            Some(&sample::standard_status(&f.base)),
+            std::slice::from_ref(&sample::standard_status(&f.base)),
         )
         .unwrap_or_else(|e| panic!("{raw:?} refused: {e}"))
         .into_json();

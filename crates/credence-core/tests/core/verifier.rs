@@ -336,6 +336,91 @@ fn status_list_of_another_issuer_is_status_unknown() {
     assert_verdict(&report, Verdict::StatusUnknown);
 }
 
+/// The standard badge issued with both entries: revocation bit 7 of `status/1` and suspension
+/// bit 42 of `status/2`, built and schema-checked by the core's issuance path, then signed.
+fn badge_with_both_entries(f: &Fixture) -> Value {
+    use credence_core::model::{sample::Catalog, BadgeId, Completion, Salt};
+    use credence_core::status::{BadgeStatusSlots, StatusListId, StatusSlot};
+    let slots = BadgeStatusSlots {
+        revocation: StatusSlot {
+            list: StatusListId(1),
+            index: 7,
+        },
+        suspension: StatusSlot {
+            list: StatusListId(2),
+            index: 42,
+        },
+    };
+    let raw = sample::cases().into_iter().next().unwrap().raw;
+    let unsigned = Catalog::sample()
+        .unwrap()
+        .decide(
+            &sample::centre_issuer(&f.base),
+            &f.base,
+            &Completion::try_from(&raw).unwrap(),
+            sample::fixture_now(),
+            &Salt::try_from(sample::FIXTURE_SALT).unwrap(),
+            &BadgeId::try_from(sample::STANDARD_BADGE_ID).unwrap(),
+            &slots.entries(&f.base),
+        )
+        .unwrap()
+        .into_json();
+    assert_eq!(unsigned["credentialStatus"].as_array().unwrap().len(), 2);
+    f.sign(&unsigned)
+}
+
+#[test]
+fn both_entries_are_checked() {
+    let f = Fixture::get();
+    let signed = badge_with_both_entries(f);
+    let revocation = f.base.join("status/1");
+    let suspension = f.base.join("status/2");
+    let revoked = list_with_bit(f, &revocation, StatusPurpose::Revocation, 7);
+    let suspended = list_with_bit(f, &suspension, StatusPurpose::Suspension, 42);
+    // A bit set for another badge in each list.
+    let clear_revocation = list_with_bit(f, &revocation, StatusPurpose::Revocation, 8);
+    let clear_suspension = list_with_bit(f, &suspension, StatusPurpose::Suspension, 41);
+    let run = |lists: &[&Value]| {
+        let mut status = LocalStatusLists::new();
+        for list in lists {
+            assert!(status.add((*list).clone()));
+        }
+        f.verifier.verify_json(&signed, &options_with(f, &status))
+    };
+
+    let neither = run(&[&clear_revocation, &clear_suspension]);
+    assert_verdict(&neither, Verdict::Valid);
+    assert_eq!(neither.outcome(CheckName::Status), Outcome::Pass);
+    assert_eq!(neither.outcome(CheckName::Schema), Outcome::Pass);
+    assert_verdict(&run(&[&revoked, &clear_suspension]), Verdict::Revoked);
+    assert_verdict(&run(&[&clear_revocation, &suspended]), Verdict::Suspended);
+    assert_verdict(&run(&[&revoked, &suspended]), Verdict::Revoked);
+
+    // A list that cannot be had: unknown, unless the other list already decides.
+    let missing = run(&[&clear_revocation]);
+    assert_verdict(&missing, Verdict::StatusUnknown);
+    assert_eq!(missing.outcome(CheckName::Status), Outcome::Fail);
+    assert_verdict(&run(&[&clear_suspension]), Verdict::StatusUnknown);
+    assert_verdict(&run(&[]), Verdict::StatusUnknown);
+    let revoked_anyway = run(&[&revoked]);
+    assert_verdict(&revoked_anyway, Verdict::Revoked);
+    let reason = &revoked_anyway
+        .checks
+        .iter()
+        .find(|c| c.check == CheckName::Status)
+        .unwrap()
+        .reason;
+    assert!(reason.contains("suspension status is unknown"), "{reason}");
+    assert_verdict(&run(&[&suspended]), Verdict::Suspended);
+
+    // The lists are swapped: each entry's purpose must match its list's.
+    let swapped_revocation = list_with_bit(f, &revocation, StatusPurpose::Suspension, 7);
+    assert_verdict(
+        &run(&[&swapped_revocation, &clear_suspension]),
+        Verdict::StatusUnknown,
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Validity window
 
