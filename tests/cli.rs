@@ -1,5 +1,5 @@
 //! End-to-end tests of the `credence` binary: the W3C and 1EdTech vectors through `sign` and
-//! `verify`, exit codes, keys, baking.
+//! `verify`, exit codes, keys, baking; `admin` and `audit` in [`admin`].
 
 // Test helpers may panic: a panic is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
+
+#[path = "cli/admin.rs"]
+mod admin;
 
 const EXAMPLES_CTX: &str = "https://www.w3.org/ns/credentials/examples/v2";
 

@@ -1,6 +1,7 @@
-//! The `credence` command: keys, sign, verify, bake, unbake, bench.
+//! The `credence` command: serve, admin, audit, keys, sign, verify, bake, unbake, bench.
 //!
-//! Exit codes: 0 success (for `verify`, a valid verdict), 1 a verdict other than valid,
+//! Exit codes: 0 success (for `verify`, a valid verdict; for `audit verify`, an intact chain),
+//! 1 a verdict other than valid (or a broken audit chain),
 //! 2 unreadable input or wrong usage.
 
 mod cmd;
@@ -21,6 +22,11 @@ struct Cli {
 enum Command {
     /// Run the issuing service (HTTP API, public documents) on the embedded SQLite default.
     Serve(credence_server::ServeArgs),
+    /// The Centre's administration on the database: API clients, specifications, providers,
+    /// approvals, demo data.
+    Admin(cmd::admin::AdminArgs),
+    /// The audit log: check its hash chain.
+    Audit(cmd::admin::AuditArgs),
     /// Key management.
     #[command(subcommand)]
     Keys(cmd::keys::KeysCommand),
@@ -46,6 +52,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(a) => cmd::serve::run(a),
+        Command::Admin(a) => cmd::admin::run(a),
+        Command::Audit(a) => cmd::admin::run_audit(a),
         Command::Keys(c) => cmd::keys::run(c),
         Command::Sign(a) => cmd::sign::run(a),
         Command::Verify(a) => cmd::verify::run(a),

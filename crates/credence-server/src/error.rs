@@ -3,6 +3,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use credence_core::model::{ModelError, ProviderId, Refusal, SpecId, SpecVersion};
+use credence_store::types::ScopeError;
 use credence_store::{Entity, StoreError};
 use serde::Serialize;
 
@@ -121,6 +122,19 @@ pub enum ApiError {
         /// The verification report.
         report: Box<credence_core::verify::Report>,
     },
+    /// A record with this key exists with other content, and this request may not replace it.
+    #[error("{what} {id} already exists with different content; {hint}")]
+    Conflict {
+        /// What kind of record.
+        what: &'static str,
+        /// Its key as given.
+        id: String,
+        /// What to do instead.
+        hint: &'static str,
+    },
+    /// An API client scope is neither `admin` nor `provider:<UKPRN>`.
+    #[error("{0}")]
+    InvalidScope(#[source] ScopeError),
     /// The request did not finish in time.
     #[error("the request took too long")]
     Timeout,
@@ -145,6 +159,15 @@ impl From<StoreError> for ApiError {
             StoreError::AlreadyExists { what, .. } if what != Entity::Unknown => {
                 ApiError::AlreadyExists(what.as_str().to_owned())
             }
+            StoreError::InvalidChange(source) => ApiError::Invalid {
+                subject: "approval change",
+                source,
+            },
+            StoreError::HistoryRewrite { approval } => ApiError::Conflict {
+                what: "approval",
+                id: approval.to_string(),
+                hint: "its status history can only be extended, never rewritten",
+            },
             other => ApiError::Store(other),
         }
     }
@@ -189,13 +212,14 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
             ApiError::Invalid { .. }
+            | ApiError::InvalidScope(_)
             | ApiError::UnknownSpecification { .. }
             | ApiError::UnknownProvider(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Refused(r) if r.is_internal() => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::CompletionConflict { .. } | ApiError::AlreadyExists(_) => {
-                StatusCode::CONFLICT
-            }
+            ApiError::CompletionConflict { .. }
+            | ApiError::AlreadyExists(_)
+            | ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Timeout | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UnreadableBadge {
@@ -222,7 +246,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => ("payload-too-large", "Request body too large"),
             ApiError::BatchTooLarge { .. } => ("batch-too-large", "Batch too large"),
             ApiError::InvalidQuery { .. } => ("invalid-query", "Invalid query parameter"),
-            ApiError::Invalid { .. } => ("invalid-value", "Invalid value"),
+            ApiError::Invalid { .. } | ApiError::InvalidScope(_) => {
+                ("invalid-value", "Invalid value")
+            }
             ApiError::UnknownSpecification { .. } => {
                 ("unknown-specification", "Unknown specification version")
             }
@@ -234,6 +260,7 @@ impl ApiError {
                 "Provider reference already used for a different completion",
             ),
             ApiError::AlreadyExists(_) => ("already-exists", "Already exists"),
+            ApiError::Conflict { .. } => ("conflict", "Conflicts with the stored record"),
             ApiError::Timeout => ("timeout", "Request timed out"),
             ApiError::RateLimited { .. } => ("rate-limited", "Too many requests"),
             ApiError::UnreadableBadge { .. } => ("unreadable-badge", "Not a readable badge"),

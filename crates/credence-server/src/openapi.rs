@@ -6,6 +6,7 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::routes::admin::{approvals, audit, clients, providers, specifications};
 use crate::routes::{badges, completions, health, public, verify};
 use crate::state::AppState;
 
@@ -16,6 +17,11 @@ use crate::state::AppState;
     paths(
         completions::submit_one, completions::submit_batch,
         badges::list, badges::one, badges::credential, badges::jwt,
+        specifications::list, specifications::create, specifications::one,
+        providers::list, providers::create, providers::one, providers::replace,
+        approvals::list, approvals::create, approvals::one, approvals::add_change, approvals::history,
+        clients::list, clients::create, clients::revoke,
+        audit::keys, audit::audit, audit::verify,
         public::did_document, public::jwks, public::issuer, public::achievement_doc, public::provider_doc,
         health::healthz, health::readyz, health::metrics,
         verify::verify_api,

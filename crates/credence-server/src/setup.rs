@@ -157,17 +157,27 @@ pub async fn bootstrap_admin(
     Ok(Some(token))
 }
 
-/// Loads DOMAIN.md's sample specifications, providers and approvals (idempotent).
+/// Loads DOMAIN.md's sample specifications, providers and approvals. Only missing records are
+/// added: loading again writes nothing, and records an administrator has since changed (a
+/// provider renamed, an approval suspended) are left as they are.
 pub async fn load_demo(store: &dyn Store) -> anyhow::Result<()> {
     let actor = Actor::system();
     for spec in sample::specifications()? {
-        store.put_specification(&actor, &spec).await?;
+        if store
+            .specification(spec.id(), spec.version())
+            .await?
+            .is_none()
+        {
+            store.put_specification(&actor, &spec).await?;
+        }
     }
     for provider in sample::providers()? {
-        store.put_provider(&actor, &provider).await?;
+        if store.provider(provider.ukprn()).await?.is_none() {
+            store.put_provider(&actor, &provider).await?;
+        }
     }
     for approval in sample::approvals()? {
-        if store.approval(approval.id()).await?.as_ref() != Some(&approval) {
+        if store.approval(approval.id()).await?.is_none() {
             store.put_approval(&actor, &approval).await?;
         }
     }

@@ -1,5 +1,6 @@
 //! One module per subcommand, and the helpers they share.
 
+pub mod admin;
 pub mod bake;
 pub mod bench;
 pub mod keys;
@@ -90,6 +91,14 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
 pub fn read_json(path: &Path) -> anyhow::Result<serde_json::Value> {
     serde_json::from_str(&read_text(path)?)
         .with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// The async runtime for the commands that serve or use the database.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 /// Parses an RFC 3339 date-time argument.

@@ -8,10 +8,6 @@ use credence_server::{Config, ServeArgs};
 /// Resolves the configuration and serves until SIGINT/SIGTERM.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let config = Config::resolve(&args).context("reading the configuration")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(credence_server::serve(config))?;
+    super::runtime()?.block_on(credence_server::serve(config))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! The routers, one per feature, merged by [`crate::app`].
 
+pub mod admin;
 pub mod badges;
 pub mod completions;
 pub mod health;

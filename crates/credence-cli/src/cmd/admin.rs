@@ -1,0 +1,403 @@
+//! `credence admin …` and `credence audit verify`: the Centre's administration, acting on the
+//! database directly through the same rules as the HTTP API ([`credence_server::admin`]), audited
+//! as `cli:<user>`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Context as _};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use credence_core::model::{ApprovalChange, ApprovalId, ApprovalStatus, ProviderId};
+use credence_server::admin::{self, Added};
+use credence_store::{Actor, ApiClientId, ChainCheck, Store};
+use serde::de::DeserializeOwned;
+
+/// The database `credence serve` uses with its default data directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://credence-data/credence.db";
+
+/// `--database-url`: the database to act on.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://FILE` or `postgres://...`: the database `credence serve` uses.
+    #[arg(long, env = "CREDENCE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+}
+
+/// Arguments of `credence admin`.
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    #[command(flatten)]
+    db: DatabaseArgs,
+    #[command(subcommand)]
+    command: AdminCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// API clients and their bearer tokens.
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Credential specification versions.
+    #[command(subcommand)]
+    Spec(SpecCommand),
+    /// Education providers.
+    #[command(subcommand)]
+    Provider(ProviderCommand),
+    /// Providers' approvals and their status changes.
+    #[command(subcommand)]
+    Approval(ApprovalCommand),
+    /// Load the sample specifications, providers and approvals of DOMAIN.md (idempotent).
+    Demo,
+}
+
+#[derive(Debug, Subcommand)]
+enum ClientCommand {
+    /// Create an API client and print it as JSON with its token (shown once; only its hash is kept).
+    Create {
+        /// A label, e.g. "University of Leeds registry".
+        #[arg(long)]
+        name: String,
+        /// `admin`, or `provider:<UKPRN>` for a known provider.
+        #[arg(long)]
+        scope: String,
+    },
+    /// List API clients: id, scope, state, name.
+    List,
+    /// Revoke an API client: its token stops working at once.
+    Revoke {
+        /// The client id.
+        id: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SpecCommand {
+    /// Add specification versions from a JSON file (one document or an array); a stored version
+    /// may only have its status history extended.
+    Add {
+        /// The JSON file (`-` for standard input).
+        file: PathBuf,
+    },
+    /// List specification versions: code, version, status today, title.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum ProviderCommand {
+    /// Add providers from a JSON file (one document or an array).
+    Add {
+        /// The JSON file (`-` for standard input).
+        file: PathBuf,
+        /// Replace a stored provider with the same UKPRN (its name or website changed).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// List providers: UKPRN, name, website.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum ApprovalCommand {
+    /// Add approvals from a JSON file (one document or an array).
+    Add {
+        /// The JSON file (`-` for standard input).
+        file: PathBuf,
+    },
+    /// Record a status change of an approval (e.g. suspended, approved to reinstate, withdrawn).
+    Change {
+        /// The approval id, e.g. AP-004.
+        id: String,
+        /// approved, approved_with_conditions, suspended, withdrawn or expired.
+        #[arg(long, value_parser = parse_status)]
+        status: ApprovalStatus,
+        /// The first day the change applies (YYYY-MM-DD), after the last recorded change.
+        #[arg(long)]
+        on: NaiveDate,
+        /// Why, in words.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// List approvals: id, provider, specification, version, status today.
+    List {
+        /// Only this provider's approvals (UKPRN).
+        #[arg(long)]
+        provider: Option<String>,
+    },
+}
+
+/// Arguments of `credence audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    db: DatabaseArgs,
+    #[command(subcommand)]
+    command: AuditCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain: exit 0 if intact, 1 at the first altered or deleted row.
+    Verify,
+}
+
+fn parse_status(s: &str) -> Result<ApprovalStatus, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
+        "expected approved, approved_with_conditions, suspended, withdrawn or expired".to_owned()
+    })
+}
+
+/// How the audit log names this operator: `cli:$USER`, or `cli:operator`.
+fn actor() -> Actor {
+    let user = std::env::var("USER")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "operator".to_owned());
+    Actor::cli(&user)
+}
+
+/// Opens the store. A missing SQLite file is created only for commands that write.
+async fn open(db: &DatabaseArgs, create: bool) -> anyhow::Result<Arc<dyn Store>> {
+    let url = db.database_url.as_str();
+    if let Some(path) = sqlite_path(url) {
+        if !path.exists() {
+            if !create {
+                bail!(
+                    "no database at {} (pass --database-url, or set CREDENCE_DATABASE_URL)",
+                    path.display()
+                );
+            }
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+        }
+    }
+    credence_store::connect(url)
+        .await
+        .context("opening the database")
+}
+
+/// The file of a `sqlite://FILE` URL (not for in-memory databases).
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let file = rest.split('?').next().unwrap_or("");
+    (!file.is_empty() && !file.contains(":memory:")).then(|| PathBuf::from(file))
+}
+
+/// Reads one JSON document, or an array of them.
+fn documents<T: DeserializeOwned>(path: &Path) -> anyhow::Result<Vec<T>> {
+    let value = super::read_json(path)?;
+    let items = match value {
+        serde_json::Value::Array(items) => items,
+        one => vec![one],
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            serde_json::from_value(v)
+                .with_context(|| format!("{} (document {})", path.display(), i + 1))
+        })
+        .collect()
+}
+
+fn report(added: Added, what: &str) {
+    println!("{} {what}", added.as_str());
+}
+
+/// Runs `credence admin …`.
+pub fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
+    super::runtime()?.block_on(admin_command(args))
+}
+
+async fn admin_command(args: AdminArgs) -> anyhow::Result<ExitCode> {
+    let writes = !matches!(
+        args.command,
+        AdminCommand::Client(ClientCommand::List)
+            | AdminCommand::Spec(SpecCommand::List)
+            | AdminCommand::Provider(ProviderCommand::List)
+            | AdminCommand::Approval(ApprovalCommand::List { .. })
+    );
+    let store = open(&args.db, writes).await?;
+    let store = store.as_ref();
+    let actor = actor();
+    match args.command {
+        AdminCommand::Client(c) => client(store, &actor, c).await?,
+        AdminCommand::Spec(SpecCommand::Add { file }) => {
+            for raw in documents(&file)? {
+                let (spec, added) = admin::add_specification(store, &actor, raw).await?;
+                report(
+                    added,
+                    &format!("specification {} {}", spec.id(), spec.version()),
+                );
+            }
+        }
+        AdminCommand::Spec(SpecCommand::List) => {
+            let today = chrono::Utc::now().date_naive();
+            for s in store.list_specifications().await? {
+                let status = s.status_on(today).map_or("-", |s| s.as_str());
+                println!("{}\t{}\t{status}\t{}", s.id(), s.version(), s.title());
+            }
+        }
+        AdminCommand::Provider(ProviderCommand::Add { file, replace }) => {
+            for raw in documents(&file)? {
+                let (provider, added) = if replace {
+                    admin::replace_provider(store, &actor, raw).await?
+                } else {
+                    admin::add_provider(store, &actor, raw).await?
+                };
+                report(added, &format!("provider {}", provider.ukprn()));
+            }
+        }
+        AdminCommand::Provider(ProviderCommand::List) => {
+            for p in store.list_providers().await? {
+                let url = p.url().map_or("-", |u| u.as_str());
+                println!("{}\t{}\t{url}", p.ukprn(), p.name());
+            }
+        }
+        AdminCommand::Approval(c) => approval(store, &actor, c).await?,
+        AdminCommand::Demo => {
+            credence_server::setup::load_demo(store).await?;
+            println!("loaded the sample specifications, providers and approvals");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn client(store: &dyn Store, actor: &Actor, command: ClientCommand) -> anyhow::Result<()> {
+    match command {
+        ClientCommand::Create { name, scope } => {
+            let (client, token) = admin::create_client(store, actor, &name, &scope).await?;
+            let answer = serde_json::json!({
+                "id": client.id.0,
+                "name": client.name,
+                "scope": client.scope.to_string(),
+                "created_at": client.created_at,
+                "token": token,
+            });
+            println!("{}", serde_json::to_string_pretty(&answer)?);
+            eprintln!("credence: the token is shown only this once; keep it safe");
+        }
+        ClientCommand::List => {
+            for c in store.list_api_clients().await? {
+                let state = match c.revoked_at {
+                    Some(at) => format!("revoked {}", at.to_rfc3339()),
+                    None => "active".to_owned(),
+                };
+                println!("{}\t{}\t{state}\t{}", c.id, c.scope, c.name);
+            }
+        }
+        ClientCommand::Revoke { id } => {
+            let c = admin::revoke_client(store, actor, ApiClientId(id)).await?;
+            println!("revoked API client {} ({})", c.id, c.name);
+        }
+    }
+    Ok(())
+}
+
+async fn approval(
+    store: &dyn Store,
+    actor: &Actor,
+    command: ApprovalCommand,
+) -> anyhow::Result<()> {
+    match command {
+        ApprovalCommand::Add { file } => {
+            for raw in documents(&file)? {
+                let (a, added) = admin::add_approval(store, actor, raw).await?;
+                report(added, &format!("approval {}", a.id()));
+            }
+        }
+        ApprovalCommand::Change {
+            id,
+            status,
+            on,
+            reason,
+        } => {
+            let id = ApprovalId::try_from(id.as_str())?;
+            let change = ApprovalChange {
+                status,
+                effective: on,
+                note: reason,
+            };
+            let a = admin::change_approval(store, actor, &id, change).await?;
+            println!(
+                "approval {}: {} from {on} ({} changes recorded)",
+                a.id(),
+                status.as_str(),
+                a.history().len()
+            );
+        }
+        ApprovalCommand::List { provider } => {
+            let provider = provider
+                .as_deref()
+                .map(ProviderId::try_from)
+                .transpose()
+                .context("--provider")?;
+            let today = chrono::Utc::now().date_naive();
+            for a in store.list_approvals(provider.as_ref()).await? {
+                let status = a.status_on(today).map_or("-", |s| s.as_str());
+                println!(
+                    "{}\t{}\t{}\t{}\t{status}",
+                    a.id(),
+                    a.provider(),
+                    a.specification(),
+                    a.version()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs `credence audit …`: exit 0 when the chain is intact, 1 when it is broken.
+pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
+    super::runtime()?.block_on(async {
+        let store = open(&args.db, false).await?;
+        match args.command {
+            AuditCommand::Verify => match store.verify_audit_chain().await? {
+                ChainCheck::Intact { rows } => {
+                    println!("audit log intact: {rows} rows checked");
+                    Ok(ExitCode::SUCCESS)
+                }
+                ChainCheck::Broken(b) => {
+                    println!(
+                        "audit log broken at row {}: {} ({})",
+                        b.row_id,
+                        b.reason,
+                        admin::break_code(b.reason)
+                    );
+                    Ok(ExitCode::from(1))
+                }
+            },
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(
+            sqlite_path("sqlite://credence-data/credence.db"),
+            Some(PathBuf::from("credence-data/credence.db"))
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///var/lib/c.db?mode=rwc"),
+            Some(PathBuf::from("/var/lib/c.db"))
+        );
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://db/credence"), None);
+    }
+
+    #[test]
+    fn statuses() {
+        assert_eq!(parse_status("suspended"), Ok(ApprovalStatus::Suspended));
+        assert!(parse_status("Suspended").is_err());
+    }
+}
