@@ -60,6 +60,8 @@ struct FileConfig {
     demo: Option<bool>,
     #[serde(with = "humantime_serde")]
     request_timeout: Option<Duration>,
+    #[serde(with = "humantime_serde")]
+    batch_timeout: Option<Duration>,
     max_body_bytes: Option<usize>,
     max_batch_rows: Option<usize>,
     verify_rate_per_second: Option<f64>,
@@ -83,6 +85,8 @@ pub struct Config {
     pub demo: bool,
     /// Longest time a request may take before it is answered 503.
     pub request_timeout: Duration,
+    /// Longest time a batch submission may take (rows recorded before it are kept).
+    pub batch_timeout: Duration,
     /// Largest request body accepted for single requests.
     pub max_body_bytes: usize,
     /// Most rows in one batch.
@@ -121,6 +125,10 @@ pub enum ConfigError {
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// Default data directory.
 pub const DEFAULT_DATA_DIR: &str = "credence-data";
+/// Default time limit of a request.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default time limit of a batch submission.
+pub const DEFAULT_BATCH_TIMEOUT: Duration = Duration::from_secs(600);
 /// Default request body limit for single requests (1 MiB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Default and largest batch size.
@@ -167,7 +175,8 @@ impl Config {
             data_dir,
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
             demo: args.demo || file.demo.unwrap_or(false),
-            request_timeout: file.request_timeout.unwrap_or(Duration::from_secs(30)),
+            request_timeout: file.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
+            batch_timeout: file.batch_timeout.unwrap_or(DEFAULT_BATCH_TIMEOUT),
             max_body_bytes: file.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
             max_batch_rows: file
                 .max_batch_rows
@@ -190,7 +199,8 @@ impl Config {
             data_dir: data_dir.to_owned(),
             log_format: LogFormat::Text,
             demo: false,
-            request_timeout: Duration::from_secs(30),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            batch_timeout: DEFAULT_BATCH_TIMEOUT,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_batch_rows: DEFAULT_MAX_BATCH_ROWS,
             verify_rate_per_second: DEFAULT_VERIFY_RATE,

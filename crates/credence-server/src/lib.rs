@@ -45,7 +45,8 @@ use crate::error::{problem_response, ApiError, Problem, PROBLEM_JSON};
 
 /// The whole service.
 pub fn app(state: AppState) -> Router {
-    let timeout = state.config.request_timeout;
+    let limit = |t| TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, t);
+    let batch = routes::completions::batch_router().layer(limit(state.config.batch_timeout));
     Router::new()
         .merge(routes::completions::router())
         .merge(routes::badges::router())
@@ -55,6 +56,8 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::verify::router())
         .merge(web::router())
         .merge(openapi::router())
+        .layer(limit(state.config.request_timeout))
+        .merge(batch)
         .fallback(|| async {
             ApiError::NotFound {
                 what: "resource",
@@ -66,10 +69,6 @@ pub fn app(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(middleware::from_fn(problem_for_bare_errors))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            timeout,
-        ))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
         }))
