@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod admin;
+pub mod artwork;
 pub mod auth;
 pub mod claims;
 pub mod clock;

@@ -212,6 +212,7 @@ pub async fn state_with(
         config.verify_burst,
     ));
     Ok(AppState {
+        artwork: Arc::default(),
         claims,
         verify_limiter,
         store,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use credence_core::verify::Verifier;
 use credence_store::Store;
 
+use crate::artwork::ArtworkCache;
 use crate::claims::ClaimKeys;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Verifies badges (its JSON-LD and status-list caches are shared by all requests).
     pub verifier: Arc<Verifier>,
+    /// Badge artwork per specification version.
+    pub artwork: Arc<ArtworkCache>,
     /// Makes claim links and their pages' anti-forgery tokens.
     pub claims: Arc<ClaimKeys>,
     /// Per-address rate limit of the public verification endpoints.

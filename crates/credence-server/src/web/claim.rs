@@ -1,6 +1,8 @@
 //! The practitioner's private claim page, its downloads and the share switch; the public share
 //! page of a badge whose holder turned sharing on.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -8,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use base64::Engine as _;
-use credence_core::artwork::{badge_svg, render_png, DEFAULT_FONTS};
 use credence_core::bake::{bake_png, bake_svg};
 use credence_core::qr::{qr_png, qr_svg};
 use credence_core::share::{linkedin_add_to_profile_url, LinkedInCertification};
@@ -17,14 +18,13 @@ use serde::Deserialize;
 
 use super::view::{ReportView, Site};
 use super::{page, OpenGraph, ResultPage};
+use crate::artwork::Artwork;
 use crate::error::ApiError;
 use crate::routes::badges::VC_LD_JSON;
 use crate::routes::{badge_id_from_path, badge_path_segment};
 use crate::state::AppState;
 use crate::verification::verify;
 
-/// Width of the PNG badge image.
-const PNG_WIDTH: u32 = 600;
 /// Pixels per QR module in the PNG.
 const QR_MODULE_PX: u32 = 8;
 
@@ -136,8 +136,11 @@ pub fn share_url(state: &AppState, badge: &BadgeRecord) -> String {
         .join(&format!("badges/{}", badge_path_segment(&badge.id)))
 }
 
-/// The badge's artwork SVG (unbaked).
-async fn artwork(state: &AppState, badge: &BadgeRecord) -> Result<(String, String), ApiError> {
+/// The badge's artwork (unbaked) and its specification's title.
+async fn artwork(
+    state: &AppState,
+    badge: &BadgeRecord,
+) -> Result<(Arc<Artwork>, String), ApiError> {
     let spec = state
         .store
         .specification(&badge.specification, &badge.version)
@@ -147,7 +150,8 @@ async fn artwork(state: &AppState, badge: &BadgeRecord) -> Result<(String, Strin
             id: format!("{} {}", badge.specification, badge.version),
         })?;
     let centre = Site::of(state).centre;
-    Ok((badge_svg(&spec, &centre), spec.title().to_owned()))
+    let art = state.artwork.get(&spec, &centre).await?;
+    Ok((art, spec.title().to_owned()))
 }
 
 fn data_uri(media_type: &str, bytes: &[u8]) -> String {
@@ -172,7 +176,7 @@ async fn claim_page_inner(state: &AppState, token: &str) -> Result<Response, Api
         ));
     };
     let report = verify(state, badge.credential.clone().into_bytes(), None).await?;
-    let (svg, title) = artwork(state, &badge).await?;
+    let (art, title) = artwork(state, &badge).await?;
     let share = share_url(state, &badge);
     let qr = qr_svg(&share).map_err(|e| ApiError::Internal(e.into()))?;
     let issued = badge.issued_at.date_naive();
@@ -195,7 +199,7 @@ async fn claim_page_inner(state: &AppState, token: &str) -> Result<Response, Api
             token: token.to_owned(),
             form_token: state.claims.form_token(&hash),
             downloads: &DOWNLOADS,
-            artwork_data_uri: data_uri("image/svg+xml", svg.as_bytes()),
+            artwork_data_uri: data_uri("image/svg+xml", art.svg.as_bytes()),
             share_enabled,
             share_url: share,
             qr_data_uri: data_uri("image/svg+xml", qr.as_bytes()),
@@ -284,9 +288,9 @@ async fn download(
         ),
         "badge.png" => ("image/png", baked_png(&state, &badge).await?),
         "badge.svg" => {
-            let (svg, _) = artwork(&state, &badge).await?;
+            let (art, _) = artwork(&state, &badge).await?;
             let baked =
-                bake_svg(&svg, &badge.credential).map_err(|e| ApiError::Internal(e.into()))?;
+                bake_svg(&art.svg, &badge.credential).map_err(|e| ApiError::Internal(e.into()))?;
             ("image/svg+xml", baked.into_bytes())
         }
         "qr.png" => (
@@ -327,17 +331,10 @@ async fn download(
     Ok(response)
 }
 
-/// The badge artwork rendered to PNG with the signed credential baked in.
+/// The badge artwork as PNG with the signed credential baked in.
 async fn baked_png(state: &AppState, badge: &BadgeRecord) -> Result<Vec<u8>, ApiError> {
-    let (svg, _) = artwork(state, badge).await?;
-    let credential = badge.credential.clone();
-    tokio::task::spawn_blocking(move || {
-        let png =
-            render_png(&svg, DEFAULT_FONTS, PNG_WIDTH).map_err(|e| ApiError::Internal(e.into()))?;
-        bake_png(&png, &credential).map_err(|e| ApiError::Internal(e.into()))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?
+    let (art, _) = artwork(state, badge).await?;
+    bake_png(&art.png, &badge.credential).map_err(|e| ApiError::Internal(e.into()))
 }
 
 /// The badge of a public share page, if its holder turned sharing on.
