@@ -375,9 +375,10 @@ async function main() {
     });
 
     await check('uploading a tampered credential shows "Invalid signature"', async () => {
-      assert(credential, 'no credential');
-      const tampered = tamper(credential.toString('utf8'));
-      assertEqual(tampered.length, credential.length, 'one character changed');
+      const downloaded = files['credential.json']?.bytes;
+      assert(downloaded, 'no credential downloaded');
+      const tampered = tamper(downloaded.toString('utf8'));
+      assertEqual(tampered.length, downloaded.length, 'one character changed');
       JSON.parse(tampered);
       const path = join(opts.out, 'tampered.json');
       writeFileSync(path, tampered);
