@@ -119,15 +119,18 @@ async fn security_headers(request: Request, next: Next) -> Response {
 }
 
 /// Turns error responses without a body that axum or tower make (405, 408 timeouts...) into
-/// problem+json.
+/// problem+json. Error pages (HTML: not found, the verify page with what went wrong) stay pages.
 async fn problem_for_bare_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    let is_problem = response
+    let keep = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        .is_some_and(|v| {
+            let v = v.as_bytes();
+            v.starts_with(PROBLEM_JSON.as_bytes()) || v.starts_with(b"text/html")
+        });
+    if !(status.is_client_error() || status.is_server_error()) || keep {
         return response;
     }
     let (slug, title) = match status {

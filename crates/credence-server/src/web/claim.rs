@@ -207,6 +207,12 @@ async fn claim_page_inner(state: &AppState, token: &str) -> Result<Response, Api
         },
     );
     private(&mut response);
+    // The site-wide `no-referrer` makes browsers send `Origin: null` with this page's form
+    // posts, which `check_form` refuses; `same-origin` still sends no referrer to other sites.
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     Ok(response)
 }
 
