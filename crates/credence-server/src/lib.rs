@@ -25,6 +25,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod setup;
 pub mod state;
+pub mod status_lists;
 pub mod verification;
 pub mod web;
 pub mod wire;
