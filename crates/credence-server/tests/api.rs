@@ -9,3 +9,6 @@ mod support;
 
 #[path = "api/admin.rs"]
 mod admin;
+
+#[path = "api/revocation.rs"]
+mod revocation;
