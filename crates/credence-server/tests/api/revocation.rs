@@ -479,3 +479,27 @@ async fn two_replicas_on_one_database_hand_out_distinct_bits() {
     drop(second);
     first.finish().await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_status_endpoints() {
+    let app = TestApp::sqlite().await;
+    let api = app.admin_get("/openapi.json").await.expect(StatusCode::OK);
+    for (method, path, secured) in [
+        ("post", "/api/v1/badges/{id}/revoke", true),
+        ("post", "/api/v1/badges/{id}/suspend", true),
+        ("post", "/api/v1/badges/{id}/reinstate", true),
+        ("get", "/api/v1/badges/{id}/status", true),
+        ("get", "/status/{list}", false),
+    ] {
+        let op = &api["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} is not documented");
+        assert_eq!(op["security"].is_array(), secured, "{path}");
+    }
+    for schema in ["StatusChange", "Reinstatement", "BadgeStatusView"] {
+        assert!(
+            api["components"]["schemas"][schema].is_object(),
+            "{schema} missing"
+        );
+    }
+    app.finish().await;
+}
