@@ -5,7 +5,7 @@
 //! [`AppState`] holding the store, the [`Issuer`](issuer::Issuer) (key, did:web, Data Integrity
 //! engine), a clock and metrics. Handlers only extract, call the core rules through [`issuance`]
 //! (completions) or [`admin`] (administration, shared with `credence admin`), and answer; every
-//! failure is an [`ApiError`](error::ApiError) rendered once as RFC 9457 problem+json. Status
+//! failure is an [`ApiError`] rendered once as RFC 9457 problem+json. Status
 //! lists are made and signed in [`status_lists`], for `GET /status/{list}` and for the service's
 //! own verifier ([`verification`]). [`serve`] binds, serves and shuts down gracefully (in-flight
 //! issuance finishes).
