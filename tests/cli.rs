@@ -1,5 +1,6 @@
 //! End-to-end tests of the `credence` binary: the W3C and 1EdTech vectors through `sign` and
-//! `verify`, exit codes, keys, baking; `admin` and `audit` in [`admin`].
+//! `verify`, exit codes, keys, baking; `admin` and `audit` in [`admin`]; `verify --status-list`
+//! with the lists a running service publishes in [`status`].
 
 // Test helpers may panic: a panic is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -11,6 +12,10 @@ use serde_json::Value;
 
 #[path = "cli/admin.rs"]
 mod admin;
+#[path = "common/served.rs"]
+mod served;
+#[path = "cli/status.rs"]
+mod status;
 
 const EXAMPLES_CTX: &str = "https://www.w3.org/ns/credentials/examples/v2";
 

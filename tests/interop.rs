@@ -5,6 +5,8 @@
 //! - Badges it signs (valid, tampered, wrong key, injected term, revoked) get the right verdict
 //!   from `credence verify`.
 //! - RDFC-1.0 canonical forms agree byte for byte.
+//! - The status lists a running service publishes verify there, and its badges' status is read
+//!   from them (clear, revoked, suspended).
 //!
 //! Needs Node 20 and the npm registry the first time (`npm ci` runs when `node_modules` is absent).
 
@@ -16,6 +18,9 @@ use std::process::{Command, Output};
 use std::sync::Mutex;
 
 use serde_json::Value;
+
+#[path = "common/served.rs"]
+mod served;
 
 const ISSUER: &str = "did:web:badges.example.org";
 const EXAMPLES_CTX: &str = "https://www.w3.org/ns/credentials/examples/v2";
@@ -286,4 +291,66 @@ fn canonical_forms_agree_with_jsonld_js() {
         let ours = credence_ok(&["canonicalize", "--context", &ctx, s(doc)]);
         assert_eq!(ours, theirs, "{}", doc.display());
     }
+}
+
+#[test]
+fn status_lists_the_service_publishes_verify_in_the_javascript_stack() {
+    let served = served::Served::start();
+    let did = served.save_did_document();
+    let ids = [served.issue(1), served.issue(2), served.issue(3)];
+    served.change(&ids[1], "revoke");
+    served.change(&ids[2], "suspend");
+    let badges: Vec<PathBuf> = ["clear", "revoked", "suspended"]
+        .iter()
+        .zip(&ids)
+        .map(|(name, id)| served.save_badge(id, name))
+        .collect();
+    let lists = served.save_lists(&badges[0], "now");
+    assert_eq!(lists.len(), 2);
+
+    let run = |lists: &[(String, PathBuf)]| {
+        let mut args = vec!["--did-doc".to_owned(), s(&did).to_owned()];
+        for (url, file) in lists {
+            args.push("--status-list".to_owned());
+            args.push(format!("{url}={}", s(file)));
+        }
+        args.extend(badges.iter().map(|b| s(b).to_owned()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let report = node("verify.mjs", &args);
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["verified"].as_bool().unwrap(),
+                    r["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        run(&lists),
+        vec![
+            (true, "clear".to_owned()),
+            (false, "revocation".to_owned()),
+            (false, "suspension".to_owned()),
+        ]
+    );
+
+    // A list altered after signing is refused, so no status can be read from it.
+    let mut tampered = lists.clone();
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&tampered[0].1).unwrap()).unwrap();
+    doc["validFrom"] = Value::from("2020-01-01T00:00:00Z");
+    let file = served.dir.path().join("tampered-list.json");
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    tampered[0].1 = file;
+    let results = run(&tampered);
+    assert!(
+        results
+            .iter()
+            .all(|(verified, status)| !verified && status == "error"),
+        "{results:?}"
+    );
 }

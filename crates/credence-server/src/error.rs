@@ -2,9 +2,9 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use credence_core::model::{ModelError, ProviderId, Refusal, SpecId, SpecVersion};
+use credence_core::model::{BadgeId, ModelError, ProviderId, Refusal, SpecId, SpecVersion};
 use credence_store::types::ScopeError;
-use credence_store::{Entity, StoreError};
+use credence_store::{Entity, StatusConflict, StoreError};
 use serde::Serialize;
 
 /// The media type of problem details.
@@ -132,6 +132,15 @@ pub enum ApiError {
         /// What to do instead.
         hint: &'static str,
     },
+    /// A badge's status cannot change as asked (revocation is final; only a suspended badge can
+    /// be reinstated).
+    #[error("badge {badge}: {conflict}")]
+    BadgeStatus {
+        /// The badge.
+        badge: BadgeId,
+        /// What stands in the way.
+        conflict: StatusConflict,
+    },
     /// An API client scope is neither `admin` nor `provider:<UKPRN>`.
     #[error("{0}")]
     InvalidScope(#[source] ScopeError),
@@ -168,6 +177,9 @@ impl From<StoreError> for ApiError {
                 id: approval.to_string(),
                 hint: "its status history can only be extended, never rewritten",
             },
+            StoreError::StatusConflict { badge, conflict } => {
+                ApiError::BadgeStatus { badge, conflict }
+            }
             other => ApiError::Store(other),
         }
     }
@@ -219,7 +231,8 @@ impl ApiError {
             ApiError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::CompletionConflict { .. }
             | ApiError::AlreadyExists(_)
-            | ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            | ApiError::Conflict { .. }
+            | ApiError::BadgeStatus { .. } => StatusCode::CONFLICT,
             ApiError::Timeout | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UnreadableBadge {
@@ -261,6 +274,10 @@ impl ApiError {
             ),
             ApiError::AlreadyExists(_) => ("already-exists", "Already exists"),
             ApiError::Conflict { .. } => ("conflict", "Conflicts with the stored record"),
+            ApiError::BadgeStatus { .. } => (
+                "badge-status-conflict",
+                "The badge's status cannot change so",
+            ),
             ApiError::Timeout => ("timeout", "Request timed out"),
             ApiError::RateLimited { .. } => ("rate-limited", "Too many requests"),
             ApiError::UnreadableBadge { .. } => ("unreadable-badge", "Not a readable badge"),
@@ -278,6 +295,10 @@ impl ApiError {
             ApiError::Refused(r) if !r.is_internal() => {
                 (r.code().replace('_', "-"), Some(r.code().to_owned()))
             }
+            ApiError::BadgeStatus { conflict, .. } => (
+                slug.to_owned(),
+                Some(status_conflict_code(*conflict).to_owned()),
+            ),
             _ => (slug.to_owned(), None),
         };
         let detail = if status.is_server_error() && !matches!(self, ApiError::Timeout) {
@@ -293,6 +314,7 @@ impl ApiError {
             code,
             badge_id: match self {
                 ApiError::CompletionConflict { badge_id, .. } => Some(badge_id.clone()),
+                ApiError::BadgeStatus { badge, .. } => Some(badge.to_string()),
                 _ => None,
             },
             report: match self {
@@ -300,6 +322,16 @@ impl ApiError {
                 _ => None,
             },
         }
+    }
+}
+
+/// The stable code of a status conflict, e.g. `already_revoked`.
+fn status_conflict_code(conflict: StatusConflict) -> &'static str {
+    match conflict {
+        StatusConflict::AlreadyRevoked => "already_revoked",
+        StatusConflict::AlreadySuspended => "already_suspended",
+        StatusConflict::NotSuspended => "not_suspended",
+        _ => "status_conflict",
     }
 }
 

@@ -102,19 +102,29 @@ impl Issuer {
         &self.di
     }
 
+    /// Signs any credential (a status list, say) with an eddsa-rdfc-2022 proof created at
+    /// `created`, by the active key.
+    pub fn sign_credential(
+        &self,
+        credential: &serde_json::Value,
+        created: DateTime<Utc>,
+    ) -> Result<serde_json::Value, SignError> {
+        let options = ProofOptions {
+            verification_method: self.signer.verification_method().clone(),
+            created: utc_seconds::format(&created),
+        };
+        Ok(self
+            .di
+            .sign_rdfc(credential, &options, self.signer.as_ref())?)
+    }
+
     /// Signs a badge: eddsa-rdfc-2022 proof created at `created`, and the VC-JWT form.
     pub fn sign(
         &self,
         badge: &UnsignedBadge,
         created: DateTime<Utc>,
     ) -> Result<SignedBadge, SignError> {
-        let options = ProofOptions {
-            verification_method: self.signer.verification_method().clone(),
-            created: utc_seconds::format(&created),
-        };
-        let secured = self
-            .di
-            .sign_rdfc(badge.as_json(), &options, self.signer.as_ref())?;
+        let secured = self.sign_credential(badge.as_json(), created)?;
         Ok(SignedBadge {
             credential: serde_json::to_string(&secured)?,
             jwt: jwt::sign_ob3_jwt(badge.as_json(), self.signer.as_ref())?,

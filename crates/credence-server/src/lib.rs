@@ -1,12 +1,14 @@
 //! Credence's issuing service: an axum [`Router`] over [`credence_core`] and [`credence_store`].
 //!
 //! [`app`] merges one router per feature (`routes::completions`, `routes::badges`,
-//! `routes::admin`, `routes::public`, `routes::health`, [`openapi`]) over an [`AppState`] holding
-//! the store, the [`Issuer`](issuer::Issuer) (key, did:web, Data Integrity engine), a clock and
-//! metrics. Handlers only extract, call the core rules through [`issuance`] (completions) or
-//! [`admin`] (administration, shared with `credence admin`), and answer; every failure is an
-//! [`ApiError`](error::ApiError) rendered once as RFC 9457 problem+json. [`serve`] binds, serves
-//! and shuts down gracefully (in-flight issuance finishes).
+//! `routes::status`, `routes::admin`, `routes::public`, `routes::health`, [`openapi`]) over an
+//! [`AppState`] holding the store, the [`Issuer`](issuer::Issuer) (key, did:web, Data Integrity
+//! engine), a clock and metrics. Handlers only extract, call the core rules through [`issuance`]
+//! (completions) or [`admin`] (administration, shared with `credence admin`), and answer; every
+//! failure is an [`ApiError`] rendered once as RFC 9457 problem+json. Status
+//! lists are made and signed in [`status_lists`], for `GET /status/{list}` and for the service's
+//! own verifier ([`verification`]). [`serve`] binds, serves and shuts down gracefully (in-flight
+//! issuance finishes).
 
 #![deny(missing_docs)]
 
@@ -26,6 +28,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod setup;
 pub mod state;
+pub mod status_lists;
 pub mod verification;
 pub mod web;
 pub mod wire;
@@ -51,6 +54,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(routes::completions::router())
         .merge(routes::badges::router())
+        .merge(routes::status::router())
         .merge(routes::admin::router())
         .merge(routes::public::router())
         .merge(routes::health::router())

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::admin::{approvals, audit, clients, providers, specifications};
-use crate::routes::{badges, completions, health, public, verify};
+use crate::routes::{badges, completions, health, public, status, verify};
 use crate::state::AppState;
 
 /// The API description.
@@ -17,6 +17,7 @@ use crate::state::AppState;
     paths(
         completions::submit_one, completions::submit_batch,
         badges::list, badges::one, badges::credential, badges::jwt,
+        status::revoke, status::suspend, status::reinstate, status::badge_status, status::status_list,
         specifications::list, specifications::create, specifications::one,
         providers::list, providers::create, providers::one, providers::replace,
         approvals::list, approvals::create, approvals::one, approvals::add_change, approvals::history,

@@ -1,5 +1,7 @@
 //! Verifying badges in the service: the core [`Verifier`] with resolvers backed by the store, so
-//! the Centre's own did:web keys (and status lists) are read locally, never over the network.
+//! the Centre's own did:web keys and status lists are read locally, never over the network. A
+//! status list is the one `GET /status/{list}` serves ([`status_lists::published`]), read afresh
+//! for each verification, so a revocation changes the verdict as soon as it is recorded.
 
 use std::sync::Arc;
 
@@ -8,17 +10,17 @@ use credence_core::keys::DidDocument;
 use credence_core::verify::{
     KeyResolver, Report, ResolveError, StatusResolver, Verifier, VerifyOptions,
 };
-use credence_store::Store;
 use serde_json::Value;
 use tokio::runtime::Handle;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::status_lists;
 
 /// Resolves the Centre's own DID and status lists from the store. Called by the core verifier on
 /// a blocking thread, so it may wait on the async store.
 struct StoreResolver {
-    store: Arc<dyn Store>,
+    state: AppState,
     handle: Handle,
     did: String,
 }
@@ -32,7 +34,7 @@ impl KeyResolver for StoreResolver {
         }
         let keys = self
             .handle
-            .block_on(self.store.signing_keys())
+            .block_on(self.state.store.signing_keys())
             .map_err(|e| invalid(controller, e))?;
         DidDocument::from_keys(
             self.did.clone(),
@@ -44,7 +46,19 @@ impl KeyResolver for StoreResolver {
 
 impl StatusResolver for StoreResolver {
     fn status_list(&self, url: &str) -> Result<Value, ResolveError> {
-        Err(ResolveError::NotFound(url.to_owned()))
+        // Only this service's lists: other issuers' badges are not verified here.
+        let not_found = || ResolveError::NotFound(url.to_owned());
+        let id = status_lists::list_id_of_url(self.state.issuer.base_url(), url)
+            .ok_or_else(not_found)?;
+        let list = self
+            .handle
+            .block_on(status_lists::published(&self.state, id))
+            .map_err(|e| {
+                tracing::error!(error = ?e, url, "status list unavailable");
+                invalid(url, e)
+            })?
+            .ok_or_else(not_found)?;
+        serde_json::from_str(&list.credential).map_err(|e| invalid(url, e))
     }
 }
 
@@ -63,7 +77,7 @@ pub async fn verify(
 ) -> Result<Report, ApiError> {
     let verifier: Arc<Verifier> = state.verifier.clone();
     let resolver = StoreResolver {
-        store: state.store.clone(),
+        state: state.clone(),
         handle: Handle::current(),
         did: state.issuer.did().to_owned(),
     };

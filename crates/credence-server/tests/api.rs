@@ -12,3 +12,6 @@ mod admin;
 
 #[path = "api/verify.rs"]
 mod verify;
+
+#[path = "api/revocation.rs"]
+mod revocation;

@@ -124,7 +124,11 @@ fn invalid(detail: impl Into<String>) -> ApiError {
 }
 
 /// Loads a badge the caller may see (a provider sees only its own; others are "not found").
-async fn visible(state: &AppState, caller: &Caller, id: &str) -> Result<BadgeRecord, ApiError> {
+pub(crate) async fn visible(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<BadgeRecord, ApiError> {
     let badge_id = badge_id_from_path(id)?;
     let not_found = || ApiError::NotFound {
         what: "badge",

@@ -5,6 +5,7 @@ pub mod badges;
 pub mod completions;
 pub mod health;
 pub mod public;
+pub mod status;
 pub mod verify;
 
 use credence_core::model::BadgeId;

@@ -16,6 +16,7 @@ use credence_core::keys::SecretKey;
 use credence_core::model::sample;
 use credence_server::clock::FixedClock;
 use credence_server::{AppState, Config};
+use credence_store::StoreOptions;
 use http_body_util::BodyExt as _;
 use rand::Rng as _;
 use serde_json::Value;
@@ -38,7 +39,10 @@ pub struct TestApp {
     pub state: AppState,
     /// A token with the `admin` scope.
     pub admin_token: String,
+    /// The database URL.
+    pub url: String,
     app: Router,
+    key_pem: String,
     _dir: tempfile::TempDir,
     pg: Option<PgSchema>,
 }
@@ -46,8 +50,13 @@ pub struct TestApp {
 impl TestApp {
     /// An app on SQLite, plus one on PostgreSQL when `CREDENCE_TEST_DATABASE_URL` is set.
     pub async fn all() -> Vec<TestApp> {
-        let mut apps = vec![TestApp::sqlite().await];
-        match TestApp::postgres().await {
+        TestApp::all_with(StoreOptions::default()).await
+    }
+
+    /// [`all`](Self::all) with these store options.
+    pub async fn all_with(options: StoreOptions) -> Vec<TestApp> {
+        let mut apps = vec![TestApp::sqlite_with(options).await];
+        match TestApp::postgres_with(options).await {
             Some(pg) => apps.push(pg),
             None => skipped(),
         }
@@ -56,13 +65,23 @@ impl TestApp {
 
     /// An app on a fresh SQLite file.
     pub async fn sqlite() -> TestApp {
+        TestApp::sqlite_with(StoreOptions::default()).await
+    }
+
+    /// An app on a fresh SQLite file, with these store options.
+    pub async fn sqlite_with(options: StoreOptions) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("credence.db").display());
-        TestApp::build("sqlite", url, dir, None).await
+        TestApp::build("sqlite", url, dir, None, options).await
     }
 
     /// An app in a fresh schema of the `CREDENCE_TEST_DATABASE_URL` database, if set.
     pub async fn postgres() -> Option<TestApp> {
+        TestApp::postgres_with(StoreOptions::default()).await
+    }
+
+    /// [`postgres`](Self::postgres) with these store options.
+    pub async fn postgres_with(options: StoreOptions) -> Option<TestApp> {
         let base = std::env::var("CREDENCE_TEST_DATABASE_URL").ok()?;
         let admin = sqlx::PgPool::connect(&base).await.unwrap();
         let schema = format!("api_{:016x}", rand::thread_rng().gen::<u64>());
@@ -73,7 +92,8 @@ impl TestApp {
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
         let dir = tempfile::tempdir().unwrap();
-        Some(TestApp::build("postgres", url, dir, Some(PgSchema { admin, schema })).await)
+        let pg = Some(PgSchema { admin, schema });
+        Some(TestApp::build("postgres", url, dir, pg, options).await)
     }
 
     async fn build(
@@ -81,25 +101,59 @@ impl TestApp {
         url: String,
         dir: tempfile::TempDir,
         pg: Option<PgSchema>,
+        options: StoreOptions,
     ) -> TestApp {
-        let store = credence_store::connect(&url).await.unwrap();
+        let store = credence_store::connect_with(&url, options).await.unwrap();
         let admin_token = credence_server::setup::bootstrap_admin(store.as_ref(), None)
             .await
             .unwrap()
             .expect("a fresh database gets a first administrator token");
         let key = SecretKey::generate(&mut rand::rngs::OsRng);
-        let config = Config::for_tests(BASE_URL, &url, dir.path());
-        let clock = Arc::new(FixedClock(sample::fixture_now()));
-        let state = credence_server::setup::state_with(config, store, key, clock)
-            .await
-            .unwrap();
+        let key_pem = key.to_pkcs8_pem().unwrap().to_string();
+        let state = TestApp::state(&url, &dir, store, key).await;
         TestApp {
             backend,
             app: credence_server::app(state.clone()),
             state,
             admin_token,
+            url,
+            key_pem,
             _dir: dir,
             pg,
+        }
+    }
+
+    async fn state(
+        url: &str,
+        dir: &tempfile::TempDir,
+        store: Arc<dyn credence_store::Store>,
+        key: SecretKey,
+    ) -> AppState {
+        let config = Config::for_tests(BASE_URL, url, dir.path());
+        let clock = Arc::new(FixedClock(sample::fixture_now()));
+        credence_server::setup::state_with(config, store, key, clock)
+            .await
+            .unwrap()
+    }
+
+    /// A second replica of this service: its own store connection to the same database, the
+    /// same issuer key and administrator token (`finish` the first one only).
+    pub async fn replica(&self, options: StoreOptions) -> TestApp {
+        let store = credence_store::connect_with(&self.url, options)
+            .await
+            .unwrap();
+        let key = SecretKey::from_any_text(&self.key_pem).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let state = TestApp::state(&self.url, &dir, store, key).await;
+        TestApp {
+            backend: self.backend,
+            app: credence_server::app(state.clone()),
+            state,
+            admin_token: self.admin_token.clone(),
+            url: self.url.clone(),
+            key_pem: self.key_pem.clone(),
+            _dir: dir,
+            pg: None,
         }
     }
 
@@ -125,15 +179,12 @@ impl TestApp {
 
     /// Sends a request.
     pub async fn request(&self, request: Request<Body>) -> Reply {
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: body.to_vec(),
-        }
+        send_to(self.app.clone(), request).await
+    }
+
+    /// The service's router (to send requests from spawned tasks with [`send_to`]).
+    pub fn router(&self) -> Router {
+        self.app.clone()
     }
 
     /// Sends `method path` with an optional bearer token and JSON body.
@@ -176,6 +227,19 @@ impl TestApp {
     /// `POST path` with a JSON body as the administrator.
     pub async fn admin_post(&self, path: &str, json: &Value) -> Reply {
         self.post(path, &self.admin_token, json).await
+    }
+}
+
+/// Sends a request to a router and reads the whole response.
+pub async fn send_to(app: Router, request: Request<Body>) -> Reply {
+    let response = app.oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: body.to_vec(),
     }
 }
 
