@@ -106,6 +106,9 @@ pub async fn published(
     state: &AppState,
     id: StatusListId,
 ) -> Result<Option<PublishedList>, ApiError> {
+    if let Some((version, signed)) = state.store.current_signed_status_list(id).await? {
+        return Ok(Some(PublishedList::new(id, version, signed)));
+    }
     let mut made = None;
     for _ in 0..ATTEMPTS {
         let Some(record) = state.store.status_list(id).await? else {

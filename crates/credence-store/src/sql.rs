@@ -1414,6 +1414,25 @@ macro_rules! sql_store {
                 self.change_status(actor, badge, StatusChange::Reinstate(note)).await
             }
 
+            async fn current_signed_status_list(
+                &self,
+                id: StatusListId,
+            ) -> Result<Option<(u64, String)>, StoreError> {
+                let Ok(list) = i64::try_from(id.0) else {
+                    return Ok(None);
+                };
+                let row: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT version, signed_credential FROM status_lists \
+                     WHERE list_id = $1 AND signed_version = version \
+                     AND signed_credential IS NOT NULL",
+                )
+                .bind(list)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|(version, signed)| Ok((unsigned("status list version", version)?, signed)))
+                    .transpose()
+            }
+
             async fn status_list(
                 &self,
                 id: StatusListId,

@@ -198,6 +198,13 @@ pub trait Store: Send + Sync {
     /// credential stored for that version, if any (else sign anew and
     /// [`put_signed_status_list`](Self::put_signed_status_list)).
     async fn status_list(&self, id: StatusListId) -> Result<Option<StatusListRecord>, StoreError>;
+    /// The stored signed credential of a list if it is current (signed at the list's version),
+    /// with that version: one cheap read for the common case of an unchanged list. `Ok(None)`
+    /// when the list is unknown or must be signed anew (then use [`status_list`](Self::status_list)).
+    async fn current_signed_status_list(
+        &self,
+        id: StatusListId,
+    ) -> Result<Option<(u64, String)>, StoreError>;
     /// Stores the signed credential of a list made at `version`, only if the list is still at
     /// that version and that version is not stored yet (compare-and-set): returns whether it was
     /// stored. `false` means another replica stored it first, or a bit has changed since, so a

@@ -983,6 +983,7 @@ mod cases {
         let id = slots[0].suspension.list;
         let list = store.status_list(id).await.unwrap().unwrap();
         assert_eq!((list.version, list.signed.as_deref()), (0, None));
+        assert_eq!(store.current_signed_status_list(id).await.unwrap(), None);
         // The unsigned list credential, made by the core from the stored bits.
         let vc = credence_core::status::list_credential_with_set(
             "https://centre.example/status/2",
@@ -1002,6 +1003,10 @@ mod cases {
             .unwrap());
         let list = store.status_list(id).await.unwrap().unwrap();
         assert_eq!(list.signed.as_deref(), Some("signed-v0"));
+        assert_eq!(
+            store.current_signed_status_list(id).await.unwrap(),
+            Some((0, "signed-v0".to_owned()))
+        );
         // The same version again is not stored twice: the first one stays.
         assert!(!store
             .put_signed_status_list(id, 0, "other-v0")
@@ -1022,6 +1027,7 @@ mod cases {
             .suspend_badge(&admin(), &badge_id(1), StatusReason::Other, Some("check"))
             .await
             .unwrap();
+        assert_eq!(store.current_signed_status_list(id).await.unwrap(), None);
         let list = store.status_list(id).await.unwrap().unwrap();
         assert_eq!((list.version, list.signed.as_deref()), (1, None));
         assert!(!store
