@@ -1,0 +1,15 @@
+//! Acceptance tests of the HTTP API: in process through `app(state).oneshot(..)`, and against
+//! real `credence serve` processes over sockets (SQLite, and PostgreSQL when
+//! `CREDENCE_TEST_DATABASE_URL` is set; the PostgreSQL tests say SKIPPED otherwise).
+
+// Test helpers may panic: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "api/audit.rs"]
+mod audit;
+#[path = "api/completions.rs"]
+mod completions;
+#[path = "api/harness.rs"]
+mod harness;
+#[path = "api/processes.rs"]
+mod processes;
