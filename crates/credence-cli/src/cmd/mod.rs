@@ -2,6 +2,7 @@
 
 pub mod bake;
 pub mod bench;
+pub mod bench_http;
 pub mod keys;
 pub mod sample;
 pub mod serve;
