@@ -408,3 +408,31 @@ fn bench_prints_the_four_figures_as_json() {
         assert!(figures[key].as_f64().unwrap() > 0.0, "{key}: {figures}");
     }
 }
+
+#[test]
+fn bench_http_pushes_completions_through_the_api_one_by_one_and_in_batches() {
+    for (mode, extra, requests) in [
+        ("single", &["--concurrency", "3", "--stages"][..], 7),
+        ("batch", &["--batch-size", "3"][..], 3),
+    ] {
+        let mut args = vec!["bench", "http", "--n", "7", "--mode", mode, "--json"];
+        args.extend_from_slice(extra);
+        let out = credence(&args);
+        assert!(
+            out.status.success(),
+            "{mode}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let figures: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(figures["backend"], "sqlite");
+        assert_eq!(figures["mode"], mode);
+        assert_eq!(figures["n"], 7);
+        assert_eq!(figures["requests"], requests, "{figures}");
+        assert!(figures["completions_per_s"].as_f64().unwrap() > 0.0);
+        if mode == "single" {
+            assert!(figures["stages"]["sign_per_s"].as_f64().unwrap() > 0.0);
+        }
+    }
+    let out = credence(&["bench", "http", "--batch-size", "10001"]);
+    assert_eq!(out.status.code(), Some(2));
+}

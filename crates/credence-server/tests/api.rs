@@ -1,5 +1,6 @@
-//! The HTTP API, driven in process (no socket) with `tower::ServiceExt::oneshot`, on a fresh SQLite
-//! file and, when `CREDENCE_TEST_DATABASE_URL` is set, on PostgreSQL in a fresh schema.
+//! Acceptance tests of the HTTP API: in process through `app(state).oneshot(..)`, and against
+//! real `credence serve` processes over sockets (SQLite, and PostgreSQL when
+//! `CREDENCE_TEST_DATABASE_URL` is set; the PostgreSQL tests say SKIPPED otherwise).
 
 // Test helpers may panic: a panic is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -15,3 +16,12 @@ mod verify;
 
 #[path = "api/revocation.rs"]
 mod revocation;
+
+#[path = "api/audit.rs"]
+mod audit;
+#[path = "api/completions.rs"]
+mod completions;
+#[path = "api/harness.rs"]
+mod harness;
+#[path = "api/processes.rs"]
+mod processes;

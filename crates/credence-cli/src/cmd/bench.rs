@@ -1,23 +1,36 @@
-//! `credence bench`: sign and verify the standard fixture badge in-process, beside raw Ed25519.
+//! `credence bench`: sign and verify the standard fixture badge in-process, beside raw Ed25519;
+//! `credence bench http`: the whole service over HTTP (in [`super::bench_http`]).
 
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::bail;
-use clap::Args;
+use clap::{Args, Subcommand};
 use credence_core::fixture::SignedFixture;
 use credence_core::keys::{LocalSigner, Signer};
 use serde::Serialize;
 
 /// Arguments of `credence bench`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
+    /// Another benchmark than signing and verifying.
+    #[command(subcommand)]
+    command: Option<BenchCommand>,
     /// How many badges to sign and to verify.
     #[arg(long, default_value_t = 2000)]
     n: u32,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
+}
+
+/// The other benchmarks.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Push N synthetic completions through the HTTP API of an in-process service over a real
+    /// socket and print completions/second.
+    Http(super::bench_http::HttpArgs),
 }
 
 /// What `credence bench --json` prints.
@@ -33,6 +46,9 @@ struct Figures {
 
 /// Runs `credence bench`.
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    if let Some(BenchCommand::Http(http)) = args.command {
+        return super::bench_http::run(http);
+    }
     if args.n == 0 {
         bail!("--n must be at least 1");
     }
