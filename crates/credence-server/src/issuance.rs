@@ -22,6 +22,9 @@ use crate::wire::CompletionRequest;
 /// Rows recorded per store transaction in a batch.
 const RECORD_CHUNK: usize = 500;
 
+/// Rows signed in one step of the sign-while-recording pipeline.
+const PIPELINE_CHUNK: usize = 1000;
+
 /// What became of one submitted completion.
 #[derive(Debug)]
 pub enum RowOutcome {
@@ -245,9 +248,34 @@ pub async fn submit(
             Err(e) => Row::Done(RowOutcome::Failed(e)),
         });
     }
-    let rows: Vec<Row> = rows.into_iter().flatten().collect();
-    let signed = sign_all(state, rows, now).await?;
-    record_all(state, caller, signed).await
+    let mut rows: Vec<Row> = rows.into_iter().flatten().collect();
+
+    // A pipeline: chunk k+1 is signed on the blocking pool while chunk k is recorded.
+    let mut chunks = Vec::new();
+    while !rows.is_empty() {
+        let rest = rows.split_off(PIPELINE_CHUNK.min(rows.len()));
+        chunks.push(std::mem::replace(&mut rows, rest));
+    }
+    let mut out = Vec::new();
+    let mut signing: Option<tokio::task::JoinHandle<Result<Vec<SignedRow>, ApiError>>> = None;
+    for chunk in chunks {
+        let owned = state.clone();
+        let next = tokio::spawn(async move { sign_all(&owned, chunk, now).await });
+        if let Some(previous) = signing.replace(next) {
+            out.extend(record_all(state, caller, joined(previous).await?).await?);
+        }
+    }
+    if let Some(last) = signing {
+        out.extend(record_all(state, caller, joined(last).await?).await?);
+    }
+    Ok(out)
+}
+
+/// The rows a signing task produced.
+async fn joined(
+    task: tokio::task::JoinHandle<Result<Vec<SignedRow>, ApiError>>,
+) -> Result<Vec<SignedRow>, ApiError> {
+    task.await.map_err(|e| ApiError::Internal(e.into()))?
 }
 
 fn conflict(b: BadgeRecord) -> ApiError {
