@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use credence_core::model::BadgeId;
-use credence_core::status::StatusReason;
+use credence_core::status::{StatusPurpose, StatusReason};
 use credence_store::{BadgeStatus, SlotStatus};
 use serde::{Deserialize, Serialize};
 use tower_http::cors::CorsLayer;
@@ -144,6 +144,33 @@ fn badge_id(id: &str) -> Result<BadgeId, ApiError> {
     badge_id_from_path(id)
 }
 
+/// Sets a badge's revocation or suspension bit, with the change's reason and note.
+async fn set_bit(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    change: &StatusChange,
+    purpose: StatusPurpose,
+) -> Result<Json<BadgeStatusView>, ApiError> {
+    let badge = badge_id(id)?;
+    let (actor, note) = (caller.actor(), note(change.note.as_deref())?);
+    let status = match purpose {
+        StatusPurpose::Revocation => {
+            state
+                .store
+                .revoke_badge(&actor, &badge, change.reason, note)
+                .await?
+        }
+        _ => {
+            state
+                .store
+                .suspend_badge(&actor, &badge, change.reason, note)
+                .await?
+        }
+    };
+    Ok(Json(BadgeStatusView::new(state, &status)))
+}
+
 /// Revoke a badge, for good: its revocation bit is set in its status list, so every verifier
 /// reports it revoked from now on (this service's own at once; others within the list's ttl).
 #[utoipa::path(post, path = "/api/v1/badges/{id}/revoke", tag = "status",
@@ -161,17 +188,7 @@ pub async fn revoke(
     Path(id): Path<String>,
     ApiJson(change): ApiJson<StatusChange>,
 ) -> Result<Json<BadgeStatusView>, ApiError> {
-    let badge = badge_id(&id)?;
-    let status = state
-        .store
-        .revoke_badge(
-            &caller.actor(),
-            &badge,
-            change.reason,
-            note(change.note.as_deref())?,
-        )
-        .await?;
-    Ok(Json(BadgeStatusView::new(&state, &status)))
+    set_bit(&state, &caller, &id, &change, StatusPurpose::Revocation).await
 }
 
 /// Suspend a badge: its suspension bit is set until it is reinstated.
@@ -190,17 +207,7 @@ pub async fn suspend(
     Path(id): Path<String>,
     ApiJson(change): ApiJson<StatusChange>,
 ) -> Result<Json<BadgeStatusView>, ApiError> {
-    let badge = badge_id(&id)?;
-    let status = state
-        .store
-        .suspend_badge(
-            &caller.actor(),
-            &badge,
-            change.reason,
-            note(change.note.as_deref())?,
-        )
-        .await?;
-    Ok(Json(BadgeStatusView::new(&state, &status)))
+    set_bit(&state, &caller, &id, &change, StatusPurpose::Suspension).await
 }
 
 /// Lift a badge's suspension (a revocation is final and cannot be lifted). The body, with an

@@ -4,7 +4,7 @@ use axum::http::{Method, StatusCode};
 use credence_core::model::sample;
 use serde_json::{json, Value};
 
-use crate::support::TestApp;
+use crate::support::{completion, TestApp};
 
 /// Every administration endpoint, with a body for the writes.
 fn endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
@@ -51,24 +51,6 @@ fn provider_json(i: usize) -> Value {
 
 fn approval_json(i: usize) -> Value {
     serde_json::to_value(&sample::approvals().unwrap()[i]).unwrap()
-}
-
-/// A completion the sample data badges (Amira Okafor, Leeds, CS-OPF 1.0).
-fn completion_json() -> Value {
-    json!({
-        "provider_reference": "LEEDS-OPF-2024-0012",
-        "provider": "10007795",
-        "specification": "CS-OPF",
-        "specification_version": "1.0",
-        "route": "within_msc",
-        "completed_on": "2024-07-12",
-        "practitioner": {
-            "given_name": "Amira",
-            "family_name": "Okafor",
-            "email": "amira.okafor@example.nhs.uk",
-            "registration": {"regulator": "NMC", "number": "99A9001E"}
-        }
-    })
 }
 
 /// Creates a client over the API and returns its answer (with the token).
@@ -479,7 +461,7 @@ async fn a_client_token_is_shown_once_works_and_stops_when_revoked() {
 
         // The token submits a completion for its provider.
         let issued = app
-            .post("/api/v1/completions", &token, &completion_json())
+            .post("/api/v1/completions", &token, &completion(0))
             .await;
         issued.expect(StatusCode::CREATED);
 
@@ -489,7 +471,7 @@ async fn a_client_token_is_shown_once_works_and_stops_when_revoked() {
             .expect(StatusCode::OK);
         assert!(revoked["revoked_at"].is_string());
         let p = app
-            .post("/api/v1/completions", &token, &completion_json())
+            .post("/api/v1/completions", &token, &completion(0))
             .await
             .problem(StatusCode::UNAUTHORIZED);
         assert_eq!(p["type"], "/problems/invalid-token");

@@ -11,25 +11,7 @@ use credence_core::status::{ListCredential, StatusEntry, StatusList, StatusPurpo
 use credence_store::{Actor, StoreOptions};
 use serde_json::{json, Value};
 
-use crate::support::{send_to, TestApp, BASE_URL};
-
-/// A completion the sample data badges (Leeds, CS-OPF 1.0), with its own reference and email.
-fn completion(i: usize) -> Value {
-    json!({
-        "provider_reference": format!("LEEDS-OPF-2024-{i:05}"),
-        "provider": "10007795",
-        "specification": "CS-OPF",
-        "specification_version": "1.0",
-        "route": "within_msc",
-        "completed_on": "2024-07-12",
-        "practitioner": {
-            "given_name": "Amira",
-            "family_name": "Okafor",
-            "email": format!("practitioner{i}@example.nhs.uk"),
-            "registration": {"regulator": "NMC", "number": "99A9001E"}
-        }
-    })
-}
+use crate::support::{completion, send_to, TestApp, BASE_URL};
 
 /// Issues badge `i` as the administrator and returns its id.
 async fn issue(app: &TestApp, i: usize) -> String {

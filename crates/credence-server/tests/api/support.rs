@@ -19,7 +19,7 @@ use credence_server::{AppState, Config};
 use credence_store::StoreOptions;
 use http_body_util::BodyExt as _;
 use rand::Rng as _;
-use serde_json::Value;
+use serde_json::{json, Value};
 use tower::ServiceExt as _;
 
 /// The base URL of test apps.
@@ -302,4 +302,23 @@ fn skipped() {
             "SKIPPED: API tests on PostgreSQL (CREDENCE_TEST_DATABASE_URL unset)"
         );
     });
+}
+
+/// A completion the sample data badges (Amira Okafor at Leeds, CS-OPF 1.0, email
+/// `practitioner{i}@example.nhs.uk`), with its own reference.
+pub fn completion(i: usize) -> Value {
+    json!({
+        "provider_reference": format!("LEEDS-OPF-2024-{i:05}"),
+        "provider": "10007795",
+        "specification": "CS-OPF",
+        "specification_version": "1.0",
+        "route": "within_msc",
+        "completed_on": "2024-07-12",
+        "practitioner": {
+            "given_name": "Amira",
+            "family_name": "Okafor",
+            "email": format!("practitioner{i}@example.nhs.uk"),
+            "registration": {"regulator": "NMC", "number": "99A9001E"}
+        }
+    })
 }

@@ -5,25 +5,13 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use serde_json::{json, Value};
 
-use crate::support::TestApp;
-
-fn amira() -> Value {
-    json!({
-        "provider_reference": "LEEDS-2024-0001", "provider": "10007795",
-        "specification": "CS-OPF", "specification_version": "1.0",
-        "route": "within_msc", "completed_on": "2024-07-12",
-        "practitioner": {"given_name": "Amira", "family_name": "Okafor",
-            "email": "amira.okafor@example.nhs.uk",
-            "registration": {"regulator": "NMC", "number": "99A9001E"}},
-        "assessment": {"academic_assessor": "Dr Priya Natarajan", "workplace_supervisor": "Dr Morgan Ellis"}
-    })
-}
+use crate::support::{completion, TestApp};
 
 /// Issues Amira's badge and returns (credential JSON text, JWT).
 async fn issued(app: &TestApp) -> (String, String) {
     app.load_demo().await;
     let answer = app
-        .admin_post("/api/v1/completions", &amira())
+        .admin_post("/api/v1/completions", &completion(0))
         .await
         .expect(StatusCode::CREATED);
     let id = answer["badge_id"]
@@ -79,7 +67,7 @@ async fn reports_on_json_jwt_and_wrapped_input() {
     // VC-API style wrapper with a recipient check, matching and not.
     let doc: Value = serde_json::from_str(&credential).unwrap();
     for (known, verdict, outcome) in [
-        ("email:amira.okafor@example.nhs.uk", "valid", "pass"),
+        ("email:practitioner0@example.nhs.uk", "valid", "pass"),
         ("nmc:99A9001E", "valid", "pass"),
         (
             "email:someone.else@example.nhs.uk",
@@ -182,7 +170,7 @@ async fn multipart_upload_and_rate_limit() {
     let form = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"badge.json\"\r\n\
          Content-Type: application/json\r\n\r\n{credential}\r\n--{boundary}\r\n\
-         Content-Disposition: form-data; name=\"identifier\"\r\n\r\nemail:amira.okafor@example.nhs.uk\r\n--{boundary}--\r\n"
+         Content-Disposition: form-data; name=\"identifier\"\r\n\r\nemail:practitioner0@example.nhs.uk\r\n--{boundary}--\r\n"
     );
     let report = verify_raw(
         &app,
