@@ -18,18 +18,13 @@ use credence_server::clock::FixedClock;
 use credence_server::{AppState, Config};
 use credence_store::StoreOptions;
 use http_body_util::BodyExt as _;
-use rand::Rng as _;
 use serde_json::{json, Value};
 use tower::ServiceExt as _;
 
+use crate::harness::PgSchema;
+
 /// The base URL of test apps.
 pub const BASE_URL: &str = "https://badges.test.example";
-
-/// A PostgreSQL schema to drop at the end.
-struct PgSchema {
-    admin: sqlx::PgPool,
-    schema: String,
-}
 
 /// A service on its own database.
 pub struct TestApp {
@@ -82,18 +77,10 @@ impl TestApp {
 
     /// [`postgres`](Self::postgres) with these store options.
     pub async fn postgres_with(options: StoreOptions) -> Option<TestApp> {
-        let base = std::env::var("CREDENCE_TEST_DATABASE_URL").ok()?;
-        let admin = sqlx::PgPool::connect(&base).await.unwrap();
-        let schema = format!("api_{:016x}", rand::thread_rng().gen::<u64>());
-        sqlx::query(&format!("CREATE SCHEMA {schema}"))
-            .execute(&admin)
-            .await
-            .unwrap();
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+        let schema = PgSchema::create().await?;
         let dir = tempfile::tempdir().unwrap();
-        let pg = Some(PgSchema { admin, schema });
-        Some(TestApp::build("postgres", url, dir, pg, options).await)
+        let url = schema.url.clone();
+        Some(TestApp::build("postgres", url, dir, Some(schema), options).await)
     }
 
     async fn build(
@@ -169,11 +156,8 @@ impl TestApp {
         let TestApp { state, app, pg, .. } = self;
         drop(app);
         drop(state);
-        if let Some(PgSchema { admin, schema }) = pg {
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin)
-                .await
-                .unwrap();
+        if let Some(schema) = pg {
+            schema.drop_schema().await;
         }
     }
 
