@@ -25,7 +25,8 @@ fn refusal_type(code: &str) -> String {
     format!("/problems/{}", code.replace('_', "-"))
 }
 
-/// Verifies a stored credential with the core verifier against the service's own DID document.
+/// Verifies a stored credential with the core verifier against the service's own DID document
+/// and status lists.
 async fn verify_stored(app: &TestApp, token: &str, badge_id: &str) -> Value {
     let uuid = badge_id.trim_start_matches("urn:uuid:");
     let reply = app
@@ -38,7 +39,21 @@ async fn verify_stored(app: &TestApp, token: &str, badge_id: &str) -> Value {
     let doc: DidDocument = serde_json::from_slice(&did.body).unwrap();
     let mut keys = LocalKeys::new();
     keys.add(doc);
-    let status = LocalStatusLists::new();
+    // The revocation and suspension lists the badge names, as the service publishes them.
+    let credential: Value = serde_json::from_slice(&reply.body).unwrap();
+    let entries = credential["credentialStatus"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(entries.len(), 2, "{credential:#}");
+    let mut status = LocalStatusLists::new();
+    for entry in entries {
+        let url = entry["statusListCredential"].as_str().unwrap();
+        let path = &url[url.find("/status/").unwrap()..];
+        let list = app.get(path, None).await;
+        list.expect(200);
+        assert!(status.add(list.json()), "{url}");
+    }
     let verifier = Verifier::new(DataIntegrity::new(JsonLd::new(
         ContextStore::pinned().unwrap(),
     )));
