@@ -20,14 +20,18 @@ use crate::harness::{
 const SUBMIT: &str = "/api/v1/completions";
 const BATCH: &str = "/api/v1/completions/batch";
 
-/// `credence verify FILE --did-doc DID [--json]`: the exit code and standard output.
-fn verify(file: &Path, did_doc: &Path) -> (i32, String) {
-    let out = credence(&[
+/// `credence verify FILE --did-doc DID --status-list LIST...`: the exit code and standard output.
+fn verify(file: &Path, did_doc: &Path, lists: &[std::path::PathBuf]) -> (i32, String) {
+    let mut args = vec![
         "verify".as_ref(),
         file.as_os_str(),
         "--did-doc".as_ref(),
         did_doc.as_os_str(),
-    ]);
+    ];
+    for list in lists {
+        args.extend(["--status-list".as_ref(), list.as_os_str()]);
+    }
+    let out = credence(&args);
     (
         out.status.code().unwrap_or(-1),
         format!(
@@ -87,7 +91,22 @@ async fn a_real_service_issues_badges_that_credence_verify_accepts() {
         credential.expect(200);
         let json_path = dir.path().join(format!("{uuid}.json"));
         std::fs::write(&json_path, &credential.body).unwrap();
-        let (code, out) = verify(&json_path, &did_path);
+        // The revocation and suspension lists it names, as the service publishes them.
+        let mut lists = Vec::new();
+        let entries = credential.json()["credentialStatus"].clone();
+        for (i, entry) in entries.as_array().unwrap().iter().enumerate() {
+            let url = entry["statusListCredential"].as_str().unwrap();
+            let list = http
+                .get(&url[url.find("/status/").unwrap()..], None)
+                .await
+                .unwrap();
+            list.expect(200);
+            let path = dir.path().join(format!("{uuid}-status-{i}.json"));
+            std::fs::write(&path, &list.body).unwrap();
+            lists.push(path);
+        }
+        assert_eq!(lists.len(), 2);
+        let (code, out) = verify(&json_path, &did_path, &lists);
         assert_eq!(code, 0, "credence verify {uuid}.json: {out}");
         assert!(out.contains("verdict: valid"), "{out}");
 
@@ -98,7 +117,7 @@ async fn a_real_service_issues_badges_that_credence_verify_accepts() {
         jwt.expect(200);
         let jwt_path = dir.path().join(format!("{uuid}.jwt"));
         std::fs::write(&jwt_path, &jwt.body).unwrap();
-        let (code, out) = verify(&jwt_path, &did_path);
+        let (code, out) = verify(&jwt_path, &did_path, &lists);
         assert_eq!(code, 0, "credence verify {uuid}.jwt: {out}");
 
         // One changed character in the signed document and the verdict is no longer valid.
@@ -106,7 +125,7 @@ async fn a_real_service_issues_badges_that_credence_verify_accepts() {
         tampered["credentialSubject"]["achievement"]["name"] = "Something else".into();
         let tampered_path = dir.path().join(format!("{uuid}-tampered.json"));
         std::fs::write(&tampered_path, tampered.to_string()).unwrap();
-        let (code, out) = verify(&tampered_path, &did_path);
+        let (code, out) = verify(&tampered_path, &did_path, &lists);
         assert_eq!(code, 1, "a tampered badge must not verify: {out}");
     }
     // The issuer the badges name is the one the base URL fixes.
