@@ -11,7 +11,6 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use credence_core::keys::SecretKey;
 use credence_core::model::sample;
 use credence_server::clock::FixedClock;
 use credence_server::{AppState, Config};
@@ -43,23 +42,11 @@ impl Served {
             .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("credence.db").display());
-        let (state, admin_token) = rt.block_on(async {
-            let store = credence_store::connect(&url).await.unwrap();
-            let token = credence_server::setup::bootstrap_admin(store.as_ref(), None)
-                .await
-                .unwrap()
-                .unwrap();
-            credence_server::setup::load_demo(store.as_ref())
-                .await
-                .unwrap();
-            let config = Config::for_tests(BASE_URL, &url, dir.path());
-            let key = SecretKey::generate(&mut rand::rngs::OsRng);
-            let clock = Arc::new(FixedClock(sample::fixture_now()));
-            let state = credence_server::setup::state_with(config, store, key, clock)
-                .await
-                .unwrap();
-            (state, token)
-        });
+        let config = Config::for_tests(BASE_URL, &url, dir.path());
+        let clock = Arc::new(FixedClock(sample::fixture_now()));
+        let (state, admin_token) = rt
+            .block_on(credence_server::setup::demo_service(config, clock))
+            .unwrap();
         Served {
             app: credence_server::app(state.clone()),
             state,

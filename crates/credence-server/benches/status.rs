@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use credence_core::keys::SecretKey;
 use credence_core::model::{sample, BadgeId};
 use credence_core::status::{StatusListId, StatusPurpose, MIN_LIST_LEN};
 use credence_server::clock::FixedClock;
@@ -44,25 +43,13 @@ impl Service {
             .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("credence.db").display());
-        let (state, token) = rt.block_on(async {
-            let store = credence_store::connect(&url).await.unwrap();
-            let token = credence_server::setup::bootstrap_admin(store.as_ref(), None)
-                .await
-                .unwrap()
-                .unwrap();
-            credence_server::setup::load_demo(store.as_ref())
-                .await
-                .unwrap();
-            let mut config = Config::for_tests(BASE_URL, &url, dir.path());
-            config.verify_rate_per_second = 1e9;
-            config.verify_burst = 1e9;
-            let key = SecretKey::generate(&mut rand::rngs::OsRng);
-            let clock = Arc::new(FixedClock(sample::fixture_now()));
-            let state = credence_server::setup::state_with(config, store, key, clock)
-                .await
-                .unwrap();
-            (state, token)
-        });
+        let mut config = Config::for_tests(BASE_URL, &url, dir.path());
+        config.verify_rate_per_second = 1e9;
+        config.verify_burst = 1e9;
+        let clock = Arc::new(FixedClock(sample::fixture_now()));
+        let (state, token) = rt
+            .block_on(credence_server::setup::demo_service(config, clock))
+            .unwrap();
         Service {
             app: credence_server::app(state.clone()),
             rt,

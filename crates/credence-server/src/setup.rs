@@ -226,6 +226,23 @@ pub async fn state_with(
     })
 }
 
+/// A service on `config`'s database with the demo data, a new issuer key and a first
+/// administrator token (returned): what benchmarks and embedding tests start from.
+pub async fn demo_service(
+    config: Config,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<(AppState, String)> {
+    let store = credence_store::connect(&config.database_url)
+        .await
+        .context("opening the database")?;
+    let token = bootstrap_admin(store.as_ref(), None)
+        .await?
+        .context("the database already has an administrator")?;
+    load_demo(store.as_ref()).await?;
+    let key = SecretKey::generate(&mut rand::rngs::OsRng);
+    Ok((state_with(config, store, key, clock).await?, token))
+}
+
 /// Start-up as `credence serve` does it.
 pub async fn start(config: Config) -> anyhow::Result<(AppState, Startup)> {
     let mut startup = Startup::default();
