@@ -74,6 +74,8 @@ pub(crate) struct ScopedContext {
     pub(crate) key: u64,
     /// The local context.
     pub(crate) value: Value,
+    /// Defined inside a context loaded from the context store, not by a document.
+    pub(crate) pinned: bool,
 }
 
 /// A term definition.
@@ -101,6 +103,9 @@ pub(crate) struct TermDef {
     pub(crate) index: Option<String>,
     /// Nest value.
     pub(crate) nest: Option<String>,
+    /// Defined by a context loaded from the context store (a pinned context or one of the scoped
+    /// contexts inside it), not by a context inside the document.
+    pub(crate) pinned: bool,
 }
 
 impl TermDef {
@@ -305,7 +310,8 @@ impl ContextProcessor {
             Value::String(url) => LocalKey::Url(url.clone()),
             other => LocalKey::Json(other.to_string()),
         };
-        self.apply(active, local, key, flags, 0)
+        // An inline context is the document's own; the URLs it names are loaded from the store.
+        self.apply(active, local, key, flags, 0, false)
     }
 
     /// Applies a term's scoped context.
@@ -321,6 +327,7 @@ impl ContextProcessor {
             LocalKey::Scoped(scoped.key),
             flags,
             0,
+            scoped.pinned,
         )
     }
 
@@ -331,6 +338,7 @@ impl ContextProcessor {
         key: LocalKey,
         flags: Flags,
         depth: usize,
+        pinned: bool,
     ) -> Result<Arc<ActiveContext>, JsonLdError> {
         let key = CacheKey {
             active: active.id,
@@ -348,7 +356,7 @@ impl ContextProcessor {
             }
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
-        let result = self.process(active, local, flags, depth)?;
+        let result = self.process(active, local, flags, depth, pinned)?;
         let mut cache = match self.cache.write() {
             Ok(c) => c,
             Err(poisoned) => poisoned.into_inner(),
@@ -360,13 +368,15 @@ impl ContextProcessor {
         Ok(result)
     }
 
-    /// The Context Processing algorithm (JSON-LD 1.1 API 4.1.2).
+    /// The Context Processing algorithm (JSON-LD 1.1 API 4.1.2). `pinned`: `local` was loaded
+    /// from the context store (or defined inside such a context), so its terms are pinned terms.
     fn process(
         &self,
         active: &Arc<ActiveContext>,
         local: &Value,
         flags: Flags,
         depth: usize,
+        pinned: bool,
     ) -> Result<Arc<ActiveContext>, JsonLdError> {
         if depth > MAX_CONTEXT_DEPTH {
             return Err(JsonLdError::TooDeep {
@@ -424,6 +434,7 @@ impl ContextProcessor {
                         LocalKey::Url(url.clone()),
                         inner_flags,
                         depth + 1,
+                        true,
                     )?;
                 }
                 Value::Object(map) => {
@@ -431,7 +442,7 @@ impl ContextProcessor {
                         Some(Value::Object(inner)) => inner,
                         _ => map,
                     };
-                    rval = Arc::new(self.process_object(&rval, map, flags, depth)?);
+                    rval = Arc::new(self.process_object(&rval, map, flags, depth, pinned)?);
                 }
                 _ => return Err(JsonLdError::InvalidLocalContext),
             }
@@ -445,6 +456,7 @@ impl ContextProcessor {
         map: &Map<String, Value>,
         flags: Flags,
         depth: usize,
+        pinned: bool,
     ) -> Result<ActiveContext, JsonLdError> {
         let mut ctx = active.derive();
         if let Some(v) = map.get("@version") {
@@ -526,6 +538,7 @@ impl ContextProcessor {
             defined: FxHashMap::default(),
             protected_default,
             override_protected: flags.override_protected,
+            pinned,
         };
         if let Some(v) = map.get("@vocab") {
             builder.ctx.vocab = match v {
@@ -571,6 +584,8 @@ struct Builder<'m> {
     defined: FxHashMap<String, bool>,
     protected_default: bool,
     override_protected: bool,
+    /// The terms being defined come from the context store.
+    pinned: bool,
 }
 
 impl Builder<'_> {
@@ -688,7 +703,10 @@ impl Builder<'_> {
             }
         }
         let colon = term.find(':').filter(|&c| c > 0);
-        let mut def = TermDef::default();
+        let mut def = TermDef {
+            pinned: self.pinned,
+            ..TermDef::default()
+        };
         let err_iri = || JsonLdError::InvalidIriMapping {
             term: term.to_owned(),
         };
@@ -812,6 +830,7 @@ impl Builder<'_> {
             def.context = Some(Arc::new(ScopedContext {
                 key: next_id(),
                 value: c.clone(),
+                pinned: self.pinned,
             }));
         }
         if let (Some(l), None) = (get("@language"), get("@type")) {

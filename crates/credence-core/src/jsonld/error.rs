@@ -28,6 +28,18 @@ pub enum JsonLdError {
         /// The nesting limit.
         limit: usize,
     },
+    /// A key names a term of the pinned contexts some other way than by that term: an absolute or
+    /// compact IRI, an alias the document defines, or a keyword used directly (`@type`, `@nest`...).
+    /// Credentials must use the pinned terms, so that what a JSON reader sees is what was signed.
+    #[error(
+        "the key {key:?} stands for {expands_to}, which the pinned contexts name by its own term"
+    )]
+    AliasedTerm {
+        /// The key as written.
+        key: String,
+        /// The IRI or keyword it expands to.
+        expands_to: String,
+    },
     /// A protected term is redefined differently outside a property-scoped context.
     #[error("protected term {term:?} redefined")]
     ProtectedTermRedefinition {

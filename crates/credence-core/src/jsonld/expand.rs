@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::context::{container, ActiveContext, ContextProcessor, Flags};
 use super::error::{DroppedKind, JsonLdError};
 use super::iri::{is_absolute, is_bcp47, is_keyword};
+use super::pinned::PinnedIris;
 
 /// Deepest document nesting expanded.
 pub(crate) const MAX_DEPTH: usize = 256;
@@ -32,7 +33,22 @@ pub(crate) struct Expander<'p> {
     pub(crate) procr: &'p ContextProcessor,
     /// A key of the top-level object to leave out, as if it were absent (`proof`).
     pub(crate) omit: Option<&'p str>,
+    /// When set, keys must name the pinned contexts' IRIs by their pinned terms (see
+    /// [`PinnedIris`]); credentials are expanded this way.
+    pub(crate) pinned: Option<&'p PinnedIris>,
 }
+
+/// Keywords a credential may use as keys directly: the parts of value, list and set objects.
+/// Node-level keywords (`@id`, `@type`, `@graph`, `@included`, `@reverse`, `@nest`) have pinned
+/// aliases or no place in a credential.
+const VALUE_KEYWORDS: [&str; 6] = [
+    "@value",
+    "@language",
+    "@direction",
+    "@index",
+    "@list",
+    "@set",
+];
 
 fn too_deep() -> JsonLdError {
     JsonLdError::TooDeep { limit: MAX_DEPTH }
@@ -273,6 +289,9 @@ impl Expander<'_> {
                 _ => return Err(JsonLdError::InvalidProperty { key: key.clone() }),
             };
             let ep_str: &str = &ep;
+            if let Some(pinned) = self.pinned {
+                check_pinned_key(ctx, pinned, key, ep_str, entries)?;
+            }
             if is_keyword(ep_str) {
                 if expanded_ap == Some("@reverse") {
                     return Err(JsonLdError::InvalidReverseValue);
@@ -664,6 +683,40 @@ impl Expander<'_> {
             }
         }
         Ok(Value::Array(out))
+    }
+}
+
+/// A credential's key must be the pinned term for what it stands for: a key that reaches a pinned
+/// IRI or a keyword through anything else (an IRI, a compact IRI, an alias the document defines,
+/// the keyword itself) is refused. Terms the document defines for other IRIs (extensions) pass.
+fn check_pinned_key(
+    ctx: &ActiveContext,
+    pinned: &PinnedIris,
+    key: &str,
+    expanded: &str,
+    entries: &[(&String, &Value)],
+) -> Result<(), JsonLdError> {
+    let refuse = || {
+        Err(JsonLdError::AliasedTerm {
+            key: key.to_owned(),
+            expands_to: expanded.to_owned(),
+        })
+    };
+    match ctx.term(key) {
+        Some(td) if td.pinned => Ok(()),
+        _ if is_keyword(expanded) => {
+            let in_value_object = expanded == "@type"
+                && entries
+                    .iter()
+                    .any(|(k, _)| ctx.expand_iri(k, true, false).as_deref() == Some("@value"));
+            if key == expanded && (VALUE_KEYWORDS.contains(&key) || in_value_object) {
+                Ok(())
+            } else {
+                refuse()
+            }
+        }
+        _ if pinned.contains(expanded) => refuse(),
+        _ => Ok(()),
     }
 }
 

@@ -13,10 +13,13 @@ mod error;
 mod expand;
 mod hash;
 mod iri;
+mod pinned;
 mod to_rdf;
 
 pub use context::CacheStats;
 pub use error::{DroppedKind, IriPosition, JsonLdError};
+
+use std::sync::OnceLock;
 
 use crate::contexts::ContextStore;
 use crate::rdf::Quad;
@@ -25,6 +28,8 @@ use crate::rdf::Quad;
 #[derive(Debug)]
 pub struct JsonLd {
     procr: context::ContextProcessor,
+    /// The IRIs the store's contexts name, collected on first use by [`Self::credential_rdf`].
+    pinned: OnceLock<pinned::PinnedIris>,
 }
 
 impl JsonLd {
@@ -32,6 +37,7 @@ impl JsonLd {
     pub fn new(contexts: ContextStore) -> Self {
         Self {
             procr: context::ContextProcessor::new(contexts),
+            pinned: OnceLock::new(),
         }
     }
 
@@ -60,6 +66,30 @@ impl JsonLd {
         let expanded = expand::Expander {
             procr: &self.procr,
             omit: Some(omit),
+            pinned: None,
+        }
+        .expand_document(doc)?;
+        to_rdf::to_rdf(&expanded)
+    }
+
+    /// The RDF of a credential (or a presentation, or a proof configuration), with its top-level
+    /// `omit` entry (`proof`) left out if given: [`Self::to_rdf`] with one more rule, that every
+    /// key is the term the store's contexts define for what it stands for. A key that reaches one
+    /// of their IRIs or a keyword another way (an IRI or compact IRI, an alias the document
+    /// defines, `@type` or `@nest` used directly) is [`JsonLdError::AliasedTerm`], so that the
+    /// JSON a reader sees says what the RDF (and so the proof) says.
+    pub fn credential_rdf(
+        &self,
+        doc: &serde_json::Value,
+        omit: Option<&str>,
+    ) -> Result<Vec<Quad>, JsonLdError> {
+        let pinned = self
+            .pinned
+            .get_or_init(|| pinned::PinnedIris::collect(&self.procr));
+        let expanded = expand::Expander {
+            procr: &self.procr,
+            omit,
+            pinned: Some(pinned),
         }
         .expand_document(doc)?;
         to_rdf::to_rdf(&expanded)
@@ -74,6 +104,7 @@ impl JsonLd {
         expand::Expander {
             procr: &self.procr,
             omit: None,
+            pinned: None,
         }
         .expand_document(doc)
     }
