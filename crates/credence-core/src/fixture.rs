@@ -10,7 +10,7 @@ use crate::model::sample::{self, SampleError};
 use crate::model::BaseUrl;
 use crate::proof::{DataIntegrity, ProofError, ProofOptions};
 use crate::status::{self, StatusEntry, StatusError, StatusList};
-use crate::verify::{LocalKeys, LocalStatusLists, Verifier, VerifyOptions};
+use crate::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verifier, VerifyOptions};
 
 /// The public base URL of the fixture issuer; its `did:web` is the issuer id.
 pub const BASE_URL: &str = "https://badges.example.org";
@@ -52,6 +52,8 @@ pub struct SignedFixture {
     pub keys: LocalKeys,
     /// The badge's signed status lists, all bits clear.
     pub lists: LocalStatusLists,
+    /// Trusts the fixture issuer only.
+    pub trusted: TrustedIssuers,
     /// The unsigned badge.
     pub unsigned: Value,
     /// The signed badge.
@@ -86,6 +88,7 @@ impl SignedFixture {
             lists.add(di.sign_rdfc(&list, &options, &signer)?);
         }
         let mut keys = LocalKeys::new();
+        let trusted = TrustedIssuers::only([issuer.clone()]);
         keys.add(DidDocument::from_keys(issuer, [(&vm, &public)])?);
         let signed = di.sign_rdfc(&unsigned, &options, &signer)?;
         Ok(Self {
@@ -94,6 +97,7 @@ impl SignedFixture {
             options,
             keys,
             lists,
+            trusted,
             unsigned,
             signed,
         })
@@ -105,6 +109,7 @@ impl SignedFixture {
             at: sample::fixture_now(),
             keys: &self.keys,
             status: &self.lists,
+            trusted: &self.trusted,
             known_identifier: None,
         }
     }

@@ -21,7 +21,7 @@
 //!
 //! ```
 //! use credence_core::proof::DataIntegrity;
-//! use credence_core::verify::{LocalKeys, LocalStatusLists, Verdict, Verifier, VerifyOptions};
+//! use credence_core::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verdict, Verifier, VerifyOptions};
 //! use credence_core::{contexts::ContextStore, jsonld::JsonLd};
 //!
 //! let verifier = Verifier::new(DataIntegrity::new(JsonLd::new(ContextStore::pinned()?)));
@@ -29,6 +29,7 @@
 //!     at: credence_core::model::sample::fixture_now(),
 //!     keys: &LocalKeys::new(),
 //!     status: &LocalStatusLists::new(),
+//!     trusted: &TrustedIssuers::any(),
 //!     known_identifier: None,
 //! };
 //! let report = verifier.verify_bytes(b"not a badge", &options);

@@ -404,7 +404,24 @@ pub struct ListCredential {
 }
 
 impl ListCredential {
-    /// Reads a (verified) status list credential.
+    /// A list credential's parts; the list must have at least [`MIN_LIST_LEN`] entries.
+    pub fn new(
+        issuer: String,
+        purpose: StatusPurpose,
+        list: StatusList,
+    ) -> Result<Self, StatusError> {
+        if list.len() < MIN_LIST_LEN {
+            return Err(StatusError::TooShort(list.len()));
+        }
+        Ok(Self {
+            issuer,
+            purpose,
+            list,
+        })
+    }
+
+    /// Reads the JSON of a status list credential this service made (its own lists, in tests and
+    /// tools). The verifier reads lists from their signed RDF instead.
     pub fn from_json(credential: &Value) -> Result<Self, StatusError> {
         let types = credential.get("type");
         let is_list = match types {

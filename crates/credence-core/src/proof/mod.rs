@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::jsonld::JsonLd;
 use crate::keys::{PublicKey, Signature, Signer, VerificationMethodId};
-use crate::rdf::canon;
+use crate::rdf::{canon, Quad};
 
 pub use error::ProofError;
 pub use suite::Suite;
@@ -107,10 +107,19 @@ impl DataIntegrity {
         &self.jsonld
     }
 
-    /// Transform: the canonical N-Quads (RDFC-1.0) of a JSON-LD document.
+    /// Transform: the canonical N-Quads (RDFC-1.0) of a JSON-LD document. The document's keys
+    /// must be the pinned contexts' terms ([`JsonLd::credential_rdf`]): what is signed is what a
+    /// JSON reader sees.
     pub fn transform_rdfc(&self, document: &Value) -> Result<String, ProofError> {
-        let quads = self.jsonld.to_rdf(document)?;
+        let quads = self.jsonld.credential_rdf(document, None)?;
         Ok(canon::canonicalize(&quads)?)
+    }
+
+    /// The RDF a proof on `secured` covers: the document without its top-level `proof`, read
+    /// with the pinned terms only ([`JsonLd::credential_rdf`]). The verifier reads every fact it
+    /// reports from these quads and hands them to [`Self::verify_rdf`].
+    pub fn document_rdf(&self, secured: &Value) -> Result<Vec<Quad>, ProofError> {
+        Ok(self.jsonld.credential_rdf(secured, Some("proof"))?)
     }
 
     /// The proof configuration of a new `eddsa-rdfc-2022` proof: the options plus the document's `@context`.
@@ -205,11 +214,42 @@ impl DataIntegrity {
         self.verify_doc(secured, true, proof, key)
     }
 
+    /// Verifies `proof` over `secured`, whose RDF without the proof ([`Self::document_rdf`]) is
+    /// `document`: the quads are canonicalized for the RDFC suites, not made again.
+    pub fn verify_rdf(
+        &self,
+        secured: &Value,
+        document: &[Quad],
+        proof: &Proof,
+        key: &PublicKey,
+    ) -> Result<(), ProofError> {
+        self.check(secured, true, Some(document), proof, key)
+    }
+
     /// Verifies over `doc`, leaving its top-level `proof` out if `embedded`.
     fn verify_doc(
         &self,
         doc: &Value,
         embedded: bool,
+        proof: &Proof,
+        key: &PublicKey,
+    ) -> Result<(), ProofError> {
+        let quads = match proof.suite {
+            Suite::EddsaRdfc2022 | Suite::Ed25519Signature2020 => Some(
+                self.jsonld
+                    .credential_rdf(doc, embedded.then_some("proof"))?,
+            ),
+            Suite::EddsaJcs2022 => None,
+        };
+        self.check(doc, embedded, quads.as_deref(), proof, key)
+    }
+
+    /// The proof check proper; `quads` is the document's RDF, needed by the RDFC suites.
+    fn check(
+        &self,
+        doc: &Value,
+        embedded: bool,
+        quads: Option<&[Quad]>,
         proof: &Proof,
         key: &PublicKey,
     ) -> Result<(), ProofError> {
@@ -226,11 +266,9 @@ impl DataIntegrity {
                 if let Some(ctx) = unsecured.get("@context") {
                     config.insert("@context".into(), ctx.clone());
                 }
-                let doc_canon = if embedded {
-                    let quads = self.jsonld.to_rdf_omitting(unsecured, "proof")?;
-                    canon::canonicalize(&quads)?
-                } else {
-                    self.transform_rdfc(unsecured)?
+                let doc_canon = match quads {
+                    Some(quads) => canon::canonicalize(quads)?,
+                    None => self.transform_rdfc(unsecured)?,
                 };
                 (self.transform_config(&config)?, doc_canon)
             }

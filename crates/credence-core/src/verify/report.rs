@@ -1,7 +1,6 @@
 //! The verification report: one line per check, and the overall verdict.
 
 use serde::Serialize;
-use serde_json::Value;
 
 /// The checks a verification runs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -10,6 +9,9 @@ use serde_json::Value;
 pub enum CheckName {
     /// The input was read: JSON, compact JWT, or a baked PNG/SVG.
     Parsed,
+    /// The credential's JSON-LD reads as one verifiable credential, with the pinned contexts'
+    /// terms as its keys, so that what it shows is what its proof covers.
+    DataModel,
     /// The credential conforms to the Open Badges 3.0 JSON Schema.
     Schema,
     /// The proof (Data Integrity or JWS) verifies.
@@ -74,7 +76,8 @@ pub enum Verdict {
     Malformed,
 }
 
-/// The facts an employer reads off a badge.
+/// The facts an employer reads off a badge, as its proof covers them (read from the signed RDF,
+/// never from the JSON keys); unverified when the report's verdict is not valid.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facts {
     /// The credential id.
@@ -110,40 +113,6 @@ pub struct Facts {
     /// `validUntil`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<String>,
-}
-
-impl Facts {
-    /// Reads the facts off a credential, ignoring what is absent.
-    pub fn of(credential: &Value) -> Self {
-        let s = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
-        let issuer = credential.get("issuer");
-        let subject = credential.get("credentialSubject");
-        let achievement = subject.and_then(|s| s.get("achievement"));
-        Self {
-            id: s(credential.get("id")),
-            issuer: s(issuer.and_then(|i| i.get("id"))).or_else(|| s(issuer)),
-            issuer_name: s(issuer.and_then(|i| i.get("name"))),
-            achievement: s(achievement.and_then(|a| a.get("name"))),
-            human_code: s(achievement.and_then(|a| a.get("humanCode"))),
-            version: s(achievement.and_then(|a| a.get("version"))),
-            provider: s(subject
-                .and_then(|s| s.get("source"))
-                .and_then(|p| p.get("name"))),
-            route: credential
-                .get("evidence")
-                .and_then(Value::as_array)
-                .and_then(|all| {
-                    all.iter()
-                        .find(|e| e.get("genre").and_then(Value::as_str) == Some("Route"))
-                })
-                .and_then(|e| s(e.get("narrative")).or_else(|| s(e.get("name")))),
-            awarded_date: s(credential.get("awardedDate")),
-            valid_from: s(credential.get("validFrom"))
-                .or_else(|| s(credential.get("issuanceDate"))),
-            valid_until: s(credential.get("validUntil"))
-                .or_else(|| s(credential.get("expirationDate"))),
-        }
-    }
 }
 
 /// A problem detail for a failed check, as the VC 2.0 verification result carries them.

@@ -241,7 +241,7 @@ proptest! {
         let input = [prefix, &bytes[..]].concat();
         let report = f.verifier.verify_bytes(&input, &f.options());
         prop_assert!(!report.verified);
-        prop_assert_eq!(report.checks.len(), 7);
+        prop_assert_eq!(report.checks.len(), 8);
     }
 }
 
@@ -304,7 +304,7 @@ proptest! {
         };
         let input = apply(text.clone(), &edits);
         let report = f.verifier.verify_bytes(&input, &f.options());
-        prop_assert_eq!(report.checks.len(), 7);
+        prop_assert_eq!(report.checks.len(), 8);
         if report.verified {
             // Only edits that leave the same JSON value (e.g. whitespace) or the same JWT
             // may still verify.

@@ -11,7 +11,9 @@ use credence_core::model::sample;
 use credence_core::model::BaseUrl;
 use credence_core::proof::{DataIntegrity, ProofOptions};
 use credence_core::status::{self, StatusEntry, StatusList, StatusPurpose};
-use credence_core::verify::{LocalKeys, LocalStatusLists, Report, Verifier, VerifyOptions};
+use credence_core::verify::{
+    LocalKeys, LocalStatusLists, Report, TrustedIssuers, Verifier, VerifyOptions,
+};
 use serde_json::Value;
 
 /// The proof creation time used throughout.
@@ -102,6 +104,8 @@ pub struct Fixture {
     /// Empty revocation and suspension lists for `{base}/status/1` and `{base}/status/2`,
     /// signed by the issuer.
     pub lists: LocalStatusLists,
+    /// Trusts the issuer only.
+    pub trusted: TrustedIssuers,
 }
 
 use credence_core::keys::Signer as _;
@@ -118,6 +122,7 @@ impl Fixture {
         let unsigned = sample::standard_badge(&base).unwrap().into_json();
         let did = unsigned.pointer("/issuer/id").unwrap().as_str().unwrap();
         let issuer = Issuer::new(did, 7);
+        let trusted = TrustedIssuers::only([did]);
         let verifier = Verifier::new(pinned_di());
         let di = verifier.data_integrity();
         let mut keys = LocalKeys::new();
@@ -141,6 +146,7 @@ impl Fixture {
             verifier,
             keys,
             lists,
+            trusted,
         }
     }
 
@@ -150,6 +156,7 @@ impl Fixture {
             at: sample::fixture_now(),
             keys: &self.keys,
             status: &self.lists,
+            trusted: &self.trusted,
             known_identifier: None,
         }
     }

@@ -41,7 +41,7 @@ fn valid_standard_badge_passes_every_check() {
     assert_verdict(&report, Verdict::Valid);
     assert_eq!(report.format, "json");
     assert_eq!(report.proof_format, Some("eddsa-rdfc-2022"));
-    assert_eq!(report.checks.len(), 7);
+    assert_eq!(report.checks.len(), 8);
     assert!(report.errors.is_empty());
     use CheckName::*;
     use Outcome::*;
@@ -49,6 +49,7 @@ fn valid_standard_badge_passes_every_check() {
         &report,
         &[
             (Parsed, Pass),
+            (DataModel, Pass),
             (Schema, Pass),
             (KeyResolution, Pass),
             (Proof, Pass),
