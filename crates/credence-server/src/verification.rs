@@ -1,5 +1,7 @@
 //! Verifying badges in the service: the core [`Verifier`] with resolvers backed by the store, so
-//! the Centre's own did:web keys and status lists are read locally, never over the network. A
+//! the Centre's own did:web keys and status lists are read locally, never over the network. The
+//! service trusts exactly one issuer, the Centre's `did:web`, and resolves no other key: any
+//! other credential, whatever name it gives its issuer, is `unknown_issuer`. A
 //! status list is the one `GET /status/{list}` serves ([`status_lists::published`]), read afresh
 //! for each verification, so a revocation changes the verdict as soon as it is recorded.
 
@@ -8,7 +10,7 @@ use std::sync::Arc;
 use credence_core::badge::identity::KnownIdentifier;
 use credence_core::keys::DidDocument;
 use credence_core::verify::{
-    KeyResolver, Report, ResolveError, StatusResolver, Verifier, VerifyOptions,
+    KeyResolver, Report, ResolveError, StatusResolver, TrustedIssuers, Verifier, VerifyOptions,
 };
 use serde_json::Value;
 use tokio::runtime::Handle;
@@ -28,9 +30,8 @@ struct StoreResolver {
 impl KeyResolver for StoreResolver {
     fn controller_document(&self, controller: &str) -> Result<DidDocument, ResolveError> {
         if controller != self.did {
-            // Only badges of this Centre are verified here; did:key resolves offline in core.
-            return credence_core::keys::resolve_did_key(controller)
-                .map_err(|_| ResolveError::NotFound(controller.to_owned()));
+            // Only the Centre's own keys: no did:key, no other issuer's document.
+            return Err(ResolveError::NotFound(controller.to_owned()));
         }
         let keys = self
             .handle
@@ -82,11 +83,13 @@ pub async fn verify(
         did: state.issuer.did().to_owned(),
     };
     let at = state.clock.now();
+    let trusted = TrustedIssuers::only([state.issuer.did().to_owned()]);
     tokio::task::spawn_blocking(move || {
         let options = VerifyOptions {
             at,
             keys: &resolver,
             status: &resolver,
+            trusted: &trusted,
             known_identifier: known.as_ref(),
         };
         verifier.verify_bytes(&input, &options)

@@ -8,7 +8,7 @@ use clap::Args;
 use credence_core::badge::identity::KnownIdentifier;
 use credence_core::keys::DidDocument;
 use credence_core::verify::{
-    CheckName, LocalKeys, LocalStatusLists, Outcome, Verifier, VerifyOptions,
+    CheckName, LocalKeys, LocalStatusLists, Outcome, TrustedIssuers, Verifier, VerifyOptions,
 };
 
 use super::{data_integrity, parse_time, read_bytes, read_json, read_text, ExtraContext};
@@ -33,6 +33,10 @@ pub struct VerifyArgs {
     /// An identifier the recipient should match, e.g. `emailAddress:a@b.example` or `ext:NMCPIN:99A9001E`.
     #[arg(long, value_name = "TYPE:VALUE")]
     known_identifier: Option<String>,
+    /// Accept only badges issued by this issuer id (repeatable); without it any issuer whose
+    /// key resolves is accepted, and the report names the issuer for you to judge.
+    #[arg(long = "trust", value_name = "ISSUER")]
+    trust: Vec<String>,
     /// Allow one more JSON-LD context for this run: URL=FILE (repeatable).
     #[arg(long = "context", value_name = "URL=FILE")]
     contexts: Vec<ExtraContext>,
@@ -59,11 +63,17 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         .map(str::parse::<KnownIdentifier>)
         .transpose()
         .context("--known-identifier")?;
+    let trusted = if args.trust.is_empty() {
+        TrustedIssuers::any()
+    } else {
+        TrustedIssuers::only(args.trust.iter().cloned())
+    };
     let verifier = Verifier::new(data_integrity(&args.contexts)?);
     let options = VerifyOptions {
         at: args.at.unwrap_or_else(chrono::Utc::now),
         keys: &keys,
         status: &lists,
+        trusted: &trusted,
         known_identifier: known.as_ref(),
     };
     let report = verifier.verify_bytes(&input, &options);
@@ -72,6 +82,13 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     } else {
         let verdict = serde_json::to_value(report.verdict)?;
         println!("verdict: {}", verdict.as_str().unwrap_or("?"));
+        if let Some(issuer) = &report.credential.issuer {
+            // The issuer is its id; the name is only what the credential says of itself.
+            match &report.credential.issuer_name {
+                Some(name) => println!("issuer:  {issuer} (calls itself {name:?})"),
+                None => println!("issuer:  {issuer}"),
+            }
+        }
         for c in &report.checks {
             let mark = match c.outcome {
                 Outcome::Pass => "pass",

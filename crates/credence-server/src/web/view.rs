@@ -75,6 +75,9 @@ pub fn verdict_text(v: Verdict) -> (&'static str, &'static str, &'static str) {
 fn check_sentence(check: CheckName, outcome: Outcome, reason: &str) -> String {
     let plain = match (check, outcome) {
         (CheckName::Parsed, Outcome::Pass) => "The badge could be read.",
+        (CheckName::DataModel, Outcome::Pass) => {
+            "It reads as one credential, in the standard terms its signature covers."
+        }
         (CheckName::Schema, Outcome::Pass) => "It is a well-formed Open Badges 3.0 credential.",
         (CheckName::KeyResolution, Outcome::Pass) => {
             "It was signed with a key the issuer publishes for issuing badges."
@@ -88,6 +91,7 @@ fn check_sentence(check: CheckName, outcome: Outcome, reason: &str) -> String {
             "The identifier you entered matches the badge holder."
         }
         (CheckName::Parsed, _) => "The badge could not be read.",
+        (CheckName::DataModel, _) => "It is not written as a standard credential.",
         (CheckName::Schema, _) => "It is not a well-formed Open Badges 3.0 credential.",
         (CheckName::KeyResolution, _) => "The signing key is not one the issuer publishes.",
         (CheckName::Proof, _) => "The digital signature does not verify.",

@@ -8,7 +8,9 @@ use credence_core::jsonld::JsonLd;
 use credence_core::keys::DidDocument;
 use credence_core::model::sample::{self, Expected};
 use credence_core::proof::DataIntegrity;
-use credence_core::verify::{LocalKeys, LocalStatusLists, Verdict, Verifier, VerifyOptions};
+use credence_core::verify::{
+    LocalKeys, LocalStatusLists, TrustedIssuers, Verdict, Verifier, VerifyOptions,
+};
 use credence_store::Actor;
 use serde_json::{json, Value};
 
@@ -63,6 +65,7 @@ async fn verify_stored(app: &TestApp, token: &str, badge_id: &str) -> Value {
             at: sample::fixture_now(),
             keys: &keys,
             status: &status,
+            trusted: &TrustedIssuers::any(),
             known_identifier: None,
         },
     );
