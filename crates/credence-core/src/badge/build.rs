@@ -48,7 +48,8 @@ pub struct BadgeParts<'a> {
     pub valid_until: Option<DateTime<Utc>>,
 }
 
-/// Who delivered and assessed the completion, and who signed off, as evidence narrative.
+/// Who delivered and assessed the completion, as evidence narrative. The assessors' and
+/// supervisors' names are third parties' personal data: they stay in the Centre's records.
 fn assessment_narrative(parts: &BadgeParts<'_>) -> String {
     let c = parts.completion;
     let mut text = format!(
@@ -58,11 +59,10 @@ fn assessment_narrative(parts: &BadgeParts<'_>) -> String {
         parts.approval,
         c.completed_on().format("%Y-%m-%d"),
     );
-    if let Some(a) = c.assessment() {
-        text.push_str(&format!(
-            " Workplace-based assessment signed off by {}. Academic assessment signed off by {}.",
-            a.workplace_signed_off_by, a.academic_signed_off_by
-        ));
+    if c.assessment().is_some() {
+        text.push_str(
+            " Workplace-based and academic assessment were signed off by the provider's assessors.",
+        );
     }
     text
 }
@@ -158,14 +158,13 @@ pub fn credential(parts: &BadgeParts<'_>) -> AchievementCredential {
     let c = parts.completion;
     let p = c.practitioner();
     let salt = parts.salt.as_str();
-    let mut identifier = vec![
-        hashed_identity(IdentityType::EmailAddress, p.email().as_str(), salt),
-        hashed_identity(
-            IdentityType::of_registration(p.registration()),
-            p.registration().number(),
-            salt,
-        ),
-    ];
+    // The email only: a regulator registration has so few possible values that a salted hash
+    // published beside its salt gives it away. The Centre keeps a keyed hash of it instead.
+    let mut identifier = vec![hashed_identity(
+        IdentityType::EmailAddress,
+        p.email().as_str(),
+        salt,
+    )];
     if let Some(name) = p.published_name() {
         identifier.push(plain_name_identity(name));
     }
@@ -390,21 +389,26 @@ mod tests {
             "10007795"
         );
         let ids = subject["identifier"].as_array().unwrap();
-        assert_eq!(ids.len(), 2, "no plain-text name without opt-in");
         assert_eq!(
-            ids[1]["identityHash"],
-            "sha256$fd295bc0af2106f57f767c63b77e7966e4ee87a82113ca4c373ff1a51fd37d22"
+            ids.len(),
+            1,
+            "the email only: no registration, no name without opt-in"
         );
         assert!(identity_matches_json(
             &ids[0],
             "emailAddress",
             "Amira.Okafor@example.nhs.uk"
         ));
-        assert!(identity_matches_json(&ids[1], "ext:NMCPIN", "99A9001E"));
         let text = doc.to_string();
         assert!(
             !text.contains("99A9001E") && !text.contains("amira.okafor") && !text.contains("Amira")
         );
+        // Not even hashed: the DOMAIN.md worked hash of the NMC PIN is nowhere.
+        assert!(!text.contains("fd295bc0af2106f57f767c63b77e7966e4ee87a82113ca4c373ff1a51fd37d22"));
+        assert!(!text.contains("NMCPIN"));
+        // Nor the assessors' names (third parties' personal data).
+        assert!(!text.contains("Morgan Ellis") && !text.contains("Natarajan"));
+        assert!(text.contains("signed off by the provider's assessors"));
         assert_eq!(doc["credentialStatus"]["type"], "BitstringStatusListEntry");
         assert_eq!(doc["credentialStatus"]["statusListIndex"], "7");
         assert_eq!(
@@ -412,9 +416,9 @@ mod tests {
             "1EdTechJsonSchemaValidator2019"
         );
         assert_eq!(doc["evidence"].as_array().unwrap().len(), 2);
-        let k: KnownIdentifier = "ext:NMCPIN:99a9001e".parse().unwrap();
+        let k: KnownIdentifier = "emailAddress:amira.okafor@example.nhs.uk".parse().unwrap();
         assert!(crate::badge::identity::credential_identifies(&doc, &k));
-        let other: KnownIdentifier = "ext:NMCPIN:99K9005S".parse().unwrap();
+        let other: KnownIdentifier = "emailAddress:someone@example.nhs.uk".parse().unwrap();
         assert!(!crate::badge::identity::credential_identifies(&doc, &other));
     }
 
@@ -439,9 +443,9 @@ mod tests {
             )
             .unwrap();
         let ids = &badge.as_json()["credentialSubject"]["identifier"];
-        assert_eq!(ids[1]["identityType"], "ext:HCPCRegistrationNumber");
+        assert_eq!(ids[0]["identityType"], "emailAddress");
         assert_eq!(
-            ids[2],
+            ids[1],
             serde_json::json!({"type": "IdentityObject", "hashed": false, "identityHash": "Gwen Llewellyn", "identityType": "name"})
         );
         assert_eq!(

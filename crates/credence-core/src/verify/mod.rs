@@ -824,19 +824,23 @@ fn check_recipient(
         checks.skip(CheckName::Recipient, "no identifier was given to match");
         return None;
     };
-    if claims.identities.iter().any(|io| known.matches(io)) {
-        checks.pass(
+    let kind = known.kind().as_str();
+    if !claims.identities.iter().any(|io| io.identity_type == kind) {
+        // Nothing to compare with: it neither matches nor fails to. (The Centre's badges carry
+        // no registration number; the service checks those against its own records.)
+        checks.skip(
             CheckName::Recipient,
-            format!("the badge's {} matches", known.kind().as_str()),
+            format!("the badge carries no {kind}: only its issuer can check one"),
         );
+        return None;
+    }
+    if claims.identities.iter().any(|io| known.matches(io)) {
+        checks.pass(CheckName::Recipient, format!("the badge's {kind} matches"));
         None
     } else {
         checks.fail(
             CheckName::Recipient,
-            format!(
-                "no {} in the badge matches the one given",
-                known.kind().as_str()
-            ),
+            format!("no {kind} in the badge matches the one given"),
         );
         Some(Verdict::RecipientMismatch)
     }

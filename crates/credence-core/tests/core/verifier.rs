@@ -460,12 +460,12 @@ fn after_valid_until_is_expired() {
 // Recipient
 
 #[test]
-fn recipient_matches_email_any_case_and_nmc_pin() {
+fn recipient_matches_email_any_case_and_registrations_only_where_carried() {
     let f = Fixture::get();
-    let check = |kind, value: &str| {
+    let check = |signed: &Value, kind, value: &str| {
         let known = KnownIdentifier::new(kind, value).unwrap();
         let report = f.verifier.verify_json(
-            &f.signed,
+            signed,
             &VerifyOptions {
                 known_identifier: Some(&known),
                 ..f.options()
@@ -475,24 +475,38 @@ fn recipient_matches_email_any_case_and_nmc_pin() {
     };
     let pass = (Verdict::Valid, Outcome::Pass);
     let mismatch = (Verdict::RecipientMismatch, Outcome::Fail);
+    let not_carried = (Verdict::Valid, Outcome::NotChecked);
+    let email = IdentityType::EmailAddress;
+    assert_eq!(check(&f.signed, email, "amira.okafor@example.nhs.uk"), pass);
+    assert_eq!(check(&f.signed, email, "Amira.OKAFOR@Example.NHS.uk"), pass);
     assert_eq!(
-        check(IdentityType::EmailAddress, "amira.okafor@example.nhs.uk"),
-        pass
-    );
-    assert_eq!(
-        check(IdentityType::EmailAddress, "Amira.OKAFOR@Example.NHS.uk"),
-        pass
-    );
-    assert_eq!(check(IdentityType::NmcPin, "99A9001E"), pass);
-    assert_eq!(
-        check(IdentityType::EmailAddress, "amira.okafor@example.org"),
+        check(&f.signed, email, "amira.okafor@example.org"),
         mismatch
     );
-    assert_eq!(check(IdentityType::NmcPin, "99A9002E"), mismatch);
+    // The Centre's badges carry no registration: nothing to compare, no verdict either way.
+    assert_eq!(
+        check(&f.signed, IdentityType::NmcPin, "99A9001E"),
+        not_carried
+    );
+    // A badge (another issuer's, or an older one) that carries a hashed NMC PIN is checked.
+    let mut unsigned = f.unsigned.clone();
+    unsigned["credentialSubject"]["identifier"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({
+            "type": "IdentityObject",
+            "hashed": true,
+            "identityHash": "sha256$fd295bc0af2106f57f767c63b77e7966e4ee87a82113ca4c373ff1a51fd37d22",
+            "identityType": "ext:NMCPIN",
+            "salt": "fixtureSalt-01"
+        }));
+    let older = f.sign(&unsigned);
+    assert_eq!(check(&older, IdentityType::NmcPin, "99A9001E"), pass);
+    assert_eq!(check(&older, IdentityType::NmcPin, "99A9002E"), mismatch);
     // Right value, wrong type.
     assert_eq!(
-        check(IdentityType::HcpcRegistrationNumber, "PA999003"),
-        mismatch
+        check(&older, IdentityType::HcpcRegistrationNumber, "PA999003"),
+        not_carried
     );
 }
 
