@@ -196,6 +196,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             setup::BOOTSTRAP_TOKEN_ENV
         );
     }
+    if startup.bootstrap_revoked {
+        tracing::warn!(
+            "the administrator client of {} is revoked; it stays revoked",
+            setup::BOOTSTRAP_TOKEN_ENV
+        );
+        eprintln!(
+            "credence: warning: {} names a revoked administrator client; it stays revoked (unset the variable)",
+            setup::BOOTSTRAP_TOKEN_ENV
+        );
+    }
     if startup.demo_loaded {
         eprintln!("credence: loaded the demo specifications, providers and approvals");
     }
