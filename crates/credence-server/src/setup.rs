@@ -20,7 +20,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::issuer::Issuer;
 use crate::metrics::Metrics;
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::{KeyedLimiter, Rate};
 use crate::state::AppState;
 
 /// The issuer key file in the data directory.
@@ -348,10 +348,9 @@ pub async fn state_with(
         &config.data_dir,
         CLAIM_SECRET_FILE,
     )?));
-    let verify_limiter = Arc::new(RateLimiter::new(
-        config.verify_rate_per_second,
-        config.verify_burst,
-    ));
+    let rate = Rate::new(config.verify_rate_per_second, config.verify_burst)
+        .context("the verification rate limit (verify_rate_per_second, verify_burst)")?;
+    let verify_limiter = Arc::new(KeyedLimiter::new(rate));
     Ok(AppState {
         artwork: Arc::default(),
         claims,
