@@ -11,6 +11,9 @@
 //! issuance finishes).
 
 #![deny(missing_docs)]
+// Request paths handle what callers send: no byte slicing that can fall inside a character, no
+// index that can be out of bounds (`get` and iterators instead). Tests may index.
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
 
 pub mod admin;
 pub mod artwork;

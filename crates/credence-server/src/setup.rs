@@ -45,11 +45,9 @@ pub struct Startup {
 /// The verification method id of `key` under `did`: `{did}#key-` and 16 hex digits of the key's
 /// SHA-256, so a rotated key gets a new id and old badges keep naming theirs.
 pub fn verification_method_for(did: &str, key: &PublicKey) -> anyhow::Result<VerificationMethodId> {
-    let digest = Sha256::digest(key.to_bytes());
-    Ok(VerificationMethodId::new(format!(
-        "{did}#key-{}",
-        &hex::encode(digest)[..16]
-    ))?)
+    let mut digest = hex::encode(Sha256::digest(key.to_bytes()));
+    digest.truncate(16);
+    Ok(VerificationMethodId::new(format!("{did}#key-{digest}"))?)
 }
 
 /// Reads the issuer key from `data_dir`, generating it (mode 0600) if there is none.

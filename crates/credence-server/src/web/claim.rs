@@ -325,7 +325,7 @@ async fn download(
     let name = format!(
         "{}-{}-{file}",
         badge.specification,
-        &badge_path_segment(&badge.id)[..8]
+        badge_path_segment(&badge.id).get(..8).unwrap_or_default()
     );
     let mut response = (
         [
