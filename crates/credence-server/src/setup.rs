@@ -409,3 +409,45 @@ pub async fn start(config: Config) -> anyhow::Result<(AppState, Startup)> {
     let state = state_with(config, store, key, Arc::new(SystemClock)).await?;
     Ok((state, startup))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_files_of_database_urls() {
+        assert_eq!(
+            sqlite_file("sqlite://credence-data/credence.db"),
+            Some(PathBuf::from("credence-data/credence.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite:///var/lib/credence/c.db?mode=rwc"),
+            Some(PathBuf::from("/var/lib/credence/c.db"))
+        );
+        assert_eq!(sqlite_file("sqlite:c.db"), Some(PathBuf::from("c.db")));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("sqlite://"), None);
+        assert_eq!(sqlite_file("postgres://localhost/credence"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_database_is_created_private_and_an_old_one_made_private() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("new").join("credence.db");
+        let url = format!("sqlite://{}", db.display());
+        private_sqlite_files(&url).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&db), 0o600);
+        assert_eq!(mode(db.parent().unwrap()), 0o700);
+        let wal = dir.path().join("new").join("credence.db-wal");
+        std::fs::write(&wal, b"").unwrap();
+        for p in [&db, &wal] {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        private_sqlite_files(&url).unwrap();
+        assert_eq!((mode(&db), mode(&wal)), (0o600, 0o600));
+    }
+}
