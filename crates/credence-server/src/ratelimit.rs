@@ -329,7 +329,11 @@ mod tests {
         assert!(limiter.keys() > SWEEP_ABOVE);
         clock.advance(Duration::from_secs(1));
         // The next sweep point forgets every key whose budget is full again.
-        while !limiter.checks.load(Ordering::Relaxed).is_multiple_of(SWEEP_EVERY) {
+        while !limiter
+            .checks
+            .load(Ordering::Relaxed)
+            .is_multiple_of(SWEEP_EVERY)
+        {
             limiter.check(&u32::MAX).unwrap_or(());
         }
         limiter.check(&u32::MAX).unwrap_or(());
