@@ -167,23 +167,16 @@ pub async fn change_approval(
     Ok(store.add_approval_change(actor, id, change).await?)
 }
 
-/// Checks an API client's label: trimmed, 1 to 200 characters, no control characters.
+/// Checks an API client's label: trimmed, 1 to 200 characters, no control characters (nor
+/// bidirectional controls, as every name).
 pub fn client_name(name: &str) -> Result<String, ModelError> {
     const FIELD: &str = "client.name";
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(ModelError::EmptyText { field: FIELD });
-    }
-    if name.chars().count() > 200 {
-        return Err(ModelError::TextTooLong {
-            field: FIELD,
-            max: 200,
-        });
-    }
+    let name = credence_core::model::checked_name(FIELD, name, 200)?;
+    // Names may hold newlines and tabs; a label is one line.
     if name.chars().any(char::is_control) {
         return Err(ModelError::ControlCharacters { field: FIELD });
     }
-    Ok(name.to_owned())
+    Ok(name)
 }
 
 /// Registers an API client with a new random token and returns the client and the token, which is
@@ -256,6 +249,17 @@ mod tests {
             client_name(&"x".repeat(201)),
             Err(ModelError::TextTooLong { .. })
         ));
+        assert!(matches!(
+            client_name("Leeds\nregistry"),
+            Err(ModelError::ControlCharacters { .. })
+        ));
+        assert_eq!(
+            client_name("Leeds \u{202E}yrtsiger"),
+            Err(ModelError::BidiControl {
+                field: "client.name",
+                code_point: 0x202E,
+            })
+        );
     }
 
     #[test]

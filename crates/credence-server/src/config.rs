@@ -1,11 +1,15 @@
 //! The service's configuration: one documented struct, read from flags, environment variables and
 //! an optional TOML file, in that order of precedence.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use axum::http::HeaderName;
+use ipnet::IpNet;
 use serde::Deserialize;
+
+use crate::ratelimit::TrustedProxy;
 
 /// Where a setting may come from, before defaults: `credence serve` flags and environment variables.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -32,6 +36,19 @@ pub struct ServeArgs {
     /// [default: 20].
     #[arg(long, env = "CREDENCE_VERIFY_RATE")]
     pub verify_rate: Option<f64>,
+    /// A header naming the client's address, set by a reverse proxy in front of the service
+    /// (e.g. `X-Forwarded-For`); believed only on requests from a `--trusted-proxy` address.
+    /// Without it, clients are told apart by their socket address.
+    #[arg(long, env = "CREDENCE_TRUSTED_PROXY_HEADER")]
+    pub trusted_proxy_header: Option<String>,
+    /// The address (or network, `10.0.0.0/8`) of a proxy trusted to set
+    /// `--trusted-proxy-header`; repeat it, or separate addresses with commas.
+    #[arg(
+        long = "trusted-proxy",
+        env = "CREDENCE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
     /// Also load the sample specifications, providers and approvals of DOMAIN.md.
     #[arg(long)]
     pub demo: bool,
@@ -66,6 +83,8 @@ struct FileConfig {
     max_batch_rows: Option<usize>,
     verify_rate_per_second: Option<f64>,
     verify_burst: Option<f64>,
+    trusted_proxy_header: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// The resolved configuration of a running service.
@@ -95,6 +114,9 @@ pub struct Config {
     pub verify_rate_per_second: f64,
     /// Burst of verifications allowed per client address.
     pub verify_burst: f64,
+    /// The reverse proxies trusted to name the client's address in a header (none: the socket
+    /// address is the client's).
+    pub trusted_proxy: Option<TrustedProxy>,
 }
 
 /// A configuration that cannot be used.
@@ -119,6 +141,15 @@ pub enum ConfigError {
         #[source]
         source: toml::de::Error,
     },
+    /// `trusted_proxy_header` is not a valid header name.
+    #[error("trusted proxy header {0:?} is not a valid HTTP header name")]
+    ProxyHeader(String),
+    /// A trusted proxy is not an IP address or network.
+    #[error("trusted proxy {0:?} is not an IP address or network (like 10.0.0.1 or 10.0.0.0/8)")]
+    ProxyAddress(String),
+    /// A trusted proxy header without proxies, or proxies without a header.
+    #[error("a trusted proxy header needs the addresses of the proxies that set it, and they need the header")]
+    ProxyIncomplete,
 }
 
 /// Default listen address.
@@ -187,6 +218,16 @@ impl Config {
                 .or(file.verify_rate_per_second)
                 .unwrap_or(DEFAULT_VERIFY_RATE),
             verify_burst: file.verify_burst.unwrap_or(DEFAULT_VERIFY_BURST),
+            trusted_proxy: trusted_proxy(
+                args.trusted_proxy_header
+                    .clone()
+                    .or(file.trusted_proxy_header),
+                if args.trusted_proxies.is_empty() {
+                    file.trusted_proxies.unwrap_or_default()
+                } else {
+                    args.trusted_proxies.clone()
+                },
+            )?,
         })
     }
 
@@ -205,6 +246,7 @@ impl Config {
             max_batch_rows: DEFAULT_MAX_BATCH_ROWS,
             verify_rate_per_second: DEFAULT_VERIFY_RATE,
             verify_burst: DEFAULT_VERIFY_BURST,
+            trusted_proxy: None,
         }
     }
 
@@ -212,6 +254,43 @@ impl Config {
     pub fn max_batch_body_bytes(&self) -> usize {
         self.max_batch_rows * BATCH_BYTES_PER_ROW
     }
+}
+
+/// The trusted proxy configuration: both a header and at least one proxy, or neither.
+fn trusted_proxy(
+    header: Option<String>,
+    proxies: Vec<String>,
+) -> Result<Option<TrustedProxy>, ConfigError> {
+    let proxies: Vec<&str> = proxies
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let header = header.filter(|h| !h.trim().is_empty());
+    let Some(header) = header else {
+        return if proxies.is_empty() {
+            Ok(None)
+        } else {
+            Err(ConfigError::ProxyIncomplete)
+        };
+    };
+    if proxies.is_empty() {
+        return Err(ConfigError::ProxyIncomplete);
+    }
+    let name = HeaderName::from_bytes(header.trim().as_bytes())
+        .map_err(|_| ConfigError::ProxyHeader(header.clone()))?;
+    let proxies = proxies
+        .into_iter()
+        .map(|p| {
+            p.parse::<IpNet>()
+                .or_else(|_| p.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| ConfigError::ProxyAddress(p.to_owned()))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Some(TrustedProxy {
+        header: name,
+        proxies,
+    }))
 }
 
 fn default_database_url(data_dir: &Path) -> String {
@@ -265,5 +344,58 @@ mod tests {
             Config::resolve(&args),
             Err(ConfigError::Parse { .. })
         ));
+    }
+
+    #[test]
+    fn trusted_proxies_from_flags_or_file() {
+        assert_eq!(
+            Config::resolve(&ServeArgs::default())
+                .unwrap()
+                .trusted_proxy,
+            None
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credence.toml");
+        std::fs::write(
+            &path,
+            "trusted_proxy_header = \"X-Forwarded-For\"\ntrusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n",
+        )
+        .unwrap();
+        let mut args = ServeArgs {
+            config: Some(path.clone()),
+            ..ServeArgs::default()
+        };
+        let proxy = Config::resolve(&args).unwrap().trusted_proxy.unwrap();
+        assert_eq!(proxy.header, "x-forwarded-for");
+        assert_eq!(
+            proxy.proxies,
+            vec![
+                "10.0.0.0/8".parse::<IpNet>().unwrap(),
+                "::1/128".parse().unwrap()
+            ]
+        );
+        // Flags win over the file.
+        args.trusted_proxy_header = Some("X-Real-IP".into());
+        args.trusted_proxies = vec!["192.0.2.1".into()];
+        let proxy = Config::resolve(&args).unwrap().trusted_proxy.unwrap();
+        assert_eq!(proxy.header, "x-real-ip");
+        assert_eq!(
+            proxy.proxies,
+            vec!["192.0.2.1/32".parse::<IpNet>().unwrap()]
+        );
+
+        for (header, proxies) in [
+            (Some("X-Forwarded-For"), vec![]),
+            (None, vec!["10.0.0.1"]),
+            (Some("bad header"), vec!["10.0.0.1"]),
+            (Some("X-Forwarded-For"), vec!["10.0.0.300"]),
+        ] {
+            let args = ServeArgs {
+                trusted_proxy_header: header.map(str::to_owned),
+                trusted_proxies: proxies.into_iter().map(str::to_owned).collect(),
+                ..ServeArgs::default()
+            };
+            assert!(Config::resolve(&args).is_err(), "{header:?}");
+        }
     }
 }

@@ -217,7 +217,7 @@ pub async fn submit(
                 badge_id,
                 salt,
             }),
-            Err(e) => rows[row] = Some(Row::Done(RowOutcome::Failed(e))),
+            Err(e) => set(&mut rows, row, Row::Done(RowOutcome::Failed(e))),
         }
     }
     let ids: Vec<BadgeId> = accepted.iter().map(|a| a.badge_id.clone()).collect();
@@ -239,14 +239,15 @@ pub async fn submit(
             &status,
         )
         .and_then(|input| decide(input).map_err(ApiError::Refused));
-        rows[a.row] = Some(match decided {
+        let row = match decided {
             Ok(unsigned) => Row::Decided {
                 completion: a.completion,
                 badge_id: a.badge_id,
                 unsigned: Box::new(unsigned),
             },
             Err(e) => Row::Done(RowOutcome::Failed(e)),
-        });
+        };
+        set(&mut rows, a.row, row);
     }
     let mut rows: Vec<Row> = rows.into_iter().flatten().collect();
 
@@ -382,14 +383,15 @@ async fn record_all(
         let issuances: Vec<NewIssuance> = chunk.iter().map(|(_, n)| n.clone()).collect();
         let outcomes = state.store.record_issuances(&actor, &issuances).await?;
         for ((i, _), outcome) in chunk.iter().zip(outcomes) {
-            out[*i] = Some(match outcome {
+            let outcome = match outcome {
                 IssueOutcome::Issued(b) => {
                     state.metrics.badge_issued();
                     RowOutcome::Issued(b)
                 }
                 IssueOutcome::AlreadyIssued(b) => RowOutcome::Existing(b),
                 IssueOutcome::Conflict(b) => RowOutcome::Failed(conflict(b)),
-            });
+            };
+            set(&mut out, *i, outcome);
         }
     }
     let out: Vec<RowOutcome> = out
@@ -424,4 +426,11 @@ async fn record_claims(
         state.store.put_claims(actor, chunk).await?;
     }
     Ok(())
+}
+
+/// Fills slot `i` of a row table (every index comes from enumerating that same table).
+fn set<T>(rows: &mut [Option<T>], i: usize, value: T) {
+    if let Some(slot) = rows.get_mut(i) {
+        *slot = Some(value);
+    }
 }

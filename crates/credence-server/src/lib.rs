@@ -11,6 +11,9 @@
 //! issuance finishes).
 
 #![deny(missing_docs)]
+// Request paths handle what callers send: no byte slicing that can fall inside a character, no
+// index that can be out of bounds (`get` and iterators instead). Tests may index.
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
 
 pub mod admin;
 pub mod artwork;
@@ -19,6 +22,7 @@ pub mod claims;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod error_page;
 pub mod extract;
 pub mod issuance;
 pub mod issuer;
@@ -33,35 +37,59 @@ pub mod verification;
 pub mod web;
 pub mod wire;
 
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use credence_core::verify::MAX_INPUT_BYTES;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::CorsLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use config::{Config, ServeArgs};
 pub use state::AppState;
 
-use crate::error::{problem_response, ApiError, Problem, PROBLEM_JSON};
+use crate::error::ApiError;
+use crate::extract::limit_bodies;
 
 /// The whole service.
+///
+/// Every route reads at most `max_body_bytes` of a request body (1 MiB), except those that take a
+/// badge upload (the verifier's input limit, 16 MiB) and the batch route (`max_batch_body_bytes`).
+/// The routes that verify a badge share one per-client rate limit ([`ratelimit::per_client`]).
 pub fn app(state: AppState) -> Router {
-    let limit = |t| TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, t);
-    let batch = routes::completions::batch_router().layer(limit(state.config.batch_timeout));
-    Router::new()
+    let timeout = |t| TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, t);
+    let per_client = || middleware::from_fn_with_state(state.clone(), ratelimit::per_client);
+    let config = state.config.clone();
+    let single = Router::new()
         .merge(routes::completions::router())
         .merge(routes::badges::router())
         .merge(routes::status::router())
         .merge(routes::admin::router())
         .merge(routes::public::router())
         .merge(routes::health::router())
-        .merge(routes::verify::router())
         .merge(web::router())
-        .merge(openapi::router())
-        .layer(limit(state.config.request_timeout))
+        .merge(web::verifying_router().route_layer(per_client()))
+        .merge(openapi::router());
+    let uploads = web::upload_router().route_layer(per_client());
+    // The verification API is open to any origin: CORS outermost, so that its refusals (413,
+    // 429) can be read by the page that asked.
+    let verify_api = limit_bodies(
+        routes::verify::router().route_layer(per_client()),
+        MAX_INPUT_BYTES,
+    )
+    .layer(CorsLayer::permissive());
+    let batch = limit_bodies(
+        routes::completions::batch_router(),
+        config.max_batch_body_bytes(),
+    )
+    .layer(timeout(config.batch_timeout));
+    limit_bodies(single, config.max_body_bytes)
+        .merge(limit_bodies(uploads, MAX_INPUT_BYTES))
+        .merge(verify_api)
+        .layer(timeout(config.request_timeout))
         .merge(batch)
         .fallback(|| async {
             ApiError::NotFound {
@@ -73,11 +101,13 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             metrics::track,
         ))
-        .layer(middleware::from_fn(problem_for_bare_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error_page::bare_errors,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
         }))
-        .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http().make_span_with(|r: &Request| {
             // The matched route, never the raw path (it may hold a claim token).
@@ -122,50 +152,6 @@ async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Turns error responses without a body that axum or tower make (405, 408 timeouts...) into
-/// problem+json. Error pages (HTML: not found, the verify page with what went wrong) stay pages.
-async fn problem_for_bare_errors(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
-    let status = response.status();
-    let keep = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| {
-            let v = v.as_bytes();
-            v.starts_with(PROBLEM_JSON.as_bytes()) || v.starts_with(b"text/html")
-        });
-    if !(status.is_client_error() || status.is_server_error()) || keep {
-        return response;
-    }
-    let (slug, title) = match status {
-        StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed"),
-        StatusCode::REQUEST_TIMEOUT => ("timeout", "Request timed out"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload-too-large", "Request body too large"),
-        _ => ("http-error", "Request failed"),
-    };
-    let status = if status == StatusCode::REQUEST_TIMEOUT {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else {
-        status
-    };
-    let mut out = problem_response(&Problem {
-        kind: format!("/problems/{slug}"),
-        title: title.to_owned(),
-        status: status.as_u16(),
-        detail: status
-            .canonical_reason()
-            .unwrap_or("request failed")
-            .to_owned(),
-        code: None,
-        badge_id: None,
-        report: None,
-    });
-    if let Some(allow) = response.headers().get(header::ALLOW) {
-        out.headers_mut().insert(header::ALLOW, allow.clone());
-    }
-    out
-}
-
 /// Sets up logging: `RUST_LOG`-style filter (default `info`), text or JSON lines on stderr.
 pub fn init_tracing(format: config::LogFormat) {
     use tracing_subscriber::EnvFilter;
@@ -193,6 +179,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(token) = &startup.generated_token {
         eprintln!(
             "credence: first administrator token (shown once; set {} to choose your own):\n\n    {token}\n",
+            setup::BOOTSTRAP_TOKEN_ENV
+        );
+    }
+    if startup.bootstrap_revoked {
+        tracing::warn!(
+            "the administrator client of {} is revoked; it stays revoked",
+            setup::BOOTSTRAP_TOKEN_ENV
+        );
+        eprintln!(
+            "credence: warning: {} names a revoked administrator client; it stays revoked (unset the variable)",
             setup::BOOTSTRAP_TOKEN_ENV
         );
     }

@@ -52,9 +52,9 @@ impl Metrics {
         if let Ok(mut l) = self.latency.lock() {
             let h = l.entry(route.to_owned()).or_default();
             let secs = elapsed.as_secs_f64();
-            for (i, bound) in BUCKETS.iter().enumerate() {
-                if secs <= *bound {
-                    h.counts[i] += 1;
+            for (count, bound) in h.counts.iter_mut().zip(BUCKETS) {
+                if secs <= bound {
+                    *count += 1;
                 }
             }
             h.count += 1;

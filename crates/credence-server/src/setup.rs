@@ -1,5 +1,5 @@
-//! Start-up: the data directory, the issuer key (generated on first start, mode 0600), the store,
-//! the first administrator token, and the demo data.
+//! Start-up: the data directory (0700, its files 0600), the issuer key (generated on first start),
+//! the store, the first administrator token, and the demo data.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use credence_core::keys::{LocalSigner, PublicKey, SecretKey, VerificationMethodI
 use credence_core::model::{sample, BaseUrl};
 use credence_core::proof::DataIntegrity;
 use credence_core::verify::Verifier;
-use credence_store::{Actor, NewApiClient, Scope, Store, TokenHash};
+use credence_store::{Actor, NewApiClient, Scope, Store, StoreError, TokenHash};
 use sha2::{Digest, Sha256};
 
 use crate::auth::new_token;
@@ -20,7 +20,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::issuer::Issuer;
 use crate::metrics::Metrics;
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::{KeyedLimiter, Rate};
 use crate::state::AppState;
 
 /// The issuer key file in the data directory.
@@ -38,22 +38,21 @@ pub struct Startup {
     pub generated_token: Option<String>,
     /// The demo data was loaded.
     pub demo_loaded: bool,
+    /// [`BOOTSTRAP_TOKEN_ENV`] names a revoked client (left revoked; warn the operator).
+    pub bootstrap_revoked: bool,
 }
 
 /// The verification method id of `key` under `did`: `{did}#key-` and 16 hex digits of the key's
 /// SHA-256, so a rotated key gets a new id and old badges keep naming theirs.
 pub fn verification_method_for(did: &str, key: &PublicKey) -> anyhow::Result<VerificationMethodId> {
-    let digest = Sha256::digest(key.to_bytes());
-    Ok(VerificationMethodId::new(format!(
-        "{did}#key-{}",
-        &hex::encode(digest)[..16]
-    ))?)
+    let mut digest = hex::encode(Sha256::digest(key.to_bytes()));
+    digest.truncate(16);
+    Ok(VerificationMethodId::new(format!("{did}#key-{digest}"))?)
 }
 
 /// Reads the issuer key from `data_dir`, generating it (mode 0600) if there is none.
 pub fn load_or_generate_key(data_dir: &Path) -> anyhow::Result<(SecretKey, Option<PathBuf>)> {
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    create_data_dir(data_dir)?;
     let path = data_dir.join(KEY_FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok((
@@ -72,8 +71,7 @@ pub fn load_or_generate_key(data_dir: &Path) -> anyhow::Result<(SecretKey, Optio
 
 /// Reads a 32-byte secret (hex) from `data_dir/name`, generating it (mode 0600) if there is none.
 pub fn load_or_generate_secret(data_dir: &Path, name: &str) -> anyhow::Result<[u8; 32]> {
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    create_data_dir(data_dir)?;
     let path = data_dir.join(name);
     let parse = |text: &str| -> anyhow::Result<[u8; 32]> {
         let bytes = hex::decode(text.trim()).context("not hex")?;
@@ -97,6 +95,108 @@ pub fn load_or_generate_secret(data_dir: &Path, name: &str) -> anyhow::Result<[u
     }
 }
 
+/// The mode of every file the service writes in its data directory.
+pub const PRIVATE_FILE_MODE: u32 = 0o600;
+/// The mode of the data directory (when the service creates it).
+pub const PRIVATE_DIR_MODE: u32 = 0o700;
+
+/// Makes every file and directory this process creates from now on private to its user (umask
+/// 0077), so nothing the service writes (the SQLite database and the `-wal`, `-shm` and
+/// `-journal` files SQLite makes beside it, keys, secrets) is readable by other users, whoever
+/// creates it. Process-wide; `credence serve` calls it first thing. A no-op off Unix.
+pub fn private_umask() {
+    #[cfg(unix)]
+    {
+        rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+    }
+}
+
+/// Creates the data directory (and missing parents) with mode 0700.
+pub fn create_data_dir(data_dir: &Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(PRIVATE_DIR_MODE);
+    }
+    builder
+        .create(data_dir)
+        .with_context(|| format!("creating the data directory {}", data_dir.display()))
+}
+
+/// The file of a `sqlite:` database URL (`None` for other databases and in-memory ones).
+pub fn sqlite_file(database_url: &str) -> Option<PathBuf> {
+    let rest = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))?;
+    let path = rest.split(['?', '#']).next().unwrap_or("");
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| PathBuf::from(path))
+}
+
+/// Makes the files of a SQLite database private before it is opened: creates the database file
+/// empty with mode 0600 if it does not exist (SQLite gives its `-wal`, `-shm` and `-journal`
+/// files the database file's mode), and takes group and other access away from those that exist
+/// (a database made by an older version, 0644).
+pub fn private_sqlite_files(database_url: &str) -> anyhow::Result<()> {
+    let Some(db) = sqlite_file(database_url) else {
+        return Ok(());
+    };
+    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            create_data_dir(dir)?;
+        }
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(PRIVATE_FILE_MODE);
+    }
+    match options.open(&db) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e).with_context(|| format!("creating {}", db.display())),
+    }
+    let name = db.file_name().map(|n| n.to_string_lossy().into_owned());
+    let mut files = vec![db.clone()];
+    for suffix in ["-wal", "-shm", "-journal"] {
+        if let Some(name) = &name {
+            files.push(db.with_file_name(format!("{name}{suffix}")));
+        }
+    }
+    for file in files {
+        restrict(&file)?;
+    }
+    Ok(())
+}
+
+/// Takes group and other access away from `path`, if it exists.
+fn restrict(path: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
+        let mode = meta.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700))
+                .with_context(|| format!("making {} private", path.display()))?;
+            tracing::warn!(
+                path = %path.display(),
+                "made a data file private (it was readable by other users)"
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 fn write_secret(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write as _;
     let mut options = std::fs::OpenOptions::new();
@@ -114,34 +214,73 @@ fn write_secret(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", path.display()))
 }
 
+/// What [`bootstrap_admin`] found or did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Bootstrap {
+    /// An administrator client exists; nothing was done.
+    Existing,
+    /// The token in [`BOOTSTRAP_TOKEN_ENV`] was registered now, or was already.
+    Registered,
+    /// The token in [`BOOTSTRAP_TOKEN_ENV`] belongs to a client that was revoked: it stays
+    /// revoked (the operator should unset the variable).
+    Revoked,
+    /// No administrator existed: this first administrator token was generated (show it once).
+    Generated(String),
+}
+
+impl Bootstrap {
+    /// The generated token, if one was.
+    pub fn generated_token(self) -> Option<String> {
+        match self {
+            Bootstrap::Generated(token) => Some(token),
+            _ => None,
+        }
+    }
+}
+
 /// Makes sure an administrator can sign in: the token in [`BOOTSTRAP_TOKEN_ENV`] is registered if
-/// given; otherwise, if no administrator client exists, one is generated and returned (once).
+/// given (unless its client was revoked: a revoked client stays revoked); otherwise, if no
+/// administrator client exists, one is generated and returned (once).
 pub async fn bootstrap_admin(
     store: &dyn Store,
     env_token: Option<&str>,
-) -> anyhow::Result<Option<String>> {
+) -> anyhow::Result<Bootstrap> {
     if let Some(token) = env_token.filter(|t| !t.trim().is_empty()) {
         let hash = TokenHash::of_token(token.trim());
-        if store.client_by_token_hash(&hash).await?.is_none() {
-            store
-                .create_api_client(
-                    &Actor::system(),
-                    &NewApiClient {
-                        name: "bootstrap administrator (from CREDENCE_BOOTSTRAP_TOKEN)".to_owned(),
-                        token_hash: hash,
-                        scope: Scope::Admin,
-                    },
-                )
-                .await?;
+        if store.client_by_token_hash(&hash).await?.is_some() {
+            return Ok(Bootstrap::Registered);
         }
-        return Ok(None);
+        let created = store
+            .create_api_client(
+                &Actor::system(),
+                &NewApiClient {
+                    name: "bootstrap administrator (from CREDENCE_BOOTSTRAP_TOKEN)".to_owned(),
+                    token_hash: hash.clone(),
+                    scope: Scope::Admin,
+                },
+            )
+            .await;
+        return match created {
+            Ok(_) => Ok(Bootstrap::Registered),
+            // The token's hash is taken, yet no live client has it: it was revoked (or another
+            // replica registered it a moment ago, and then it is live now).
+            Err(StoreError::AlreadyExists { .. }) => {
+                if store.client_by_token_hash(&hash).await?.is_some() {
+                    Ok(Bootstrap::Registered)
+                } else {
+                    Ok(Bootstrap::Revoked)
+                }
+            }
+            Err(e) => Err(e.into()),
+        };
     }
     let clients = store.list_api_clients().await?;
     if clients
         .iter()
         .any(|c| c.scope == Scope::Admin && c.revoked_at.is_none())
     {
-        return Ok(None);
+        return Ok(Bootstrap::Existing);
     }
     let token = new_token();
     store
@@ -154,7 +293,7 @@ pub async fn bootstrap_admin(
             },
         )
         .await?;
-    Ok(Some(token))
+    Ok(Bootstrap::Generated(token))
 }
 
 /// Loads DOMAIN.md's sample specifications, providers and approvals. Only missing records are
@@ -207,10 +346,9 @@ pub async fn state_with(
         &config.data_dir,
         CLAIM_SECRET_FILE,
     )?));
-    let verify_limiter = Arc::new(RateLimiter::new(
-        config.verify_rate_per_second,
-        config.verify_burst,
-    ));
+    let rate = Rate::new(config.verify_rate_per_second, config.verify_burst)
+        .context("the verification rate limit (verify_rate_per_second, verify_burst)")?;
+    let verify_limiter = Arc::new(KeyedLimiter::new(rate));
     Ok(AppState {
         artwork: Arc::default(),
         claims,
@@ -237,20 +375,24 @@ pub async fn demo_service(
         .context("opening the database")?;
     let token = bootstrap_admin(store.as_ref(), None)
         .await?
+        .generated_token()
         .context("the database already has an administrator")?;
     load_demo(store.as_ref()).await?;
     let key = SecretKey::generate(&mut rand::rngs::OsRng);
     Ok((state_with(config, store, key, clock).await?, token))
 }
 
-/// Start-up as `credence serve` does it.
+/// Start-up as `credence serve` does it: the umask first ([`private_umask`]), then the data
+/// directory, key, database, demo data and first administrator.
 pub async fn start(config: Config) -> anyhow::Result<(AppState, Startup)> {
+    private_umask();
     let mut startup = Startup::default();
     let (key, generated) = load_or_generate_key(&config.data_dir)?;
     startup.generated_key = generated;
-    if config.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir)?;
+    for name in [KEY_FILE, CLAIM_SECRET_FILE] {
+        restrict(&config.data_dir.join(name))?;
     }
+    private_sqlite_files(&config.database_url)?;
     let store = credence_store::connect(&config.database_url)
         .await
         .context("opening the database")?;
@@ -259,7 +401,53 @@ pub async fn start(config: Config) -> anyhow::Result<(AppState, Startup)> {
         startup.demo_loaded = true;
     }
     let env_token = std::env::var(BOOTSTRAP_TOKEN_ENV).ok();
-    startup.generated_token = bootstrap_admin(store.as_ref(), env_token.as_deref()).await?;
+    match bootstrap_admin(store.as_ref(), env_token.as_deref()).await? {
+        Bootstrap::Generated(token) => startup.generated_token = Some(token),
+        Bootstrap::Revoked => startup.bootstrap_revoked = true,
+        _ => {}
+    }
     let state = state_with(config, store, key, Arc::new(SystemClock)).await?;
     Ok((state, startup))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_files_of_database_urls() {
+        assert_eq!(
+            sqlite_file("sqlite://credence-data/credence.db"),
+            Some(PathBuf::from("credence-data/credence.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite:///var/lib/credence/c.db?mode=rwc"),
+            Some(PathBuf::from("/var/lib/credence/c.db"))
+        );
+        assert_eq!(sqlite_file("sqlite:c.db"), Some(PathBuf::from("c.db")));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("sqlite://"), None);
+        assert_eq!(sqlite_file("postgres://localhost/credence"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_database_is_created_private_and_an_old_one_made_private() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("new").join("credence.db");
+        let url = format!("sqlite://{}", db.display());
+        private_sqlite_files(&url).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&db), 0o600);
+        assert_eq!(mode(db.parent().unwrap()), 0o700);
+        let wal = dir.path().join("new").join("credence.db-wal");
+        std::fs::write(&wal, b"").unwrap();
+        for p in [&db, &wal] {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        private_sqlite_files(&url).unwrap();
+        assert_eq!((mode(&db), mode(&wal)), (0o600, 0o600));
+    }
 }

@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::issuer::Issuer;
 use crate::metrics::Metrics;
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::{ClientKey, KeyedLimiter};
 
 /// Shared state of the service.
 #[derive(Clone)]
@@ -33,6 +33,6 @@ pub struct AppState {
     pub artwork: Arc<ArtworkCache>,
     /// Makes claim links and their pages' anti-forgery tokens.
     pub claims: Arc<ClaimKeys>,
-    /// Per-address rate limit of the public verification endpoints.
-    pub verify_limiter: Arc<RateLimiter>,
+    /// The per-client rate limit of every route that verifies a badge.
+    pub verify_limiter: Arc<KeyedLimiter<ClientKey>>,
 }

@@ -52,7 +52,9 @@ pub struct PublishedList {
 impl PublishedList {
     fn new(id: StatusListId, version: u64, credential: String) -> Self {
         let digest = Sha256::digest(credential.as_bytes());
-        let etag = format!("\"{id}.{version}.{}\"", &hex::encode(digest)[..16]);
+        let mut digest = hex::encode(digest);
+        digest.truncate(16);
+        let etag = format!("\"{id}.{version}.{digest}\"");
         PublishedList {
             id,
             version,

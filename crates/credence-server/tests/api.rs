@@ -23,5 +23,7 @@ mod audit;
 mod completions;
 #[path = "api/harness.rs"]
 mod harness;
+#[path = "api/limits.rs"]
+mod limits;
 #[path = "api/processes.rs"]
 mod processes;

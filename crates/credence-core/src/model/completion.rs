@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::error::ModelError;
-use super::ids::{parse_date, required_text, ProviderId, ProviderReference, SpecId, SpecVersion};
+use super::ids::{checked_name, parse_date, ProviderId, ProviderReference, SpecId, SpecVersion};
 use super::practitioner::{Practitioner, RawPractitioner};
 
 /// How the practitioner came to the credential.
@@ -127,12 +127,12 @@ impl TryFrom<&RawCompletion> for Completion {
                 .as_ref()
                 .map(|a| -> Result<_, ModelError> {
                     Ok(AssessmentSignOff {
-                        workplace_signed_off_by: required_text(
+                        workplace_signed_off_by: checked_name(
                             "assessment.workplace_signed_off_by",
                             &a.workplace_signed_off_by,
                             200,
                         )?,
-                        academic_signed_off_by: required_text(
+                        academic_signed_off_by: checked_name(
                             "assessment.academic_signed_off_by",
                             &a.academic_signed_off_by,
                             200,
@@ -427,5 +427,21 @@ mod tests {
                 prop_assert_eq!(c.practitioner().registration().number().len(), 8);
             }
         }
+    }
+
+    #[test]
+    fn sign_off_names_with_bidi_controls_are_refused() {
+        let mut r = raw();
+        r.assessment = Some(RawAssessment {
+            workplace_signed_off_by: "Dr Jo Marsh\u{061C}".into(),
+            academic_signed_off_by: "Prof. Sam Lee, programme lead".into(),
+        });
+        assert_eq!(
+            Completion::try_from(&r).unwrap_err(),
+            ModelError::BidiControl {
+                field: "assessment.workplace_signed_off_by",
+                code_point: 0x061C,
+            }
+        );
     }
 }

@@ -105,6 +105,15 @@ pub enum ModelError {
         /// The field.
         field: &'static str,
     },
+    /// A name holds a bidirectional control character (U+202A-U+202E, U+2066-U+2069, U+200E,
+    /// U+200F, U+061C), which can make it display as something else.
+    #[error("{field} contains a bidirectional control character (U+{code_point:04X})")]
+    BidiControl {
+        /// The field.
+        field: &'static str,
+        /// The first such character.
+        code_point: u32,
+    },
     /// A status history is empty.
     #[error("{record} status history is empty")]
     EmptyHistory {

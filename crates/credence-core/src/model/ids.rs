@@ -306,6 +306,39 @@ pub(crate) fn required_text(
     Ok(v.to_owned())
 }
 
+/// Whether `c` is a bidirectional control character: the embeddings and overrides
+/// (U+202A-U+202E), the isolates (U+2066-U+2069), and the marks LRM, RLM and ALM (U+200E,
+/// U+200F, U+061C).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// A name as shown to people (a practitioner's, a specification's title, a provider's, an API
+/// client's...): [`required_text`]'s rules, and no bidirectional control characters, which could
+/// make one name display as another.
+pub fn checked_name(field: &'static str, value: &str, max: usize) -> Result<String, ModelError> {
+    let v = required_text(field, value, max)?;
+    match v.chars().find(|&c| is_bidi_control(c)) {
+        Some(c) => Err(ModelError::BidiControl {
+            field,
+            code_point: u32::from(c),
+        }),
+        None => Ok(v),
+    }
+}
+
+/// Like [`checked_name`], but `None` or blank gives `None`.
+pub(crate) fn optional_name(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, ModelError> {
+    match value {
+        Some(v) if !v.trim().is_empty() => checked_name(field, v, max).map(Some),
+        _ => Ok(None),
+    }
+}
+
 /// Like [`required_text`], but `None` or blank gives `None`.
 pub(crate) fn optional_text(
     field: &'static str,
@@ -445,6 +478,37 @@ mod tests {
         assert!(required_text("t", "abcdef", 5).is_err());
         assert!(required_text("t", "a\u{0}b", 5).is_err());
         assert_eq!(optional_text("t", Some("  "), 5).unwrap(), None);
+    }
+
+    #[test]
+    fn names_refuse_bidirectional_controls() {
+        assert_eq!(
+            checked_name("n", " Amira Okafor ", 50).unwrap(),
+            "Amira Okafor"
+        );
+        // Arabic and Hebrew letters are names like any other.
+        assert!(checked_name("n", "\u{0623}\u{0645}\u{064A}\u{0631}\u{0629}", 50).is_ok());
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}',
+        ] {
+            assert_eq!(
+                checked_name("n", &format!("Amira{c}Okafor"), 50),
+                Err(ModelError::BidiControl {
+                    field: "n",
+                    code_point: u32::from(c),
+                }),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+        assert_eq!(optional_name("n", Some(" "), 5).unwrap(), None);
+        assert!(optional_name("n", Some("a\u{202E}b"), 5).is_err());
+        // The other rules still apply.
+        assert!(matches!(
+            checked_name("n", "a\u{7}b", 50),
+            Err(ModelError::ControlCharacters { .. })
+        ));
     }
 
     #[test]

@@ -19,7 +19,8 @@ pub use completion::{
 };
 pub use error::ModelError;
 pub use ids::{
-    ApprovalId, BadgeId, BaseUrl, Email, ProviderId, ProviderReference, Salt, SpecId, SpecVersion,
+    checked_name, is_bidi_control, ApprovalId, BadgeId, BaseUrl, Email, ProviderId,
+    ProviderReference, Salt, SpecId, SpecVersion,
 };
 pub use issuance::{decide, judge, select_approval, IssuanceInput, Refusal};
 pub use practitioner::{

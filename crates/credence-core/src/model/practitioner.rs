@@ -8,7 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::error::ModelError;
-use super::ids::{optional_text, Email};
+use super::ids::{optional_name, Email};
 
 /// A UK health and care regulator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -335,7 +335,7 @@ impl Practitioner {
 impl TryFrom<&RawPractitioner> for Practitioner {
     type Error = ModelError;
     fn try_from(raw: &RawPractitioner) -> Result<Self, ModelError> {
-        let name = optional_text("practitioner.name", raw.name.as_deref(), 200)?;
+        let name = optional_name("practitioner.name", raw.name.as_deref(), 200)?;
         let email = Email::try_from(raw.email.as_str())?;
         let registration = Registration::try_from(&raw.registration)?;
         let publish_name = raw.publish_name && name.is_some();
@@ -479,6 +479,27 @@ mod tests {
         assert_eq!(
             Practitioner::try_from(&opted).unwrap().published_name(),
             Some("Amira Okafor")
+        );
+    }
+
+    #[test]
+    fn names_with_bidi_controls_are_refused() {
+        let raw = RawPractitioner {
+            // "Amira" then a right-to-left override: "Okafor" would display reversed.
+            name: Some("Amira \u{202E}rofakO".into()),
+            publish_name: true,
+            email: "a@b.co".into(),
+            registration: RawRegistration {
+                regulator: "NMC".into(),
+                number: "99A9001E".into(),
+            },
+        };
+        assert_eq!(
+            Practitioner::try_from(&raw).unwrap_err(),
+            ModelError::BidiControl {
+                field: "practitioner.name",
+                code_point: 0x202E,
+            }
         );
     }
 }

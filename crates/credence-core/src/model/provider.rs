@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::ModelError;
-use super::ids::{required_text, BaseUrl, ProviderId};
+use super::ids::{checked_name, BaseUrl, ProviderId};
 
 /// A provider as stored or received, unchecked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +32,7 @@ impl Provider {
     pub fn new(ukprn: ProviderId, name: &str, url: Option<BaseUrl>) -> Result<Self, ModelError> {
         Ok(Provider {
             ukprn,
-            name: required_text("provider.name", name, 200)?,
+            name: checked_name("provider.name", name, 200)?,
             url,
         })
     }
@@ -102,5 +102,21 @@ mod tests {
             Provider::try_from(unnamed),
             Err(ModelError::EmptyText { .. })
         ));
+    }
+
+    #[test]
+    fn names_with_bidi_controls_are_refused() {
+        let p = RawProvider {
+            ukprn: "10007795".into(),
+            name: "University of \u{200F}Leeds".into(),
+            url: None,
+        };
+        assert_eq!(
+            Provider::try_from(p).unwrap_err(),
+            ModelError::BidiControl {
+                field: "provider.name",
+                code_point: 0x200F,
+            }
+        );
     }
 }

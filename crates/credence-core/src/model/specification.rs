@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::error::ModelError;
-use super::ids::{optional_text, required_text, SpecId, SpecVersion};
+use super::ids::{checked_name, optional_text, required_text, SpecId, SpecVersion};
 
 /// One change of status, effective from `effective` (inclusive) until the next change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,7 +188,7 @@ impl TryFrom<RawCredentialSpecification> for CredentialSpecification {
         Ok(CredentialSpecification {
             id: SpecId::try_from(raw.id.as_str())?,
             version: SpecVersion::try_from(raw.version.as_str())?,
-            title: required_text("specification.title", &raw.title, 200)?,
+            title: checked_name("specification.title", &raw.title, 200)?,
             summary: required_text("specification.summary", &raw.summary, 4000)?,
             capabilities: list("specification.capabilities", &raw.capabilities)?,
             pillars,
@@ -391,5 +391,20 @@ mod tests {
         let mut bad = json;
         bad["fheq_level"] = 6.into();
         assert!(serde_json::from_value::<CredentialSpecification>(bad).is_err());
+    }
+
+    #[test]
+    fn titles_with_bidi_controls_are_refused() {
+        let s = RawCredentialSpecification {
+            title: "Older People\u{2067} Frailty".into(),
+            ..raw()
+        };
+        assert_eq!(
+            CredentialSpecification::try_from(s),
+            Err(ModelError::BidiControl {
+                field: "specification.title",
+                code_point: 0x2067,
+            })
+        );
     }
 }

@@ -14,7 +14,11 @@ use crate::error::ApiError;
 
 /// The path segment naming a badge: its UUID (the `urn:uuid:` prefix is optional).
 pub fn badge_id_from_path(segment: &str) -> Result<BadgeId, ApiError> {
-    let full = if segment.len() > 9 && segment[..9].eq_ignore_ascii_case("urn:uuid:") {
+    // `get`, not an index: the segment is the caller's, and byte 9 may fall inside a character.
+    let prefixed = segment
+        .get(..9)
+        .is_some_and(|p| p.eq_ignore_ascii_case("urn:uuid:"));
+    let full = if prefixed && segment.len() > 9 {
         segment.to_owned()
     } else {
         format!("urn:uuid:{segment}")

@@ -1,28 +1,21 @@
 //! `POST /api/v1/verify`: anyone may verify a badge (JSON, JWT, PNG or SVG; raw body, a VC-API
 //! style `{"verifiableCredential": ...}` wrapper, or a multipart upload) and get the core's report.
 
-use std::net::SocketAddr;
-use std::time::Instant;
-
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::routing::post;
 use axum::{Json, Router};
 use credence_core::verify::{CheckName, Outcome, Report, MAX_INPUT_BYTES};
 use serde::Deserialize;
 use serde_json::Value;
-use tower_http::cors::CorsLayer;
 
 use crate::error::ApiError;
-use crate::extract::{is_json, media_type, read_body};
+use crate::extract::{is_json, is_length_limit, media_type, read_body};
 use crate::state::AppState;
 use crate::verification::verify;
 
-/// The verification API, open to any origin.
+/// The verification API (open to any origin, body limit and rate limit: see [`crate::app`]).
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/verify", post(verify_api))
-        .layer(DefaultBodyLimit::max(MAX_INPUT_BYTES))
-        .layer(CorsLayer::permissive())
+    Router::new().route("/api/v1/verify", post(verify_api))
 }
 
 /// What was submitted for verification.
@@ -98,7 +91,7 @@ pub async fn read_input(request: Request, state: &AppState) -> Result<VerifyInpu
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
-    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE || is_length_limit(&e) {
         ApiError::PayloadTooLarge {
             limit: MAX_INPUT_BYTES,
         }
@@ -139,20 +132,6 @@ pub async fn verify_input(state: &AppState, input: VerifyInput) -> Result<Report
     Ok(report)
 }
 
-/// Takes a token from the caller's address bucket.
-pub fn rate_limit(state: &AppState, request: &Request) -> Result<(), ApiError> {
-    let client = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    state
-        .verify_limiter
-        .check(client, Instant::now())
-        .map_err(|wait| ApiError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        })
-}
-
 /// Verify a badge and return the verification report. JSON bodies are the credential itself or
 /// `{"verifiableCredential": ..., "options": {"knownIdentifier": "email:..."}}`; multipart forms
 /// carry the fields `file` (or `credential`) and `identifier`.
@@ -175,7 +154,6 @@ pub async fn verify_api(
     State(state): State<AppState>,
     request: Request,
 ) -> Result<Json<Report>, ApiError> {
-    rate_limit(&state, &request)?;
     let input = read_input(request, &state).await?;
     Ok(Json(verify_input(&state, input).await?))
 }

@@ -28,14 +28,19 @@ use crate::verification::verify;
 /// Pixels per QR module in the PNG.
 const QR_MODULE_PX: u32 = 8;
 
-/// The claim and share routes.
+/// The claim and share routes that verify nothing: the forms and the share image.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/claim/{token}", get(claim_page))
         .route("/claim/{token}/share", post(toggle_share))
         .route("/claim/{token}/{file}", post(download))
-        .route("/badges/{id}", get(share_page))
         .route("/badges/{id}/image.png", get(share_image))
+}
+
+/// The claim and share pages, which verify the badge they show.
+pub fn verifying_router() -> Router<AppState> {
+    Router::new()
+        .route("/claim/{token}", get(claim_page))
+        .route("/badges/{id}", get(share_page))
 }
 
 #[derive(Template)]
@@ -320,7 +325,7 @@ async fn download(
     let name = format!(
         "{}-{}-{file}",
         badge.specification,
-        &badge_path_segment(&badge.id)[..8]
+        badge_path_segment(&badge.id).get(..8).unwrap_or_default()
     );
     let mut response = (
         [

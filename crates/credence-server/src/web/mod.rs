@@ -16,7 +16,7 @@ use credence_core::model::ModelError;
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::routes::verify::{rate_limit, read_input, verify_input, VerifyInput};
+use crate::routes::verify::{read_input, verify_input, VerifyInput};
 use crate::state::AppState;
 
 pub use view::{ReportView, Site};
@@ -24,15 +24,28 @@ pub use view::{ReportView, Site};
 /// The stylesheet.
 const STYLE_CSS: &str = include_str!("../../static/style.css");
 
-/// The page routes.
+/// The page routes that verify nothing.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/verify") }))
-        .route("/verify", get(verify_page).post(verify_submit))
-        .route("/verify/link", get(verify_link))
-        .route("/verify/recipient", axum::routing::post(verify_recipient))
+        .route("/verify", get(verify_page))
         .route("/static/style.css", get(style))
         .merge(claim::router())
+}
+
+/// The page routes that verify a badge and take no upload (the app rate-limits them).
+pub fn verifying_router() -> Router<AppState> {
+    Router::new()
+        .route("/verify/link", get(verify_link))
+        .merge(claim::verifying_router())
+}
+
+/// The page routes that verify a badge sent to them (the app rate-limits them and gives them the
+/// verifier's input limit).
+pub fn upload_router() -> Router<AppState> {
+    Router::new()
+        .route("/verify", axum::routing::post(verify_submit))
+        .route("/verify/recipient", axum::routing::post(verify_recipient))
 }
 
 async fn style() -> Response {
@@ -149,9 +162,6 @@ fn credential_text(bytes: &[u8]) -> Option<String> {
 }
 
 async fn verify_submit(State(state): State<AppState>, request: Request) -> Response {
-    if let Err(e) = rate_limit(&state, &request) {
-        return verify_error(&state, &e);
-    }
     match read_input(request, &state).await {
         Ok(input) => show(&state, input).await,
         Err(e) => verify_error(&state, &e),

@@ -698,6 +698,11 @@ impl ServerProcess {
         HttpClient::connect(self.addr).await.unwrap()
     }
 
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Kills it with SIGKILL and reaps it.
     pub fn kill9(&mut self) {
         let _ = self.child.kill();

@@ -94,6 +94,7 @@ impl TestApp {
         let admin_token = credence_server::setup::bootstrap_admin(store.as_ref(), None)
             .await
             .unwrap()
+            .generated_token()
             .expect("a fresh database gets a first administrator token");
         let key = SecretKey::generate(&mut rand::rngs::OsRng);
         let key_pem = key.to_pkcs8_pem().unwrap().to_string();
