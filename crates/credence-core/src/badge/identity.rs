@@ -1,10 +1,13 @@
-//! Salted identity hashes for `credentialSubject.identifier`, and the recipient check a verifier
-//! (e.g. an employer who knows the practitioner's email or registration number) performs.
+//! Salted identity hashes for `credentialSubject.identifier`, the recipient check a verifier (an
+//! employer who knows the practitioner's email) performs, and the keyed registration digest
+//! ([`RegistrationKey`]) the Centre keeps instead of putting a registration number in a badge.
 
 use std::fmt;
 use std::str::FromStr;
 
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use super::document::IdentityObject;
 use crate::model::{Email, GphcNumber, HcpcNumber, ModelError, NmcPin, Registration};
@@ -117,6 +120,104 @@ impl KnownIdentifier {
     }
 }
 
+impl IdentityType {
+    /// Whether this is a regulator registration (kept out of badges: see [`RegistrationKey`]).
+    pub fn is_registration(self) -> bool {
+        !matches!(self, IdentityType::EmailAddress)
+    }
+}
+
+/// The Centre's secret for registration digests: HMAC-SHA-256 of a registration's identity type
+/// and normalised number. A registration number has so few possible values (NMC ~676 million,
+/// GPhC ~2 million) that a salted hash published beside its salt is recovered in minutes; a keyed
+/// hash under a secret only the service holds cannot be searched without the service, which
+/// answers one question ("is this badge that registration's?") at a rate it limits.
+pub struct RegistrationKey(Zeroizing<[u8; 32]>);
+
+impl fmt::Debug for RegistrationKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RegistrationKey(<redacted>)")
+    }
+}
+
+impl RegistrationKey {
+    /// A key from a 32-byte secret (the caller draws it from a CSPRNG and keeps it).
+    pub fn new(secret: [u8; 32]) -> Self {
+        RegistrationKey(Zeroizing::new(secret))
+    }
+
+    /// The digest of an identifier of a registration type (normalised as badges normalise it).
+    pub fn digest(&self, known: &KnownIdentifier) -> RegistrationDigest {
+        self.digest_of(known.kind(), known.value())
+    }
+
+    /// The digest of a practitioner's registration.
+    pub fn digest_registration(&self, registration: &Registration) -> RegistrationDigest {
+        self.digest_of(
+            IdentityType::of_registration(registration),
+            registration.number(),
+        )
+    }
+
+    fn digest_of(&self, kind: IdentityType, normalised: &str) -> RegistrationDigest {
+        // HMAC takes keys of any length: 32 bytes cannot be refused.
+        let mut mac = match Hmac::<Sha256>::new_from_slice(self.0.as_slice()) {
+            Ok(mac) => mac,
+            Err(_) => return RegistrationDigest(String::new()),
+        };
+        for part in [
+            b"registration-v1".as_slice(),
+            kind.as_str().as_bytes(),
+            normalised.as_bytes(),
+        ] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        RegistrationDigest(hex::encode(mac.finalize().into_bytes()))
+    }
+}
+
+/// A registration's keyed digest ([`RegistrationKey`]), lower-case hex; compared in constant time.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RegistrationDigest(String);
+
+impl fmt::Debug for RegistrationDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RegistrationDigest(..)")
+    }
+}
+
+impl RegistrationDigest {
+    /// A stored digest: 64 lower-case hex digits.
+    pub fn parse(hex_text: &str) -> Result<Self, ModelError> {
+        if hex_text.len() == 64
+            && hex_text
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
+            Ok(RegistrationDigest(hex_text.to_owned()))
+        } else {
+            Err(ModelError::RegistrationDigest)
+        }
+    }
+
+    /// The hex text, for storage.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether two digests are equal, in time independent of where they differ.
+    pub fn matches(&self, other: &RegistrationDigest) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .bytes()
+                .zip(other.0.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}
+
 /// Parses `TYPE:VALUE`, e.g. `emailAddress:a@b.co` or `ext:NMCPIN:99A9001E`.
 impl FromStr for KnownIdentifier {
     type Err = ModelError;
@@ -208,6 +309,31 @@ mod tests {
     use super::*;
 
     const WORKED: &str = "sha256$fd295bc0af2106f57f767c63b77e7966e4ee87a82113ca4c373ff1a51fd37d22";
+
+    #[test]
+    fn registration_digests_are_keyed_typed_and_normalised() {
+        let key = RegistrationKey::new([5; 32]);
+        let pin: KnownIdentifier = "ext:NMCPIN:99a 9001e".parse().unwrap();
+        let same: KnownIdentifier = "ext:NMCPIN:99A9001E".parse().unwrap();
+        let other: KnownIdentifier = "ext:NMCPIN:99A9002E".parse().unwrap();
+        assert!(key.digest(&pin).matches(&key.digest(&same)));
+        assert!(!key.digest(&pin).matches(&key.digest(&other)));
+        assert!(!key
+            .digest(&pin)
+            .matches(&RegistrationKey::new([6; 32]).digest(&pin)));
+        // The same characters under another regulator's type are another digest.
+        let hcpc: KnownIdentifier = "ext:HCPCRegistrationNumber:PA999003".parse().unwrap();
+        let gphc: KnownIdentifier = "ext:GPhCRegistrationNumber:2999004".parse().unwrap();
+        assert!(!key.digest(&hcpc).matches(&key.digest(&gphc)));
+        let d = key.digest(&pin);
+        assert_eq!(RegistrationDigest::parse(d.as_str()).unwrap(), d);
+        assert!(RegistrationDigest::parse("xyz").is_err());
+        assert!(!format!("{key:?}{d:?}").contains(d.as_str()));
+        // Without the key the digest is not the public salted hash.
+        assert!(!d
+            .as_str()
+            .contains("fd295bc0af2106f57f767c63b77e7966e4ee87a82113ca4c373ff1a51fd37d22"));
+    }
 
     #[test]
     fn domain_worked_example() {

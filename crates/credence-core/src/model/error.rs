@@ -162,4 +162,7 @@ pub enum ModelError {
         /// The type given.
         value: String,
     },
+    /// A stored registration digest is not 64 lower-case hex digits.
+    #[error("a registration digest must be 64 lower-case hex digits")]
+    RegistrationDigest,
 }
