@@ -29,6 +29,11 @@ pub(crate) const SQLITE: Embedded = Embedded(&[
         "claims",
         include_str!("../migrations/sqlite/0003_claims.sql"),
     ),
+    (
+        4,
+        "registrations",
+        include_str!("../migrations/sqlite/0004_registrations.sql"),
+    ),
 ]);
 
 /// PostgreSQL migrations.
@@ -47,6 +52,11 @@ pub(crate) const POSTGRES: Embedded = Embedded(&[
         3,
         "claims",
         include_str!("../migrations/postgres/0003_claims.sql"),
+    ),
+    (
+        4,
+        "registrations",
+        include_str!("../migrations/postgres/0004_registrations.sql"),
     ),
 ]);
 

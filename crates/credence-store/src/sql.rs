@@ -335,6 +335,7 @@ pub(crate) fn to_document<T: serde::Serialize>(
 macro_rules! sql_store {
     ($Store:ident, $Db:ty) => {
         use async_trait::async_trait;
+        use credence_core::badge::identity::RegistrationDigest;
         use credence_core::keys::{PublicKey, VerificationMethodId};
         use credence_core::model::{
             ApprovalChange, ApprovalId, BadgeId, CredentialSpecification, Provider,
@@ -617,6 +618,11 @@ macro_rules! sql_store {
             .bind(issued_at.timestamp_micros())
             .execute(&mut **tx)
             .await?;
+            sqlx::query("INSERT INTO badge_registrations (badge_id, digest) VALUES ($1, $2)")
+                .bind(i.badge_id.as_str())
+                .bind(i.registration.as_str())
+                .execute(&mut **tx)
+                .await?;
             Ok(Some(BadgeRecord {
                 id: i.badge_id.clone(),
                 provider: i.provider.clone(),
@@ -1597,6 +1603,42 @@ macro_rules! sql_store {
                 let id = BadgeId::try_from(badge_id.as_str())
                     .map_err(|e| StoreError::corrupt("claim badge id", e))?;
                 Ok(self.badge(&id).await?.map(|badge| Claim { badge, share_enabled }))
+            }
+
+            async fn registration_digest(
+                &self,
+                badge: &BadgeId,
+            ) -> Result<Option<RegistrationDigest>, StoreError> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT digest FROM badge_registrations WHERE badge_id = $1")
+                        .bind(badge.as_str())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(|(d,)| {
+                    RegistrationDigest::parse(&d)
+                        .map_err(|e| StoreError::corrupt("registration digest", e))
+                })
+                .transpose()
+            }
+
+            async fn record_recipient_check(
+                &self,
+                actor: &Actor,
+                badge: &BadgeId,
+                kind: &str,
+                matched: bool,
+            ) -> Result<(), StoreError> {
+                let (mut tx, mut head) = self.begin_write().await?;
+                audit(
+                    &mut tx,
+                    &mut head,
+                    actor,
+                    "badge.recipient_check",
+                    badge.as_str(),
+                    json!({ "identity_type": kind, "matched": matched }),
+                )
+                .await?;
+                self.finish(tx, head).await
             }
 
             async fn share_enabled(&self, badge: &BadgeId) -> Result<Option<bool>, StoreError> {

@@ -1,6 +1,7 @@
 //! The `Store` trait: every read and write the service and CLI need, with no SQL in sight.
 
 use async_trait::async_trait;
+use credence_core::badge::identity::RegistrationDigest;
 use credence_core::keys::{PublicKey, VerificationMethodId};
 use credence_core::model::{
     ApprovalChange, ApprovalId, BadgeId, CredentialSpecification, Provider, ProviderApproval,
@@ -231,6 +232,20 @@ pub trait Store: Send + Sync {
     ) -> Result<u64, StoreError>;
     /// The badge a claim token hash opens, with its share setting.
     async fn claim(&self, hash: &TokenHash) -> Result<Option<Claim>, StoreError>;
+    /// The keyed digest of a badge holder's registration (None for an unknown badge).
+    async fn registration_digest(
+        &self,
+        badge: &BadgeId,
+    ) -> Result<Option<RegistrationDigest>, StoreError>;
+    /// Records in the audit log that someone asked whether `badge` belongs to a registration of
+    /// `kind` (e.g. `ext:NMCPIN`), and the answer; never the identifier asked about.
+    async fn record_recipient_check(
+        &self,
+        actor: &Actor,
+        badge: &BadgeId,
+        kind: &str,
+        matched: bool,
+    ) -> Result<(), StoreError>;
     /// The share setting of a badge (None if it has no claim link).
     async fn share_enabled(&self, badge: &BadgeId) -> Result<Option<bool>, StoreError>;
     /// Turns a badge's public share page on or off; returns the setting.

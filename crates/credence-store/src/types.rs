@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use credence_core::badge::identity::RegistrationDigest;
 use credence_core::keys::{PublicKey, VerificationMethodId};
 use credence_core::model::{
     ApprovalChange, BadgeId, Fingerprint, ProviderId, ProviderReference, SpecId, SpecVersion,
@@ -114,6 +115,10 @@ impl Actor {
             "practitioner:{}",
             badge.as_str().trim_start_matches("urn:uuid:")
         ))
+    }
+    /// Someone on the public pages or API (an employer checking a badge), not signed in.
+    pub fn public() -> Self {
+        Actor("public".into())
     }
     /// An operator using the command line, by local user name (control characters dropped).
     pub fn cli(user: &str) -> Self {
@@ -313,6 +318,8 @@ pub struct NewIssuance {
     pub verification_method: VerificationMethodId,
     /// When it was issued.
     pub issued_at: DateTime<Utc>,
+    /// The keyed digest of the holder's registration (the badge carries none).
+    pub registration: RegistrationDigest,
 }
 
 /// A stored badge with its completion's keys.

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
+use credence_core::badge::identity::{KnownIdentifier, RegistrationKey};
 use credence_core::keys::{SecretKey, VerificationMethodId};
 use credence_core::model::sample::{self, Expected};
 use credence_core::model::{
@@ -181,7 +182,13 @@ fn issuance(completion: &Completion, n: u64) -> NewIssuance {
         verification_method: vm(),
         issued_at: Utc.with_ymd_and_hms(2025, 6, 1, 10, 0, 0).unwrap()
             + chrono::Duration::nanoseconds(n as i64 * 1_000_123),
+        registration: registrations().digest_registration(completion.practitioner().registration()),
     }
+}
+
+/// The registration key of the tests.
+fn registrations() -> RegistrationKey {
+    RegistrationKey::new([9; 32])
 }
 
 fn amira() -> Completion {
@@ -194,6 +201,49 @@ fn amira() -> Completion {
 
 mod cases {
     use super::*;
+
+    pub async fn registration_digests_and_checks(db: &Db) {
+        let store = &*db.store;
+        load_sample(store).await;
+        let completion = amira();
+        store
+            .record_issuance(&admin(), &issuance(&completion, 1))
+            .await
+            .unwrap();
+        let stored = store
+            .registration_digest(&badge_id(1))
+            .await
+            .unwrap()
+            .unwrap();
+        let right: KnownIdentifier = "ext:NMCPIN:99A9001E".parse().unwrap();
+        let wrong: KnownIdentifier = "ext:NMCPIN:99A9002E".parse().unwrap();
+        assert!(stored.matches(&registrations().digest(&right)));
+        assert!(!stored.matches(&registrations().digest(&wrong)));
+        assert!(store
+            .registration_digest(&badge_id(2))
+            .await
+            .unwrap()
+            .is_none());
+
+        store
+            .record_recipient_check(&Actor::system(), &badge_id(1), "ext:NMCPIN", true)
+            .await
+            .unwrap();
+        let entries = store.audit_entries(0, 1000).await.unwrap();
+        let check = entries.last().unwrap();
+        assert_eq!(check.action, "badge.recipient_check");
+        assert_eq!(check.subject, badge_id(1).as_str());
+        assert!(
+            check.detail.contains("\"matched\":true"),
+            "{}",
+            check.detail
+        );
+        assert!(!check.detail.contains("99A9001E"));
+        assert!(matches!(
+            store.verify_audit_chain().await.unwrap(),
+            credence_store::ChainCheck::Intact { .. }
+        ));
+    }
 
     pub async fn sample_round_trips(db: &Db) {
         let store = &*db.store;
@@ -1182,4 +1232,5 @@ suite!(
     signed_list_cache,
     allocation_of_10000_badges,
     claims_and_sharing,
+    registration_digests_and_checks,
 );
