@@ -10,6 +10,12 @@ use sha2::Sha256;
 /// The secret file in the data directory.
 pub const CLAIM_SECRET_FILE: &str = "claim-secret";
 
+/// The secret of registration digests, in the data directory
+/// ([`RegistrationKey`](credence_core::badge::identity::RegistrationKey)). Losing it means the
+/// service can no longer answer registration checks for the badges already issued: back it up
+/// with the database; replicas share it like the claim secret.
+pub const REGISTRATION_SECRET_FILE: &str = "registration-secret";
+
 /// Makes claim tokens and the anti-forgery tokens of claim pages.
 pub struct ClaimKeys {
     secret: [u8; 32],

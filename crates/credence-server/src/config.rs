@@ -83,6 +83,7 @@ struct FileConfig {
     max_batch_rows: Option<usize>,
     verify_rate_per_second: Option<f64>,
     verify_burst: Option<f64>,
+    recipient_checks_per_badge_per_hour: Option<f64>,
     trusted_proxy_header: Option<String>,
     trusted_proxies: Option<Vec<String>>,
 }
@@ -114,6 +115,10 @@ pub struct Config {
     pub verify_rate_per_second: f64,
     /// Burst of verifications allowed per client address.
     pub verify_burst: f64,
+    /// "Does this badge belong to registration X?" checks allowed per badge per hour (also the
+    /// burst), whoever asks: with the per-client limit, a search of a regulator's register through
+    /// the service is out of reach.
+    pub recipient_checks_per_badge_per_hour: f64,
     /// The reverse proxies trusted to name the client's address in a header (none: the socket
     /// address is the client's).
     pub trusted_proxy: Option<TrustedProxy>,
@@ -168,6 +173,8 @@ pub const DEFAULT_MAX_BATCH_ROWS: usize = 10_000;
 pub const DEFAULT_VERIFY_RATE: f64 = 20.0;
 /// Default verification burst per client address.
 pub const DEFAULT_VERIFY_BURST: f64 = 60.0;
+/// Default registration checks per badge per hour.
+pub const DEFAULT_RECIPIENT_CHECKS_PER_BADGE_PER_HOUR: f64 = 10.0;
 /// Bytes allowed per batch row when sizing the batch body limit.
 pub const BATCH_BYTES_PER_ROW: usize = 2048;
 
@@ -218,6 +225,9 @@ impl Config {
                 .or(file.verify_rate_per_second)
                 .unwrap_or(DEFAULT_VERIFY_RATE),
             verify_burst: file.verify_burst.unwrap_or(DEFAULT_VERIFY_BURST),
+            recipient_checks_per_badge_per_hour: file
+                .recipient_checks_per_badge_per_hour
+                .unwrap_or(DEFAULT_RECIPIENT_CHECKS_PER_BADGE_PER_HOUR),
             trusted_proxy: trusted_proxy(
                 args.trusted_proxy_header
                     .clone()
@@ -246,6 +256,7 @@ impl Config {
             max_batch_rows: DEFAULT_MAX_BATCH_ROWS,
             verify_rate_per_second: DEFAULT_VERIFY_RATE,
             verify_burst: DEFAULT_VERIFY_BURST,
+            recipient_checks_per_badge_per_hour: DEFAULT_RECIPIENT_CHECKS_PER_BADGE_PER_HOUR,
             trusted_proxy: None,
         }
     }

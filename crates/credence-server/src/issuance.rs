@@ -1,6 +1,7 @@
 //! The issuance pipeline shared by single and batch submissions: parse, authorise, look the records
 //! up, let the core rules decide, sign on the blocking pool, record idempotently.
 
+use credence_core::badge::identity::RegistrationKey;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
@@ -299,6 +300,7 @@ async fn sign_all(
     now: DateTime<Utc>,
 ) -> Result<Vec<SignedRow>, ApiError> {
     let issuer = state.issuer.clone();
+    let registrations = state.registrations.clone();
     tokio::task::spawn_blocking(move || {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = rows.len().div_ceil(threads).max(1);
@@ -312,11 +314,11 @@ async fn sign_all(
             let handles: Vec<_> = chunks
                 .into_iter()
                 .map(|chunk| {
-                    let issuer = &issuer;
+                    let (issuer, registrations) = (&issuer, &registrations);
                     scope.spawn(move || {
                         chunk
                             .into_iter()
-                            .map(|row| sign_row(issuer, row, now))
+                            .map(|row| sign_row(issuer, registrations, row, now))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -335,7 +337,12 @@ async fn sign_all(
     .map_err(|e| ApiError::Internal(e.into()))?
 }
 
-fn sign_row(issuer: &crate::issuer::Issuer, row: Row, now: DateTime<Utc>) -> SignedRow {
+fn sign_row(
+    issuer: &crate::issuer::Issuer,
+    registrations: &RegistrationKey,
+    row: Row,
+    now: DateTime<Utc>,
+) -> SignedRow {
     match row {
         Row::Done(o) => SignedRow::Done(o),
         Row::Decided {
@@ -355,6 +362,8 @@ fn sign_row(issuer: &crate::issuer::Issuer, row: Row, now: DateTime<Utc>) -> Sig
                 jwt: Some(jwt),
                 verification_method: issuer.verification_method().clone(),
                 issued_at: now,
+                registration: registrations
+                    .digest_registration(completion.practitioner().registration()),
             }),
             Err(e) => SignedRow::Done(RowOutcome::Failed(ApiError::Internal(e.into()))),
         },

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use credence_core::badge::identity::RegistrationKey;
 use credence_core::contexts::ContextStore;
 use credence_core::jsonld::JsonLd;
 use credence_core::keys::{LocalSigner, PublicKey, SecretKey, VerificationMethodId};
@@ -15,7 +16,7 @@ use credence_store::{Actor, NewApiClient, Scope, Store, StoreError, TokenHash};
 use sha2::{Digest, Sha256};
 
 use crate::auth::new_token;
-use crate::claims::{ClaimKeys, CLAIM_SECRET_FILE};
+use crate::claims::{ClaimKeys, CLAIM_SECRET_FILE, REGISTRATION_SECRET_FILE};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::issuer::Issuer;
@@ -346,13 +347,24 @@ pub async fn state_with(
         &config.data_dir,
         CLAIM_SECRET_FILE,
     )?));
+    let registrations = Arc::new(RegistrationKey::new(load_or_generate_secret(
+        &config.data_dir,
+        REGISTRATION_SECRET_FILE,
+    )?));
     let rate = Rate::new(config.verify_rate_per_second, config.verify_burst)
         .context("the verification rate limit (verify_rate_per_second, verify_burst)")?;
     let verify_limiter = Arc::new(KeyedLimiter::new(rate));
+    let per_hour = config.recipient_checks_per_badge_per_hour;
+    let recipient_limiter = Arc::new(KeyedLimiter::new(
+        Rate::new(per_hour / 3600.0, per_hour.max(1.0).floor())
+            .context("recipient_checks_per_badge_per_hour")?,
+    ));
     Ok(AppState {
         artwork: Arc::default(),
         claims,
         verify_limiter,
+        registrations,
+        recipient_limiter,
         store,
         issuer: Arc::new(issuer),
         clock,
@@ -389,7 +401,7 @@ pub async fn start(config: Config) -> anyhow::Result<(AppState, Startup)> {
     let mut startup = Startup::default();
     let (key, generated) = load_or_generate_key(&config.data_dir)?;
     startup.generated_key = generated;
-    for name in [KEY_FILE, CLAIM_SECRET_FILE] {
+    for name in [KEY_FILE, CLAIM_SECRET_FILE, REGISTRATION_SECRET_FILE] {
         restrict(&config.data_dir.join(name))?;
     }
     private_sqlite_files(&config.database_url)?;

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use credence_core::badge::identity::RegistrationKey;
+use credence_core::model::BadgeId;
 use credence_core::verify::Verifier;
 use credence_store::Store;
 
@@ -35,4 +37,8 @@ pub struct AppState {
     pub claims: Arc<ClaimKeys>,
     /// The per-client rate limit of every route that verifies a badge.
     pub verify_limiter: Arc<KeyedLimiter<ClientKey>>,
+    /// The Centre's key for registration digests (badges carry no registration number).
+    pub registrations: Arc<RegistrationKey>,
+    /// The per-badge limit of registration checks.
+    pub recipient_limiter: Arc<KeyedLimiter<BadgeId>>,
 }

@@ -9,9 +9,12 @@ use std::sync::Arc;
 
 use credence_core::badge::identity::KnownIdentifier;
 use credence_core::keys::DidDocument;
+use credence_core::model::BadgeId;
 use credence_core::verify::{
-    KeyResolver, Report, ResolveError, StatusResolver, TrustedIssuers, Verifier, VerifyOptions,
+    CheckName, KeyResolver, Outcome, Report, ResolveError, StatusResolver, TrustedIssuers,
+    Verifier, VerifyOptions,
 };
+use credence_store::Actor;
 use serde_json::Value;
 use tokio::runtime::Handle;
 
@@ -70,7 +73,9 @@ fn invalid(id: &str, e: impl std::error::Error + Send + Sync + 'static) -> Resol
     }
 }
 
-/// Verifies `input` (JSON, JWT, PNG or SVG bytes) now, on the blocking pool.
+/// Verifies `input` (JSON, JWT, PNG or SVG bytes) now, on the blocking pool. A registration
+/// number to match is checked against the Centre's records ([`check_registration`]): the badge
+/// carries none.
 pub async fn verify(
     state: &AppState,
     input: Vec<u8>,
@@ -84,7 +89,7 @@ pub async fn verify(
     };
     let at = state.clock.now();
     let trusted = TrustedIssuers::only([state.issuer.did().to_owned()]);
-    tokio::task::spawn_blocking(move || {
+    let (mut report, known) = tokio::task::spawn_blocking(move || {
         let options = VerifyOptions {
             at,
             keys: &resolver,
@@ -92,8 +97,56 @@ pub async fn verify(
             trusted: &trusted,
             known_identifier: known.as_ref(),
         };
-        verifier.verify_bytes(&input, &options)
+        (verifier.verify_bytes(&input, &options), known)
     })
     .await
-    .map_err(|e| ApiError::Internal(e.into()))
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    if let Some(known) = known.filter(|k| k.kind().is_registration()) {
+        check_registration(state, &mut report, &known).await?;
+    }
+    Ok(report)
+}
+
+/// "Does this badge belong to registration X?", answered from the keyed digest the service keeps
+/// (only for a genuine badge of the Centre, whose own check found nothing to compare with), at
+/// most [`Config::recipient_checks_per_badge_per_hour`](crate::config::Config) times per badge,
+/// and recorded in the audit log without the identifier.
+async fn check_registration(
+    state: &AppState,
+    report: &mut Report,
+    known: &KnownIdentifier,
+) -> Result<(), ApiError> {
+    if !report.is_genuine() || report.outcome(CheckName::Recipient) != Outcome::NotChecked {
+        return Ok(());
+    }
+    let Some(badge) = report
+        .credential
+        .id
+        .as_deref()
+        .and_then(|id| BadgeId::try_from(id).ok())
+    else {
+        return Ok(());
+    };
+    state.recipient_limiter.check(&badge).map_err(|wait| {
+        tracing::warn!(badge = %badge, "registration checks of one badge over the limit");
+        ApiError::from(wait)
+    })?;
+    let Some(stored) = state.store.registration_digest(&badge).await? else {
+        return Ok(());
+    };
+    let matched = stored.matches(&state.registrations.digest(known));
+    let kind = known.kind().as_str();
+    state
+        .store
+        .record_recipient_check(&Actor::public(), &badge, kind, matched)
+        .await?;
+    report.record_recipient(
+        matched,
+        if matched {
+            format!("the Centre's records: the badge holder's {kind} matches")
+        } else {
+            format!("the Centre's records: the badge holder's {kind} is not the one given")
+        },
+    );
+    Ok(())
 }

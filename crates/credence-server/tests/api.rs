@@ -27,3 +27,5 @@ mod harness;
 mod limits;
 #[path = "api/processes.rs"]
 mod processes;
+#[path = "api/security.rs"]
+mod security;

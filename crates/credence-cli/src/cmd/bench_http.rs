@@ -398,6 +398,9 @@ async fn stages(state: &AppState, prefix: &str, n: usize) -> anyhow::Result<Stag
             jwt: Some(s.jwt),
             verification_method: issuer.verification_method().clone(),
             issued_at: now,
+            registration: state
+                .registrations
+                .digest_registration(c.practitioner().registration()),
         })
         .collect();
     let started = Instant::now();

@@ -17,7 +17,7 @@ use credence_store::{BadgeRecord, TokenHash};
 use serde::Deserialize;
 
 use super::view::{ReportView, Site};
-use super::{page, OpenGraph, ResultPage};
+use super::{page, OpenGraph, Recheck, ResultPage};
 use crate::artwork::Artwork;
 use crate::error::ApiError;
 use crate::routes::badges::VC_LD_JSON;
@@ -50,7 +50,7 @@ struct NotFoundPage {
     message: &'static str,
 }
 
-fn not_found(state: &AppState, message: &'static str) -> Response {
+pub(super) fn not_found(state: &AppState, message: &'static str) -> Response {
     let mut r = page(
         StatusCode::NOT_FOUND,
         &NotFoundPage {
@@ -349,7 +349,7 @@ async fn baked_png(state: &AppState, badge: &BadgeRecord) -> Result<Vec<u8>, Api
 }
 
 /// The badge of a public share page, if its holder turned sharing on.
-async fn shared(state: &AppState, id: &str) -> Result<Option<BadgeRecord>, ApiError> {
+pub(super) async fn shared(state: &AppState, id: &str) -> Result<Option<BadgeRecord>, ApiError> {
     let Ok(badge_id) = badge_id_from_path(id) else {
         return Ok(None);
     };
@@ -392,7 +392,9 @@ async fn share_page(
             site: Site::of(&state),
             heading: title,
             view,
-            recheck: Some(badge.credential.clone()),
+            recheck: Some(Recheck::Shared(
+                badge.id.as_str().trim_start_matches("urn:uuid:").to_owned(),
+            )),
             og: Some(og),
         },
     );
@@ -412,6 +414,7 @@ async fn share_image(
             id,
         });
     };
-    let png = baked_png(&state, &badge).await?;
-    Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+    // The artwork only: a link preview needs no credential (the holder's downloads are baked).
+    let (art, _) = artwork(&state, &badge).await?;
+    Ok(([(header::CONTENT_TYPE, "image/png")], art.png.clone()).into_response())
 }

@@ -89,10 +89,19 @@ pub struct ResultPage {
     pub heading: String,
     /// The report.
     pub view: ReportView,
-    /// The credential text to post back for a recipient check, if one can be made.
-    pub recheck: Option<String>,
+    /// What the recipient check form posts back, if the check can be offered.
+    pub recheck: Option<Recheck>,
     /// Open Graph tags.
     pub og: Option<OpenGraph>,
+}
+
+/// What the recipient check form posts back to name the badge.
+#[derive(Debug, Clone)]
+pub enum Recheck {
+    /// A badge the employer uploaded: its text comes back (the service keeps no copy).
+    Credential(String),
+    /// A badge on its public share page: only its id (the service has the credential).
+    Shared(String),
 }
 
 /// Renders a template into a page response.
@@ -132,7 +141,7 @@ fn verify_error(state: &AppState, e: &ApiError) -> Response {
 
 /// Renders a verification of `input` as a result page.
 async fn show(state: &AppState, input: VerifyInput) -> Response {
-    let recheck = credential_text(&input.bytes);
+    let recheck = credential_text(&input.bytes).map(Recheck::Credential);
     let asked_recipient = input.identifier.is_some();
     match verify_input(state, input).await {
         Ok(report) => page(
@@ -199,7 +208,12 @@ async fn verify_link(State(state): State<AppState>, Query(q): Query<LinkQuery>) 
 struct RecipientForm {
     kind: String,
     identifier: String,
-    credential: String,
+    /// The text of an uploaded badge...
+    #[serde(default)]
+    credential: Option<String>,
+    /// ...or the id of a shared one.
+    #[serde(default)]
+    badge: Option<String>,
 }
 
 /// Parses an identifier like `email:a@b.org`, `nmc:99A9001E`, or the badge's own type names.
@@ -234,10 +248,22 @@ async fn verify_recipient(
     if let Err(e) = parse_identifier(&identifier) {
         return verify_error(&state, &e);
     }
+    let bytes = match (form.credential, form.badge) {
+        (Some(text), _) => text.into_bytes(),
+        (None, Some(id)) => match claim::shared(&state, &id).await {
+            Ok(Some(badge)) => badge.credential.into_bytes(),
+            Ok(None) => return claim::not_found(
+                &state,
+                "There is no public page for this badge. Its holder may have turned sharing off.",
+            ),
+            Err(e) => return verify_error(&state, &e),
+        },
+        (None, None) => Vec::new(),
+    };
     show(
         &state,
         VerifyInput {
-            bytes: form.credential.into_bytes(),
+            bytes,
             identifier: Some(identifier),
         },
     )
