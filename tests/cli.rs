@@ -373,20 +373,28 @@ fn known_identifier_confirms_the_recipient() {
     let issuer = Issuer::new();
     let clear = issuer.status_list("clear.json", &[]);
     issuer.sign("di", "badge.json", "signed.json");
-    for (known, verdict) in [
-        ("emailAddress:Amira.Okafor@Example.NHS.uk", "valid"),
-        ("ext:NMCPIN:99a 9001e", "valid"),
-        ("ext:NMCPIN:99A9002E", "recipient_mismatch"),
+    for (known, verdict, outcome) in [
+        ("emailAddress:Amira.Okafor@Example.NHS.uk", "valid", "pass"),
         (
             "emailAddress:someone.else@example.nhs.uk",
             "recipient_mismatch",
+            "fail",
         ),
+        // The badge carries no registration: only the issuing service can check one.
+        ("ext:NMCPIN:99a 9001e", "valid", "not_checked"),
     ] {
         let (_, report) = issuer.verify(
             "signed.json",
             &["--status-list", &clear, "--known-identifier", known],
         );
         assert_eq!(report["verdict"], verdict, "{known}: {report:#}");
+        let recipient = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == "recipient")
+            .unwrap();
+        assert_eq!(recipient["outcome"], outcome, "{known}: {report:#}");
     }
 }
 

@@ -235,3 +235,18 @@ fn audit_verify_exits_one_at_an_altered_row() {
     assert!(text.contains("broken at row 2"), "{text}");
     assert!(text.contains("hash_mismatch"), "{text}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_database_the_admin_command_creates_is_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let db = Db::new();
+    db.ok(&["admin", "demo"]);
+    let data = db.dir.path().join("data");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700, "the directory");
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    }
+}

@@ -160,6 +160,8 @@ fn actor() -> Actor {
 /// Opens the store. A missing SQLite file is created only for commands that write.
 async fn open(db: &DatabaseArgs, create: bool) -> anyhow::Result<Arc<dyn Store>> {
     let url = db.database_url.as_str();
+    // The database holds revocation reasons and registration digests: private, as `serve` keeps it.
+    credence_server::setup::private_umask();
     if let Some(path) = sqlite_path(url) {
         if !path.exists() {
             if !create {
@@ -174,6 +176,7 @@ async fn open(db: &DatabaseArgs, create: bool) -> anyhow::Result<Arc<dyn Store>>
             }
         }
     }
+    credence_server::setup::private_sqlite_files(url)?;
     credence_store::connect(url)
         .await
         .context("opening the database")
