@@ -260,6 +260,28 @@ mod tests {
     }
 
     #[test]
+    fn every_operation_on_a_named_record_documents_404() {
+        let api = ApiDoc::openapi();
+        // PUT creates the record it names (201), so it has no 404.
+        for (name, op) in operations(&api)
+            .into_iter()
+            .filter(|(n, _)| !n.starts_with("PUT "))
+        {
+            let names_a_record = op
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| matches!(p.parameter_in, ParameterIn::Path));
+            if names_a_record {
+                assert!(
+                    op.responses.responses.contains_key("404"),
+                    "{name} lacks 404"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn common_problems_are_problem_json_components_and_own_descriptions_stay() {
         let api = ApiDoc::openapi();
         let json = serde_json::to_value(&api).unwrap();
