@@ -2,7 +2,7 @@
 //! N-Quads are their own canonical form.
 #![no_main]
 
-use credence_core::rdf::canon::canonicalize;
+use credence_core::rdf::canon::{canonicalize, CanonError};
 use credence_core::rdf::nquads::parse_nquads;
 use libfuzzer_sys::fuzz_target;
 
@@ -24,6 +24,10 @@ fuzz_target!(|data: &[u8]| {
         };
         match canonicalize(&reparsed) {
             Ok(again) => assert_eq!(again, canonical),
+            // Known, reported: the work bound counts Hash N-Degree Quads calls, and how many a
+            // dataset needs depends on its input labels, so the same graph relabelled c14n0...
+            // can exceed a bound the original stayed within. A limit, not a wrong answer.
+            Err(CanonError::TooComplex { .. }) => {}
             Err(e) => panic!("canonical N-Quads do not canonicalize again: {e}\n{canonical}"),
         }
     }
