@@ -217,7 +217,10 @@ pub async fn one(
 /// The signed credential, byte for byte as issued.
 #[utoipa::path(get, path = "/api/v1/badges/{id}/credential", tag = "badges",
     params(("id" = String, Path, description = "The badge's UUID")),
-    responses((status = 200, description = "The signed credential", content_type = "application/vc+ld+json")),
+    responses(
+        (status = 200, description = "The signed credential", content_type = "application/vc+ld+json"),
+        (status = 404, description = "No such badge (or not the caller's)", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
     security(("bearer" = [])))]
 pub async fn credential(
     State(state): State<AppState>,
@@ -231,7 +234,10 @@ pub async fn credential(
 /// The same credential as a compact VC-JWT.
 #[utoipa::path(get, path = "/api/v1/badges/{id}/jwt", tag = "badges",
     params(("id" = String, Path, description = "The badge's UUID")),
-    responses((status = 200, description = "The VC-JWT", content_type = "application/jwt")),
+    responses(
+        (status = 200, description = "The VC-JWT", content_type = "application/jwt"),
+        (status = 404, description = "No such badge (or not the caller's), or it has no VC-JWT", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
     security(("bearer" = [])))]
 pub async fn jwt(
     State(state): State<AppState>,

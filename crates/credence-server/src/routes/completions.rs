@@ -14,7 +14,7 @@ use crate::routes::badge_path_segment;
 use crate::routes::badges::{claim_url, credential_url};
 use crate::state::AppState;
 use crate::wire::{
-    BatchAnswer, BatchRequest, BatchRow, CompletionAnswer, CompletionRequest, CsvRow,
+    parse_csv_batch, BatchAnswer, BatchRequest, BatchRow, CompletionAnswer, CompletionRequest,
 };
 
 /// The completion routes.
@@ -96,7 +96,7 @@ pub async fn submit_batch(
             })
             .collect()
     } else if media == "text/csv" {
-        parse_csv(&body)?
+        parse_csv_batch(&body)?
     } else {
         return Err(ApiError::UnsupportedMediaType {
             expected: "application/json or text/csv",
@@ -145,23 +145,4 @@ fn issued_row(
         claim_url: Some(claim_url(state, &badge.id)),
         problem: None,
     }
-}
-
-/// Reads CSV rows (header first); a row that does not parse is answered as a 400 for that row.
-fn parse_csv(body: &[u8]) -> Result<Vec<Result<CompletionRequest, ApiError>>, ApiError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(body);
-    reader.headers().map_err(|e| ApiError::MalformedBody {
-        detail: format!("invalid CSV header: {e}"),
-    })?;
-    Ok(reader
-        .deserialize::<CsvRow>()
-        .map(|r| {
-            r.map(CompletionRequest::from)
-                .map_err(|e| ApiError::MalformedBody {
-                    detail: format!("invalid CSV row: {e}"),
-                })
-        })
-        .collect())
 }
