@@ -14,7 +14,7 @@ use credence_core::keys::{DidDocument, PublicKey};
 use credence_core::model::sample::fixture_now;
 use credence_core::proof::DataIntegrity;
 use credence_core::rdf::{Node, Object, Quad};
-use credence_core::verify::{LocalKeys, LocalStatusLists, Verifier, VerifyOptions};
+use credence_core::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verifier, VerifyOptions};
 
 /// The controller document of the seed badges' issuer (`did:web:badges.example.org`).
 const SEED_DID_DOCUMENT: &str = include_str!("../seeds/verify/did.json");
@@ -34,6 +34,7 @@ struct Shared {
     contexts: ContextStore,
     keys: LocalKeys,
     status: LocalStatusLists,
+    trusted: TrustedIssuers,
     known: KnownIdentifier,
     key: PublicKey,
 }
@@ -62,6 +63,7 @@ fn shared() -> &'static Shared {
             contexts,
             keys,
             status,
+            trusted: TrustedIssuers::only(["did:web:badges.example.org"]),
             known,
             key,
         }
@@ -91,6 +93,7 @@ pub fn verify_options() -> VerifyOptions<'static> {
         at: fixture_now(),
         keys: &shared.keys,
         status: &shared.status,
+        trusted: &shared.trusted,
         known_identifier: Some(&shared.known),
     }
 }
