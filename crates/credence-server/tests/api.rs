@@ -23,6 +23,8 @@ mod audit;
 mod completions;
 #[path = "api/harness.rs"]
 mod harness;
+#[path = "api/hostile.rs"]
+mod hostile;
 #[path = "api/limits.rs"]
 mod limits;
 #[path = "api/processes.rs"]

@@ -627,6 +627,19 @@ pub fn credence(args: &[&std::ffi::OsStr]) -> std::process::Output {
     Command::new(credence_bin()).args(args).output().unwrap()
 }
 
+/// A memory figure of a process from `/proc/PID/status` (`VmRSS` now, `VmHWM` at its peak), in
+/// bytes.
+pub fn resident(pid: u32, field: &str) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: usize = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().strip_suffix("kB"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap();
+    kb * 1024
+}
+
 /// A `credence serve --demo` process listening on a free port of 127.0.0.1.
 pub struct ServerProcess {
     child: Child,

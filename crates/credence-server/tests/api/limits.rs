@@ -558,18 +558,6 @@ async fn names_with_bidirectional_controls_are_refused_where_they_enter() {
 // ---------------------------------------------------------------------------------------------
 // Real processes
 
-/// The peak resident memory of a process (VmHWM), in bytes.
-fn peak_resident(pid: u32) -> usize {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kb: usize = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().strip_suffix("kB"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap();
-    kb * 1024
-}
-
 /// A route to post to: path, content type, bearer token, the start of the body, and whether the
 /// answer is a page.
 type PostRoute<'a> = (&'a str, &'a str, Option<&'a str>, &'a [u8], bool);
@@ -824,7 +812,7 @@ async fn every_public_post_route_refuses_64_mib_without_holding_it() {
         }
     }
     // Nothing was held whole: the process never grew near 64 MiB per request.
-    let peak = peak_resident(server.pid());
+    let peak = crate::harness::resident(server.pid(), "VmHWM");
     eprintln!("credence serve peak resident memory: {} MiB", peak / MIB);
     assert!(peak < 150 * MIB, "peak resident memory {} MiB", peak / MIB);
     let mut http = server.connect().await;
