@@ -1370,6 +1370,131 @@ mod tests {
     }
 
     #[test]
+    fn path_comparison_is_incremental_and_exact() {
+        let check = |chosen: &str, steps: &[&str]| {
+            let mut path = String::new();
+            let mut cmp = PathCmp::default();
+            for s in steps {
+                path.push_str(s);
+                cmp.update(&path, chosen);
+                assert_eq!(
+                    cmp.greater(),
+                    path.as_str() > chosen && !chosen.starts_with(path.as_str()),
+                    "{path} vs {chosen}"
+                );
+            }
+            assert_eq!(
+                cmp.less(path.len(), chosen.len()),
+                path.as_str() < chosen,
+                "{path} vs {chosen}"
+            );
+        };
+        check("_:b1_:b2", &["_:b1", "_:b2"]);
+        check("_:b1_:b2", &["_:b1", "_:b3"]);
+        check("_:b1_:b2", &["_:b1", "_:b10"]);
+        check("_:b1_:b2", &["_:b0", "_:b9"]);
+        check("_:b1_:b2", &["_:b1"]);
+        check("_:b1", &["_:b1", "_:b2"]);
+        check("_:b10", &["_:b2"]);
+        check("", &["x"]);
+    }
+
+    #[test]
+    fn the_issuer_undoes_by_truncation() {
+        let mut issuer = Issuer::new(6);
+        assert_eq!(issuer.issue(4), (0, true));
+        assert_eq!(issuer.issue(2), (1, true));
+        assert_eq!(issuer.issue(4), (0, false));
+        let mark = issuer.order.len();
+        assert_eq!(issuer.issue(5), (2, true));
+        assert_eq!(issuer.issue(0), (3, true));
+        issuer.truncate(mark);
+        assert_eq!(issuer.get(5), None);
+        assert_eq!(issuer.get(0), None);
+        assert_eq!(issuer.get(2), Some(1));
+        assert_eq!(issuer.issue(0), (2, true));
+        assert_eq!(issuer.order, vec![4, 2, 0]);
+        issuer.truncate(0);
+        assert!((0..6).all(|n| issuer.get(n).is_none()));
+    }
+
+    #[test]
+    fn each_limit_is_reported_by_name() {
+        let text =
+            "_:a <urn:p> _:b .\n_:b <urn:p> _:c .\n_:c <urn:p> _:a .\n<urn:s> <urn:p> \"x\" .\n";
+        let quads = parse(text);
+        let with = |limits: Limits| canonicalize_with(&quads, &Budget::with_limits(limits));
+        assert!(with(Limits::default()).is_ok());
+        let cases = [
+            (
+                Limits {
+                    max_quads: 3,
+                    ..Limits::default()
+                },
+                ComplexityBound::Quads,
+                3,
+            ),
+            (
+                Limits {
+                    max_blank_nodes: 2,
+                    ..Limits::default()
+                },
+                ComplexityBound::BlankNodes,
+                2,
+            ),
+            (
+                Limits {
+                    max_hashed_bytes: 100,
+                    ..Limits::default()
+                },
+                ComplexityBound::HashedBytes,
+                100,
+            ),
+            (
+                Limits {
+                    max_hndq_steps: 10,
+                    ..Limits::default()
+                },
+                ComplexityBound::Steps,
+                10,
+            ),
+            // Three shared-hash nodes, factor 1: at most three calls, and a 3-cycle needs more.
+            (
+                Limits {
+                    hndq_work_factor: 1,
+                    ..Limits::default()
+                },
+                ComplexityBound::DeepIterations,
+                3,
+            ),
+        ];
+        for (limits, bound, limit) in cases {
+            assert_eq!(
+                with(limits),
+                Err(CanonError::TooComplex { bound, limit }),
+                "{bound}"
+            );
+        }
+        let cancel = crate::budget::Cancel::new();
+        cancel.cancel();
+        assert_eq!(
+            canonicalize_dataset(&quads, HashAlgorithm::Sha384, &Budget::with_cancel(cancel)),
+            Err(CanonError::Cancelled)
+        );
+    }
+
+    #[test]
+    fn sha384_changes_the_hashes_not_the_method() {
+        // One blank node: no hash decides anything, so both functions give the same output.
+        let one = parse("_:x <urn:p> \"1\" .\n");
+        let a = canonicalize_dataset(&one, HashAlgorithm::Sha256, &Budget::default()).unwrap();
+        let b = canonicalize_dataset(&one, HashAlgorithm::Sha384, &Budget::default()).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.nquads, "_:c14n0 <urn:p> \"1\" .\n");
+        assert_eq!(a.issued, vec![("x".to_owned(), "c14n0".to_owned())]);
+    }
+
+    #[test]
     fn next_permutation_enumerates_distinct_orderings() {
         let mut v = vec![1, 1, 2, 3];
         let mut n = 1;
