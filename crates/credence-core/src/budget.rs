@@ -68,8 +68,9 @@ pub struct Limits {
     /// Most bytes RDFC-1.0 may feed to its hash function (first-degree, related and n-degree
     /// hashes together).
     ///
-    /// Default 32 MiB: a badge hashes a few kilobytes; a dataset with a large literal on a blank
-    /// node still fits; SHA-256 gets through 32 MiB in tens of milliseconds.
+    /// Default 32 MiB: a badge hashes under 10 KB, the W3C suite at most 300 KB; a dataset with
+    /// a large literal on a blank node still fits; SHA-256 gets through 32 MiB in tens of
+    /// milliseconds.
     pub max_hashed_bytes: u64,
     /// Hash N-Degree Quads may be called at most `n ^ hndq_work_factor` times, `n` being the
     /// number of blank nodes whose first-degree hash is shared (rdf-canonize's `maxWorkFactor`).
@@ -80,14 +81,15 @@ pub struct Limits {
     /// Most units of Hash N-Degree Quads work: one per call, per related blank node, per
     /// permutation and per identifier a permutation issues or appends.
     ///
-    /// Default 1,000,000 (a fraction of a second): the whole W3C suite needs under 40,000, a badge
-    /// none at all; a cycle of 3,000 blank nodes needs about 30 million and is refused.
+    /// Default 250,000 (about 50 ms at worst): the whole W3C suite needs under 10,000 (its
+    /// computable poison graphs the most), a badge none at all; a cycle of 3,000 blank nodes
+    /// needs tens of millions and is refused.
     pub max_hndq_steps: u64,
     /// Most units of JSON-LD work in one document: one per JSON value expanded, per node-map
     /// entry, per term definition processed and per term copied into a derived active context.
     ///
-    /// Default 200,000: a badge costs about 1,500 (its contexts come from the cache); a document
-    /// of 200,000 numbers or a 100,000-term inline context is refused.
+    /// Default 100,000: a badge costs about 200 once its contexts are cached, about 1,700 with a
+    /// cold cache; a document of 200,000 numbers or a 100,000-term inline context is refused.
     pub max_jsonld_work: u64,
 }
 
@@ -98,8 +100,8 @@ impl Default for Limits {
             max_quads: 100_000,
             max_hashed_bytes: 32 << 20,
             hndq_work_factor: 3,
-            max_hndq_steps: 1_000_000,
-            max_jsonld_work: 200_000,
+            max_hndq_steps: 250_000,
+            max_jsonld_work: 100_000,
         }
     }
 }
