@@ -13,14 +13,13 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use serde_json::{Map, Value};
 
 use super::error::JsonLdError;
-use super::hash::FxHashMap;
+use super::hash::KeyedMap;
 use super::iri::{is_absolute, is_bcp47, is_blank, is_keyword, is_keyword_like, resolve};
 use crate::budget::{Budget, ComplexityBound, Meter};
 use crate::contexts::ContextStore;
@@ -190,7 +189,7 @@ pub(crate) struct ActiveContext {
     /// Unique identity (cache key).
     pub(crate) id: u64,
     /// Term definitions.
-    pub(crate) terms: FxHashMap<String, Arc<TermDef>>,
+    pub(crate) terms: KeyedMap<String, Arc<TermDef>>,
     /// Vocabulary mapping.
     pub(crate) vocab: Option<String>,
     /// Base IRI set by `@base` (documents themselves have none).
@@ -210,7 +209,7 @@ impl ActiveContext {
     fn initial() -> Self {
         Self {
             id: next_id(),
-            terms: FxHashMap::default(),
+            terms: KeyedMap::default(),
             vocab: None,
             base: None,
             language: None,
@@ -358,10 +357,10 @@ struct Entry {
 
 /// The processed contexts kept across calls, bounded in bytes.
 ///
-/// A std `HashMap` (keyed hashing): keys include inline context text from documents.
+/// Keyed hashing: keys include inline context text from documents.
 #[derive(Debug, Default)]
 struct SharedCache {
-    map: HashMap<CacheKey, Entry>,
+    map: KeyedMap<CacheKey, Entry>,
     bytes: u64,
 }
 
@@ -484,7 +483,7 @@ impl ContextProcessor {
 pub(crate) struct Session<'p> {
     procr: &'p ContextProcessor,
     meter: Meter<'p>,
-    local: RefCell<HashMap<CacheKey, Arc<ActiveContext>>>,
+    local: RefCell<KeyedMap<CacheKey, Arc<ActiveContext>>>,
 }
 
 impl<'p> Session<'p> {
@@ -500,7 +499,7 @@ impl<'p> Session<'p> {
                 ComplexityBound::JsonLdWork,
                 budget.limits.max_jsonld_work,
             )?,
-            local: RefCell::new(HashMap::new()),
+            local: RefCell::new(KeyedMap::default()),
         })
     }
 
@@ -758,7 +757,7 @@ impl<'p> Session<'p> {
         let mut builder = Builder {
             ctx,
             local: &map,
-            defined: HashMap::new(),
+            defined: KeyedMap::default(),
             protected_default,
             override_protected: flags.override_protected,
             session: self,
@@ -806,7 +805,7 @@ struct Builder<'m, 's> {
     ctx: ActiveContext,
     local: &'m Map<String, Value>,
     /// Keyed hashing: the terms come from documents.
-    defined: HashMap<String, bool>,
+    defined: KeyedMap<String, bool>,
     protected_default: bool,
     override_protected: bool,
     session: &'s Session<'s>,
@@ -1282,5 +1281,124 @@ mod tests {
         );
         assert_eq!(parse_container(&json!(["@list", "@set"])), None);
         assert_eq!(parse_container(&json!("@foo")), None);
+    }
+
+    fn inline(p: &ContextProcessor, v: &Value, budget: &Budget) -> Result<u64, JsonLdError> {
+        let session = Session::new(p, budget)?;
+        session.apply_inline(&p.initial.clone(), v, EMBEDDED)?;
+        Ok(session.meter().used())
+    }
+
+    /// A one-term inline context on top of the pinned VC 2.0 context, distinct per `salt`.
+    fn small(salt: usize) -> Value {
+        json!([crate::contexts::CREDENTIALS_V2, {format!("term{salt}"): "urn:ex:t"}])
+    }
+
+    #[test]
+    fn small_inline_contexts_are_shared_and_large_ones_are_not() {
+        let p = proc();
+        let budget = Budget::default();
+        let first = inline(&p, &small(0), &budget).unwrap();
+        let warm = p.stats();
+        // The second call hits the shared cache and does no context work at all.
+        assert_eq!(inline(&p, &small(0), &budget).unwrap(), 0);
+        assert_eq!(p.stats().misses, warm.misses);
+        assert!(first > 0);
+        // A large inline context is processed on every call and never kept.
+        let mut big = Map::new();
+        for t in 0..200 {
+            big.insert(format!("t{t}"), Value::String(format!("urn:ex:{t}")));
+        }
+        let big = json!([crate::contexts::CREDENTIALS_V2, big]);
+        assert!(big.to_string().len() > SMALL_INLINE);
+        let work = inline(&p, &big, &budget).unwrap();
+        assert!(work >= 200, "{work}");
+        assert_eq!(inline(&p, &big, &budget).unwrap(), work);
+        let after = p.stats();
+        assert_eq!((after.entries, after.bytes), (warm.entries, warm.bytes));
+        // Within one call it is processed once, however often it is applied.
+        let session = Session::new(&p, &budget).unwrap();
+        for _ in 0..3 {
+            session
+                .apply_inline(&p.initial.clone(), &big, EMBEDDED)
+                .unwrap();
+        }
+        assert_eq!(session.meter().used(), work);
+    }
+
+    #[test]
+    fn the_shared_cache_stays_within_its_byte_budget() {
+        let p = ContextProcessor::new(ContextStore::pinned().unwrap());
+        inline(&p, &small(0), &Budget::default()).unwrap();
+        let one = p.stats().bytes;
+        assert!(one > 0);
+        // Room for about five processed contexts like these.
+        let max = one * 5;
+        let p = ContextProcessor::with_cache_bytes(ContextStore::pinned().unwrap(), max);
+        for salt in 0..40 {
+            inline(&p, &small(salt), &Budget::default()).unwrap();
+            let stats = p.stats();
+            assert!(stats.bytes <= max, "{} > {max} after {salt}", stats.bytes);
+        }
+        assert!(p.stats().entries < 40);
+        // The most recently used entry survived eviction: applying it again is a hit.
+        let misses = p.stats().misses;
+        inline(&p, &small(39), &Budget::default()).unwrap();
+        assert_eq!(p.stats().misses, misses);
+        // A context larger than the whole budget is processed but not kept.
+        let tiny = ContextProcessor::with_cache_bytes(ContextStore::pinned().unwrap(), 16);
+        inline(&tiny, &small(0), &Budget::default()).unwrap();
+        assert_eq!(tiny.stats().entries, 0);
+        assert_eq!(tiny.stats().bytes, 0);
+    }
+
+    #[test]
+    fn context_work_is_charged_to_the_budget() {
+        let p = proc();
+        let mut m = Map::new();
+        for t in 0..500 {
+            m.insert(format!("t{t}"), Value::String(format!("urn:ex:{t}")));
+        }
+        let budget = Budget::with_limits(crate::budget::Limits {
+            max_jsonld_work: 400,
+            ..crate::budget::Limits::default()
+        });
+        assert!(matches!(
+            inline(&p, &Value::Object(m), &budget),
+            Err(JsonLdError::TooComplex {
+                bound: ComplexityBound::JsonLdWork,
+                limit: 400
+            })
+        ));
+    }
+
+    #[test]
+    fn a_long_chain_of_term_definitions_is_refused_not_a_stack_overflow() {
+        let chain = |n: usize| {
+            let mut m = Map::new();
+            for t in 0..n {
+                m.insert(format!("t{t}"), Value::String(format!("t{}:x/", t + 1)));
+            }
+            m.insert(format!("t{n}"), Value::String("urn:ex:".to_owned()));
+            Value::Object(m)
+        };
+        let ok = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let p = proc();
+                let short = apply(&p, chain(10)).map(|c| c.term("t0").and_then(|t| t.iri.clone()));
+                let long = apply(&p, chain(20_000)).err();
+                (short.ok().flatten(), long)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(ok.0, Some(format!("urn:ex:{}", "x/".repeat(10))));
+        assert!(matches!(
+            ok.1,
+            Some(JsonLdError::TooDeep {
+                limit: MAX_TERM_CHAIN
+            })
+        ));
     }
 }

@@ -3,12 +3,13 @@
 //! call's work meter and quad limit.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
 use super::error::{IriPosition, JsonLdError};
 use super::expand::{is_list, is_subject, is_value, MAX_DEPTH};
+use super::hash::{KeyedMap, KeyedSet};
 use super::iri::{is_absolute, is_blank, is_keyword};
 use crate::budget::{check_count, ComplexityBound, Meter};
 use crate::jcs::{canonicalize, es6_number};
@@ -35,7 +36,7 @@ enum Item<'a> {
 #[derive(Default)]
 struct Issuer {
     /// Keyed hashing: the labels come from the document.
-    map: HashMap<String, String>,
+    map: KeyedMap<String, String>,
     counter: usize,
 }
 
@@ -151,8 +152,8 @@ fn value_key<'k>(m: &'k Map<String, Value>) -> Option<ItemKey<'k>> {
 #[derive(Default)]
 struct Items<'a> {
     list: Vec<Item<'a>>,
-    /// Keyed hashing (std): the values come from the document.
-    index: Option<HashSet<ItemKey<'a>>>,
+    /// Keyed hashing: the values come from the document.
+    index: Option<KeyedSet<ItemKey<'a>>>,
 }
 
 impl<'a> Items<'a> {
@@ -618,6 +619,93 @@ fn parse_float(s: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn object(v: &Value) -> &Map<String, Value> {
+        v.as_object().unwrap()
+    }
+
+    /// The old quadratic `add_unique`, kept as the reference for the linear one.
+    fn reference<'a>(items: &[Item<'a>]) -> Vec<String> {
+        fn same_value(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
+            let strict = |x: Option<&Value>, y: Option<&Value>| match (x, y) {
+                (Some(Value::Number(p)), Some(Value::Number(q))) => p.as_f64() == q.as_f64(),
+                (Some(Value::Object(_) | Value::Array(_)), _) => false,
+                (x, y) => x == y,
+            };
+            strict(a.get("@value"), b.get("@value"))
+                && a.get("@type") == b.get("@type")
+                && a.get("@language") == b.get("@language")
+                && a.get("@index") == b.get("@index")
+        }
+        let mut out: Vec<&Item<'a>> = Vec::new();
+        for item in items {
+            let dup = match item {
+                Item::Id(id) => out
+                    .iter()
+                    .any(|i| matches!(i, Item::Id(other) if other == id)),
+                Item::Value(v) => out
+                    .iter()
+                    .any(|i| matches!(i, Item::Value(other) if same_value(v, other))),
+                Item::List(_) => false,
+            };
+            if !dup {
+                out.push(item);
+            }
+        }
+        out.iter().map(|i| format!("{i:?}")).collect()
+    }
+
+    #[test]
+    fn dedupe_is_jsonld_js_equality_in_first_seen_order() {
+        let values = [
+            json!({"@value": 1}),
+            json!({"@value": 1.0}),
+            json!({"@value": -0.0}),
+            json!({"@value": 0}),
+            json!({"@value": "1"}),
+            json!({"@value": true}),
+            json!({"@value": true}),
+            json!({"@value": "1", "@language": "en"}),
+            json!({"@value": "1", "@language": "en"}),
+            json!({"@value": "1", "@type": "urn:t"}),
+            json!({"@value": "1", "@index": "i"}),
+            json!({"@value": {"a": 1}, "@type": "@json"}),
+            json!({"@value": {"a": 1}, "@type": "@json"}),
+            json!({"@value": 2e0}),
+            json!({"@value": 2}),
+        ];
+        let ids = ["_:b0", "urn:x", "_:b0", "urn:y", "urn:x"];
+        let mut items: Vec<Item<'_>> = Vec::new();
+        for (i, v) in values.iter().enumerate() {
+            items.push(Item::Value(object(v)));
+            if let Some(id) = ids.get(i % ids.len()) {
+                items.push(Item::Id(Cow::Owned((*id).to_owned())));
+            }
+        }
+        items.push(Item::List(Vec::new()));
+        items.push(Item::List(Vec::new()));
+        // Short lists are scanned, long ones indexed: both must give the reference result, for
+        // every prefix (so every switch-over point is covered).
+        for n in 0..=items.len() {
+            let mut ours = Items::default();
+            for item in &items[..n] {
+                ours.add(match item {
+                    Item::Id(id) => Item::Id(id.clone()),
+                    Item::Value(m) => Item::Value(m),
+                    Item::List(_) => Item::List(Vec::new()),
+                });
+            }
+            let got: Vec<String> = ours.list.iter().map(|i| format!("{i:?}")).collect();
+            assert_eq!(got, reference(&items[..n]), "first {n} items");
+        }
+        let mut all = Items::default();
+        for v in &values {
+            all.add(Item::Value(object(v)));
+        }
+        // 1 (=1.0), -0 (=0), "1", true, "1"@en, "1"^^t, "1" index i, two @json, 2 (=2.0).
+        assert_eq!(all.list.len(), 10);
+    }
 
     #[test]
     fn doubles_are_canonical() {
