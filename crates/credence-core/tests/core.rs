@@ -1,6 +1,8 @@
 //! Integration tests of the core crate: conformance vectors, sign/verify round trips and verifier reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "core/attacks.rs"]
+mod attacks;
 #[path = "core/rdfc10_suite.rs"]
 mod rdfc10_suite;
 #[path = "core/roundtrip.rs"]
