@@ -370,6 +370,25 @@ impl<A: Algorithm> Frame<A> {
     }
 }
 
+/// The explicit stack of Hash N-Degree Quads, with finished frames kept for reuse, shared by the
+/// calls of one run so that they allocate only when the stack grows deeper than before.
+struct Frames<A: Algorithm> {
+    stack: Vec<Frame<A>>,
+    pool: Vec<Frame<A>>,
+    /// Scratch for identifiers being hashed.
+    id: String,
+}
+
+impl<A: Algorithm> Frames<A> {
+    fn new() -> Self {
+        Self {
+            stack: Vec::new(),
+            pool: Vec::new(),
+            id: String::new(),
+        }
+    }
+}
+
 /// What a frame needs next.
 enum Next<D> {
     /// Hash N-Degree Quads of this node, with the path issuer as it is.
@@ -633,7 +652,7 @@ impl<'a, A: Algorithm> Canonicalizer<'a, A> {
 
         // Step 6: Hash N-Degree Quads for each shared-hash group, in hash order.
         let mut temp = Issuer::new(nodes);
-        let mut pool: Vec<Frame<A>> = Vec::new();
+        let mut frames = Frames::new();
         for group in shared {
             let mut paths: Vec<(A::Digest, Vec<u32>)> = Vec::new();
             for &(_, n) in group {
@@ -642,7 +661,7 @@ impl<'a, A: Algorithm> Canonicalizer<'a, A> {
                 }
                 temp.truncate(0);
                 temp.issue(n);
-                let hash = self.hash_n_degree(n, &mut temp, &mut pool, &work)?;
+                let hash = self.hash_n_degree(n, &mut temp, &mut frames, &work)?;
                 // Keeping this result's issuer costs what it issued.
                 work.steps.charge(temp.order.len() as u64)?;
                 paths.push((hash, temp.order.clone()));
@@ -726,29 +745,32 @@ impl<'a, A: Algorithm> Canonicalizer<'a, A> {
     }
 
     /// Hash N-Degree Quads for `root`, with `temp` the path identifier issuer (already holding
-    /// `root`); on return `temp` is the issuer of the result. Runs on an explicit stack of
-    /// frames, `pool` keeping finished frames for reuse.
+    /// `root`); on return `temp` is the issuer of the result. Runs on the explicit stack of
+    /// `frames` (left empty on success).
     fn hash_n_degree(
         &self,
         root: u32,
         temp: &mut Issuer,
-        pool: &mut Vec<Frame<A>>,
+        frames: &mut Frames<A>,
         work: &Work<'_>,
     ) -> Result<A::Digest, CanonError> {
-        let mut id = String::new();
-        let mut frames = vec![self.enter(pool.pop(), root, temp, work, &mut id)?];
+        let Frames { stack, pool, id } = frames;
+        // After an error the stack may hold frames: recycle them.
+        pool.append(stack);
+        let root = self.enter(pool.pop(), root, temp, work, id)?;
+        stack.push(root);
         let mut returned: Option<A::Digest> = None;
-        while let Some(frame) = frames.last_mut() {
+        while let Some(frame) = stack.last_mut() {
             if let Some(hash) = returned.take() {
                 self.resume(frame, &hash, temp, work)?;
             }
             match self.advance(frame, temp, work)? {
                 Next::Call(r) => {
-                    let child = self.enter(pool.pop(), r, temp, work, &mut id)?;
-                    frames.push(child);
+                    let child = self.enter(pool.pop(), r, temp, work, id)?;
+                    stack.push(child);
                 }
                 Next::Done(hash) => {
-                    if let Some(done) = frames.pop() {
+                    if let Some(done) = stack.pop() {
                         pool.push(done);
                     }
                     returned = Some(hash);
@@ -1251,7 +1273,7 @@ mod tests {
             let mut issuer = Issuer::new(state.labels.len());
             issuer.issue(node(label));
             let got = state
-                .hash_n_degree(node(label), &mut issuer, &mut Vec::new(), &work)
+                .hash_n_degree(node(label), &mut issuer, &mut Frames::new(), &work)
                 .unwrap();
             assert_eq!(hex::encode(got), h.as_str().unwrap(), "hndq {label}");
         }
