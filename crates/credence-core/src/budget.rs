@@ -58,7 +58,8 @@ impl Cancel {
 pub struct Limits {
     /// Most distinct blank nodes RDFC-1.0 accepts in one dataset.
     ///
-    /// Default 10,000: a badge has fewer than 10. The identifier tables are sized by this number.
+    /// Default 10,000: a badge has fewer than 10. Checked before any hashing; the run's two
+    /// identifier lookup tables are four bytes per blank node.
     pub max_blank_nodes: u64,
     /// Most quads in one dataset: the input of RDFC-1.0 and N-Quads parsing, the output of toRdf.
     ///
