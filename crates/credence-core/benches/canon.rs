@@ -1,7 +1,10 @@
-//! RDFC-1.0 canonicalization speed on the Open Badges 3.0 vector document.
+//! RDFC-1.0 canonicalization speed on the Open Badges 3.0 vector document and the standard badge.
 // A benchmark harness, like a test: failing loudly on bad fixture data is the point.
 #![allow(clippy::unwrap_used)]
 
+use credence_core::contexts::ContextStore;
+use credence_core::fixture::SignedFixture;
+use credence_core::jsonld::JsonLd;
 use credence_core::rdf::canon::canonicalize;
 use credence_core::rdf::nquads::parse_nquads;
 use credence_core::rdf::{Node, Object, Quad};
@@ -59,6 +62,14 @@ fn bench(c: &mut Criterion) {
     c.bench_function("canon/obv3-document (15 quads, 5 blank nodes)", |b| {
         b.iter(|| canonicalize(black_box(&more)).unwrap())
     });
+    let badge = SignedFixture::new().unwrap().unsigned;
+    let badge_quads = JsonLd::new(ContextStore::pinned().unwrap())
+        .to_rdf(&badge)
+        .unwrap();
+    c.bench_function(
+        &format!("canon/standard badge ({} quads)", badge_quads.len()),
+        |b| b.iter(|| canonicalize(black_box(&badge_quads)).unwrap()),
+    );
 }
 
 criterion_group!(benches, bench);

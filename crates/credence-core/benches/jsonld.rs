@@ -1,7 +1,9 @@
-//! Benchmarks JSON-LD toRdf of the Open Badges 3.0 test vector's unsigned credential.
+//! Benchmarks JSON-LD toRdf: the Open Badges 3.0 test vector's unsigned credential, and the
+//! standard Credence badge (pinned contexts plus its small inline schema-validator context).
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use credence_core::contexts::ContextStore;
+use credence_core::fixture::SignedFixture;
 use credence_core::jsonld::JsonLd;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
@@ -22,6 +24,11 @@ fn to_rdf(c: &mut Criterion) {
                 .to_rdf(black_box(&doc))
                 .unwrap()
         })
+    });
+    let badge = SignedFixture::new().unwrap().unsigned;
+    jl.to_rdf(&badge).unwrap();
+    c.bench_function("jsonld_to_rdf_standard_badge", |b| {
+        b.iter(|| jl.to_rdf(black_box(&badge)).unwrap())
     });
 }
 

@@ -44,6 +44,7 @@
 pub mod artwork;
 pub mod badge;
 pub mod bake;
+pub mod budget;
 pub mod contexts;
 pub mod fixture;
 pub mod jcs;

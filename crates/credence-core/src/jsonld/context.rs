@@ -1,21 +1,39 @@
 //! Active contexts, term definitions, the Context Processing and Create Term Definition
 //! algorithms, IRI expansion, and the cache of processed contexts.
+//!
+//! Two caches answer a context application (an active context, a local context and flags):
+//! - the processor's shared cache, kept across calls and bounded in bytes (an estimate of each
+//!   cached active context's size, least recently used evicted first). It holds only what every
+//!   caller shares: pinned context documents (by URL), the scoped contexts defined inside them,
+//!   and inline contexts of at most [`SMALL_INLINE`] bytes of JSON (the one-term inline context
+//!   every Credence badge carries; without it each badge would process its contexts again);
+//! - a [`Session`]'s cache, for one call only, for everything else: a document's larger inline
+//!   contexts, the scoped contexts they define, and whatever is applied on top of them.
+//!   It is dropped with the call, so no document can grow the process's memory for longer.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use serde_json::{Map, Value};
 
 use super::error::JsonLdError;
-use super::hash::FxHashMap;
+use super::hash::KeyedMap;
 use super::iri::{is_absolute, is_bcp47, is_blank, is_keyword, is_keyword_like, resolve};
+use crate::budget::{Budget, ComplexityBound, Meter};
 use crate::contexts::ContextStore;
 
 /// Deepest chain of nested context references (remote, imported) processed.
 pub(crate) const MAX_CONTEXT_DEPTH: usize = 32;
-/// Cached processed contexts kept before the cache is reset.
-const CACHE_LIMIT: usize = 4096;
+/// Longest chain of term definitions that need each other (`"a": "b:x"`, `"b": "c:y"`, …)
+/// created recursively; real contexts need two or three.
+pub(crate) const MAX_TERM_CHAIN: usize = 64;
+/// Default byte budget of the shared cache of processed contexts.
+pub(crate) const CACHE_BYTES: u64 = 64 << 20;
+/// Inline contexts whose JSON text is at most this many bytes are cached across calls (within
+/// the byte budget); larger ones are processed once per call.
+pub(crate) const SMALL_INLINE: usize = 1024;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -76,6 +94,8 @@ pub(crate) struct ScopedContext {
     pub(crate) value: Value,
     /// Defined inside a context loaded from the context store, not by a document.
     pub(crate) pinned: bool,
+    /// Defined in a context the shared cache may hold, so its applications may be shared too.
+    pub(crate) shared: bool,
 }
 
 /// A term definition.
@@ -106,6 +126,8 @@ pub(crate) struct TermDef {
     /// Defined by a context loaded from the context store (a pinned context or one of the scoped
     /// contexts inside it), not by a context inside the document.
     pub(crate) pinned: bool,
+    /// Estimated heap size of this definition, for the cache's byte budget.
+    pub(crate) bytes: u64,
 }
 
 impl TermDef {
@@ -126,6 +148,44 @@ impl TermDef {
                 _ => false,
             }
     }
+
+    /// Estimated size: the struct, its strings and its scoped context's JSON.
+    fn estimate_bytes(&self) -> u64 {
+        let len = |s: &Option<String>| s.as_ref().map_or(0, |s| s.len() as u64);
+        std::mem::size_of::<Self>() as u64
+            + len(&self.iri)
+            + len(&self.type_mapping)
+            + self.language.as_ref().map_or(0, len)
+            + len(&self.index)
+            + len(&self.nest)
+            + self.context.as_ref().map_or(0, |c| {
+                std::mem::size_of::<ScopedContext>() as u64 + 16 + json_bytes(&c.value)
+            })
+    }
+}
+
+/// Estimated heap size of a JSON value (walked with an explicit stack).
+fn json_bytes(v: &Value) -> u64 {
+    const NODE: u64 = std::mem::size_of::<Value>() as u64;
+    // An object entry: its key string, the index map's slot and hash.
+    const ENTRY: u64 = std::mem::size_of::<String>() as u64 + 16;
+    let mut total = 0;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        total += NODE;
+        match v {
+            Value::String(s) => total += s.len() as u64,
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::Object(m) => {
+                for (k, v) in m {
+                    total += ENTRY + k.len() as u64;
+                    stack.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    total
 }
 
 /// An immutable active context.
@@ -134,7 +194,7 @@ pub(crate) struct ActiveContext {
     /// Unique identity (cache key).
     pub(crate) id: u64,
     /// Term definitions.
-    pub(crate) terms: FxHashMap<String, Arc<TermDef>>,
+    pub(crate) terms: KeyedMap<String, Arc<TermDef>>,
     /// Vocabulary mapping.
     pub(crate) vocab: Option<String>,
     /// Base IRI set by `@base` (documents themselves have none).
@@ -145,23 +205,27 @@ pub(crate) struct ActiveContext {
     pub(crate) direction: Option<Direction>,
     /// Context to revert to when leaving a type-scoped context.
     pub(crate) previous: Option<Arc<ActiveContext>>,
+    /// Built only from what every caller shares (pinned contexts, their scoped contexts, small
+    /// inline contexts): it may be a key and a value of the shared cache.
+    pub(crate) shared: bool,
 }
 
 impl ActiveContext {
     fn initial() -> Self {
         Self {
             id: next_id(),
-            terms: FxHashMap::default(),
+            terms: KeyedMap::default(),
             vocab: None,
             base: None,
             language: None,
             direction: None,
             previous: None,
+            shared: true,
         }
     }
 
-    /// A copy with a fresh identity.
-    fn derive(&self) -> Self {
+    /// A copy with a fresh identity, shared only if this one is and `shared` holds.
+    fn derive(&self, shared: bool) -> Self {
         Self {
             id: next_id(),
             terms: self.terms.clone(),
@@ -170,7 +234,26 @@ impl ActiveContext {
             language: self.language.clone(),
             direction: self.direction,
             previous: self.previous.clone(),
+            shared: self.shared && shared,
         }
+    }
+
+    /// Estimated heap size, for the cache's byte budget. Term definitions shared with other
+    /// contexts are counted in each (an overestimate, which only makes the bound safer).
+    fn estimate_bytes(&self) -> u64 {
+        // A term map slot: key string, Arc pointer, control byte and load-factor slack.
+        const SLOT: u64 = std::mem::size_of::<(String, Arc<TermDef>)>() as u64 + 8;
+        let len = |s: &Option<String>| s.as_ref().map_or(0, |s| s.len() as u64);
+        let terms: u64 = self
+            .terms
+            .iter()
+            .map(|(k, t)| SLOT + k.len() as u64 + t.bytes)
+            .sum();
+        std::mem::size_of::<Self>() as u64
+            + terms
+            + len(&self.vocab)
+            + len(&self.base)
+            + len(&self.language)
     }
 
     /// The term definition of `term`.
@@ -254,13 +337,77 @@ struct CacheKey {
     flags: Flags,
 }
 
-/// Context hit/miss counters.
+/// Context cache counters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CacheStats {
-    /// Context applications answered from the cache.
+    /// Context applications answered from a cache (shared or the call's own).
     pub hits: u64,
     /// Context applications that ran the Context Processing algorithm.
     pub misses: u64,
+    /// Processed contexts in the shared cache now.
+    pub entries: u64,
+    /// Their estimated size in bytes (never above the cache's byte budget).
+    pub bytes: u64,
+}
+
+/// One shared cache entry.
+#[derive(Debug)]
+struct Entry {
+    ctx: Arc<ActiveContext>,
+    bytes: u64,
+    /// The cache clock when it was last used.
+    used: AtomicU64,
+}
+
+/// The processed contexts kept across calls, bounded in bytes.
+///
+/// Keyed hashing: keys include inline context text from documents.
+#[derive(Debug, Default)]
+struct SharedCache {
+    map: KeyedMap<CacheKey, Entry>,
+    bytes: u64,
+}
+
+impl SharedCache {
+    /// Inserts `ctx`, evicting the least recently used entries if the budget would be passed
+    /// (down to three quarters of it, so eviction is rare); a context larger than the whole
+    /// budget is not kept.
+    fn insert(&mut self, key: CacheKey, ctx: Arc<ActiveContext>, now: u64, max_bytes: u64) {
+        let bytes = ctx.estimate_bytes();
+        if bytes > max_bytes {
+            return;
+        }
+        if let Some(old) = self.map.remove(&key) {
+            self.bytes -= old.bytes;
+        }
+        if self.bytes + bytes > max_bytes {
+            let mut by_age: Vec<(u64, CacheKey)> = self
+                .map
+                .iter()
+                .map(|(k, e)| (e.used.load(Ordering::Relaxed), k.clone()))
+                .collect();
+            by_age.sort_unstable_by_key(|(used, _)| *used);
+            let target = (max_bytes / 4 * 3).saturating_sub(bytes);
+            for (_, k) in by_age {
+                if self.bytes <= target {
+                    break;
+                }
+                if let Some(old) = self.map.remove(&k) {
+                    self.bytes -= old.bytes;
+                }
+            }
+        }
+        self.bytes += bytes;
+        self.map.insert(
+            key,
+            Entry {
+                ctx,
+                bytes,
+                used: AtomicU64::new(now),
+            },
+        );
+    }
 }
 
 /// Loads, processes and caches contexts.
@@ -268,17 +415,28 @@ pub struct CacheStats {
 pub(crate) struct ContextProcessor {
     store: ContextStore,
     initial: Arc<ActiveContext>,
-    cache: RwLock<FxHashMap<CacheKey, Arc<ActiveContext>>>,
+    cache: RwLock<SharedCache>,
+    /// Byte budget of `cache`.
+    max_bytes: u64,
+    /// The cache clock: advanced by every insertion.
+    clock: AtomicU64,
     hits: AtomicU64,
     misses: AtomicU64,
 }
 
 impl ContextProcessor {
     pub(crate) fn new(store: ContextStore) -> Self {
+        Self::with_cache_bytes(store, CACHE_BYTES)
+    }
+
+    /// A processor whose shared cache holds at most about `max_bytes` of processed contexts.
+    pub(crate) fn with_cache_bytes(store: ContextStore, max_bytes: u64) -> Self {
         Self {
             store,
             initial: Arc::new(ActiveContext::initial()),
-            cache: RwLock::new(FxHashMap::default()),
+            cache: RwLock::new(SharedCache::default()),
+            max_bytes,
+            clock: AtomicU64::new(0),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -288,15 +446,81 @@ impl ContextProcessor {
         &self.store
     }
 
-    pub(crate) fn initial(&self) -> &Arc<ActiveContext> {
-        &self.initial
-    }
-
     pub(crate) fn stats(&self) -> CacheStats {
+        let cache = match self.cache.read() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
         CacheStats {
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
+            entries: cache.map.len() as u64,
+            bytes: cache.bytes,
         }
+    }
+
+    fn shared_get(&self, key: &CacheKey) -> Option<Arc<ActiveContext>> {
+        let cache = match self.cache.read() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let entry = cache.map.get(key)?;
+        let now = self.clock.load(Ordering::Relaxed);
+        // Written only when it changes, so hot entries do not bounce between cores.
+        if entry.used.load(Ordering::Relaxed) != now {
+            entry.used.store(now, Ordering::Relaxed);
+        }
+        Some(entry.ctx.clone())
+    }
+
+    fn shared_insert(&self, key: CacheKey, ctx: Arc<ActiveContext>) {
+        let now = self.clock.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut cache = match self.cache.write() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        cache.insert(key, ctx, now, self.max_bytes);
+    }
+}
+
+/// One call's view of a [`ContextProcessor`]: its work meter and its own cache of processed
+/// contexts that must not outlive the call.
+pub(crate) struct Session<'p> {
+    procr: &'p ContextProcessor,
+    meter: Meter<'p>,
+    local: RefCell<KeyedMap<CacheKey, Arc<ActiveContext>>>,
+}
+
+impl<'p> Session<'p> {
+    /// A session under `budget` (fails at once if it is already cancelled).
+    pub(crate) fn new(
+        procr: &'p ContextProcessor,
+        budget: &'p Budget,
+    ) -> Result<Self, JsonLdError> {
+        Ok(Self {
+            procr,
+            meter: Meter::new(
+                &budget.cancel,
+                ComplexityBound::JsonLdWork,
+                budget.limits.max_jsonld_work,
+            )?,
+            local: RefCell::new(KeyedMap::default()),
+        })
+    }
+
+    pub(crate) fn initial(&self) -> &Arc<ActiveContext> {
+        &self.procr.initial
+    }
+
+    /// The call's JSON-LD work meter.
+    pub(crate) fn meter(&self) -> &Meter<'p> {
+        &self.meter
+    }
+
+    /// Charges `n` units of JSON-LD work.
+    #[inline]
+    pub(crate) fn charge(&self, n: u64) -> Result<(), JsonLdError> {
+        Ok(self.meter.charge(n)?)
     }
 
     /// Applies an inline local context (from a document's `@context`).
@@ -306,12 +530,16 @@ impl ContextProcessor {
         local: &Value,
         flags: Flags,
     ) -> Result<Arc<ActiveContext>, JsonLdError> {
-        let key = match local {
-            Value::String(url) => LocalKey::Url(url.clone()),
-            other => LocalKey::Json(other.to_string()),
+        let (key, shareable) = match local {
+            Value::String(url) => (LocalKey::Url(url.clone()), true),
+            other => {
+                let text = other.to_string();
+                let small = text.len() <= SMALL_INLINE;
+                (LocalKey::Json(text), small)
+            }
         };
         // An inline context is the document's own; the URLs it names are loaded from the store.
-        self.apply(active, local, key, flags, 0, false)
+        self.apply(active, local, key, shareable, flags, 0, false)
     }
 
     /// Applies a term's scoped context.
@@ -325,46 +553,47 @@ impl ContextProcessor {
             active,
             &scoped.value,
             LocalKey::Scoped(scoped.key),
+            scoped.shared,
             flags,
             0,
             scoped.pinned,
         )
     }
 
+    /// A cached application, or the Context Processing algorithm. The result goes to the shared
+    /// cache only if `active` is shared and the local context may be (`shareable`).
     fn apply(
         &self,
         active: &Arc<ActiveContext>,
         local: &Value,
         key: LocalKey,
+        shareable: bool,
         flags: Flags,
         depth: usize,
         pinned: bool,
     ) -> Result<Arc<ActiveContext>, JsonLdError> {
+        let shared = active.shared && shareable;
         let key = CacheKey {
             active: active.id,
             local: key,
             flags,
         };
-        {
-            let cache = match self.cache.read() {
-                Ok(c) => c,
-                Err(poisoned) => poisoned.into_inner(),
-            };
-            if let Some(hit) = cache.get(&key) {
-                self.hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(hit.clone());
-            }
-        }
-        self.misses.fetch_add(1, Ordering::Relaxed);
-        let result = self.process(active, local, flags, depth, pinned)?;
-        let mut cache = match self.cache.write() {
-            Ok(c) => c,
-            Err(poisoned) => poisoned.into_inner(),
+        let hit = if shared {
+            self.procr.shared_get(&key)
+        } else {
+            self.local.borrow().get(&key).cloned()
         };
-        if cache.len() >= CACHE_LIMIT {
-            cache.clear();
+        if let Some(hit) = hit {
+            self.procr.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(hit);
         }
-        cache.insert(key, result.clone());
+        self.procr.misses.fetch_add(1, Ordering::Relaxed);
+        let result = self.process(active, local, flags, depth, shared, pinned)?;
+        if shared && result.shared {
+            self.procr.shared_insert(key, result.clone());
+        } else {
+            self.local.borrow_mut().insert(key, result.clone());
+        }
         Ok(result)
     }
 
@@ -376,6 +605,7 @@ impl ContextProcessor {
         local: &Value,
         flags: Flags,
         depth: usize,
+        shared: bool,
         pinned: bool,
     ) -> Result<Arc<ActiveContext>, JsonLdError> {
         if depth > MAX_CONTEXT_DEPTH {
@@ -405,7 +635,8 @@ impl ContextProcessor {
         }
         let mut rval = active.clone();
         if !propagate && rval.previous.is_none() {
-            let mut c = rval.derive();
+            self.charge(rval.terms.len() as u64 + 1)?;
+            let mut c = rval.derive(shared);
             c.previous = Some(active.clone());
             rval = Arc::new(c);
         }
@@ -416,13 +647,14 @@ impl ContextProcessor {
         for item in items {
             match item {
                 Value::Null => {
+                    self.charge(rval.terms.len() as u64 + 1)?;
                     if !flags.override_protected && rval.terms.values().any(|t| t.protected) {
                         return Err(JsonLdError::InvalidContextNullification);
                     }
-                    rval = self.initial.clone();
+                    rval = self.procr.initial.clone();
                 }
                 Value::String(url) => {
-                    let doc = self.store.load(url)?;
+                    let doc = self.procr.store.load(url)?;
                     let ctx = match doc.as_ref() {
                         Value::Object(m) => m.get("@context"),
                         _ => None,
@@ -432,6 +664,7 @@ impl ContextProcessor {
                         &rval,
                         ctx,
                         LocalKey::Url(url.clone()),
+                        true,
                         inner_flags,
                         depth + 1,
                         true,
@@ -442,7 +675,7 @@ impl ContextProcessor {
                         Some(Value::Object(inner)) => inner,
                         _ => map,
                     };
-                    rval = Arc::new(self.process_object(&rval, map, flags, depth, pinned)?);
+                    rval = Arc::new(self.process_object(&rval, map, flags, shared, pinned)?);
                 }
                 _ => return Err(JsonLdError::InvalidLocalContext),
             }
@@ -455,10 +688,12 @@ impl ContextProcessor {
         active: &ActiveContext,
         map: &Map<String, Value>,
         flags: Flags,
-        depth: usize,
+        shared: bool,
         pinned: bool,
     ) -> Result<ActiveContext, JsonLdError> {
-        let mut ctx = active.derive();
+        // Copying the term map is work in proportion to its size.
+        self.charge(active.terms.len() as u64 + 1)?;
+        let mut ctx = active.derive(shared);
         if let Some(v) = map.get("@version") {
             if v.as_f64() != Some(1.1) {
                 return Err(JsonLdError::InvalidContextEntry { entry: "@version" });
@@ -469,7 +704,7 @@ impl ContextProcessor {
         let map: Cow<'_, Map<String, Value>> = match map.get("@import") {
             None => Cow::Borrowed(map),
             Some(Value::String(url)) => {
-                let doc = self.store.load(url)?;
+                let doc = self.procr.store.load(url)?;
                 imported = doc;
                 let Some(Value::Object(import_map)) = imported.get("@context") else {
                     return Err(JsonLdError::InvalidRemoteContext { url: url.clone() });
@@ -485,7 +720,6 @@ impl ContextProcessor {
             }
             Some(_) => return Err(JsonLdError::InvalidContextEntry { entry: "@import" }),
         };
-        let _ = depth;
         if let Some(b) = map.get("@base") {
             ctx.base = match b {
                 Value::Null => None,
@@ -535,9 +769,11 @@ impl ContextProcessor {
         let mut builder = Builder {
             ctx,
             local: &map,
-            defined: FxHashMap::default(),
+            defined: KeyedMap::default(),
             protected_default,
             override_protected: flags.override_protected,
+            session: self,
+            chain: 0,
             pinned,
         };
         if let Some(v) = map.get("@vocab") {
@@ -578,17 +814,21 @@ impl ContextProcessor {
 }
 
 /// State of the Create Term Definition algorithm over one local context.
-struct Builder<'m> {
+struct Builder<'m, 's> {
     ctx: ActiveContext,
     local: &'m Map<String, Value>,
-    defined: FxHashMap<String, bool>,
+    /// Keyed hashing: the terms come from documents.
+    defined: KeyedMap<String, bool>,
     protected_default: bool,
     override_protected: bool,
+    session: &'s Session<'s>,
+    /// How many Create Term Definition calls are under way (they recurse through IRI expansion).
+    chain: usize,
     /// The terms being defined come from the context store.
     pinned: bool,
 }
 
-impl Builder<'_> {
+impl Builder<'_, '_> {
     /// IRI expansion that defines terms of the local context on demand.
     fn expand_iri(
         &mut self,
@@ -632,8 +872,21 @@ impl Builder<'_> {
         Ok(self.ctx.expand_iri(value, vocab, base).map(Cow::into_owned))
     }
 
-    /// The Create Term Definition algorithm (JSON-LD 1.1 API 4.2.2).
+    /// The Create Term Definition algorithm, its recursion bounded by [`MAX_TERM_CHAIN`].
     fn create_term(&mut self, term: &str) -> Result<(), JsonLdError> {
+        if self.chain >= MAX_TERM_CHAIN {
+            return Err(JsonLdError::TooDeep {
+                limit: MAX_TERM_CHAIN,
+            });
+        }
+        self.chain += 1;
+        let result = self.create_term_inner(term);
+        self.chain -= 1;
+        result
+    }
+
+    /// The Create Term Definition algorithm (JSON-LD 1.1 API 4.2.2).
+    fn create_term_inner(&mut self, term: &str) -> Result<(), JsonLdError> {
         match self.defined.get(term) {
             Some(true) => return Ok(()),
             Some(false) => {
@@ -643,6 +896,7 @@ impl Builder<'_> {
             }
             None => {}
         }
+        self.session.charge(1)?;
         self.defined.insert(term.to_owned(), false);
         let err_def = || JsonLdError::InvalidTermDefinition {
             term: term.to_owned(),
@@ -830,6 +1084,7 @@ impl Builder<'_> {
             def.context = Some(Arc::new(ScopedContext {
                 key: next_id(),
                 value: c.clone(),
+                shared: self.ctx.shared,
                 pinned: self.pinned,
             }));
         }
@@ -887,6 +1142,7 @@ impl Builder<'_> {
                 return Ok(());
             }
         }
+        def.bytes = def.estimate_bytes();
         self.ctx.terms.insert(term.to_owned(), Arc::new(def));
         Ok(())
     }
@@ -945,12 +1201,15 @@ mod tests {
         ContextProcessor::new(ContextStore::pinned().unwrap())
     }
 
+    const EMBEDDED: Flags = Flags {
+        propagate: true,
+        override_protected: false,
+    };
+
     fn apply(p: &ContextProcessor, v: Value) -> Result<Arc<ActiveContext>, JsonLdError> {
-        let flags = Flags {
-            propagate: true,
-            override_protected: false,
-        };
-        p.apply_inline(&p.initial().clone(), &v, flags)
+        let budget = Budget::default();
+        let session = Session::new(p, &budget)?;
+        session.apply_inline(&p.initial.clone(), &v, EMBEDDED)
     }
 
     #[test]
@@ -1041,5 +1300,124 @@ mod tests {
         );
         assert_eq!(parse_container(&json!(["@list", "@set"])), None);
         assert_eq!(parse_container(&json!("@foo")), None);
+    }
+
+    fn inline(p: &ContextProcessor, v: &Value, budget: &Budget) -> Result<u64, JsonLdError> {
+        let session = Session::new(p, budget)?;
+        session.apply_inline(&p.initial.clone(), v, EMBEDDED)?;
+        Ok(session.meter().used())
+    }
+
+    /// A one-term inline context on top of the pinned VC 2.0 context, distinct per `salt`.
+    fn small(salt: usize) -> Value {
+        json!([crate::contexts::CREDENTIALS_V2, {format!("term{salt}"): "urn:ex:t"}])
+    }
+
+    #[test]
+    fn small_inline_contexts_are_shared_and_large_ones_are_not() {
+        let p = proc();
+        let budget = Budget::default();
+        let first = inline(&p, &small(0), &budget).unwrap();
+        let warm = p.stats();
+        // The second call hits the shared cache and does no context work at all.
+        assert_eq!(inline(&p, &small(0), &budget).unwrap(), 0);
+        assert_eq!(p.stats().misses, warm.misses);
+        assert!(first > 0);
+        // A large inline context is processed on every call and never kept.
+        let mut big = Map::new();
+        for t in 0..200 {
+            big.insert(format!("t{t}"), Value::String(format!("urn:ex:{t}")));
+        }
+        let big = json!([crate::contexts::CREDENTIALS_V2, big]);
+        assert!(big.to_string().len() > SMALL_INLINE);
+        let work = inline(&p, &big, &budget).unwrap();
+        assert!(work >= 200, "{work}");
+        assert_eq!(inline(&p, &big, &budget).unwrap(), work);
+        let after = p.stats();
+        assert_eq!((after.entries, after.bytes), (warm.entries, warm.bytes));
+        // Within one call it is processed once, however often it is applied.
+        let session = Session::new(&p, &budget).unwrap();
+        for _ in 0..3 {
+            session
+                .apply_inline(&p.initial.clone(), &big, EMBEDDED)
+                .unwrap();
+        }
+        assert_eq!(session.meter().used(), work);
+    }
+
+    #[test]
+    fn the_shared_cache_stays_within_its_byte_budget() {
+        let p = ContextProcessor::new(ContextStore::pinned().unwrap());
+        inline(&p, &small(0), &Budget::default()).unwrap();
+        let one = p.stats().bytes;
+        assert!(one > 0);
+        // Room for about five processed contexts like these.
+        let max = one * 5;
+        let p = ContextProcessor::with_cache_bytes(ContextStore::pinned().unwrap(), max);
+        for salt in 0..40 {
+            inline(&p, &small(salt), &Budget::default()).unwrap();
+            let stats = p.stats();
+            assert!(stats.bytes <= max, "{} > {max} after {salt}", stats.bytes);
+        }
+        assert!(p.stats().entries < 40);
+        // The most recently used entry survived eviction: applying it again is a hit.
+        let misses = p.stats().misses;
+        inline(&p, &small(39), &Budget::default()).unwrap();
+        assert_eq!(p.stats().misses, misses);
+        // A context larger than the whole budget is processed but not kept.
+        let tiny = ContextProcessor::with_cache_bytes(ContextStore::pinned().unwrap(), 16);
+        inline(&tiny, &small(0), &Budget::default()).unwrap();
+        assert_eq!(tiny.stats().entries, 0);
+        assert_eq!(tiny.stats().bytes, 0);
+    }
+
+    #[test]
+    fn context_work_is_charged_to_the_budget() {
+        let p = proc();
+        let mut m = Map::new();
+        for t in 0..500 {
+            m.insert(format!("t{t}"), Value::String(format!("urn:ex:{t}")));
+        }
+        let budget = Budget::with_limits(crate::budget::Limits {
+            max_jsonld_work: 400,
+            ..crate::budget::Limits::default()
+        });
+        assert!(matches!(
+            inline(&p, &Value::Object(m), &budget),
+            Err(JsonLdError::TooComplex {
+                bound: ComplexityBound::JsonLdWork,
+                limit: 400
+            })
+        ));
+    }
+
+    #[test]
+    fn a_long_chain_of_term_definitions_is_refused_not_a_stack_overflow() {
+        let chain = |n: usize| {
+            let mut m = Map::new();
+            for t in 0..n {
+                m.insert(format!("t{t}"), Value::String(format!("t{}:x/", t + 1)));
+            }
+            m.insert(format!("t{n}"), Value::String("urn:ex:".to_owned()));
+            Value::Object(m)
+        };
+        let ok = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let p = proc();
+                let short = apply(&p, chain(10)).map(|c| c.term("t0").and_then(|t| t.iri.clone()));
+                let long = apply(&p, chain(20_000)).err();
+                (short.ok().flatten(), long)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(ok.0, Some(format!("urn:ex:{}", "x/".repeat(10))));
+        assert!(matches!(
+            ok.1,
+            Some(JsonLdError::TooDeep {
+                limit: MAX_TERM_CHAIN
+            })
+        ));
     }
 }

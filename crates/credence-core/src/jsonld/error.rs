@@ -1,5 +1,6 @@
 //! Errors of the JSON-LD processor: context processing, expansion (safe mode) and toRdf.
 
+use crate::budget::{ComplexityBound, Stop};
 use crate::contexts::ContextError;
 use crate::jcs::JcsError;
 
@@ -237,6 +238,26 @@ pub enum JsonLdError {
     /// An `@json` literal could not be canonicalized.
     #[error("@json literal cannot be canonicalized")]
     Json(#[from] JcsError),
+    /// The document needs more work than the call's [`crate::budget::Budget`] allows.
+    #[error("JSON-LD document too complex: more than {limit} {bound}")]
+    TooComplex {
+        /// The limit that was hit.
+        bound: ComplexityBound,
+        /// Its value for this call.
+        limit: u64,
+    },
+    /// The caller cancelled the call through the budget's flag.
+    #[error("JSON-LD processing cancelled")]
+    Cancelled,
+}
+
+impl From<Stop> for JsonLdError {
+    fn from(stop: Stop) -> Self {
+        match stop {
+            Stop::TooComplex { bound, limit } => Self::TooComplex { bound, limit },
+            Stop::Cancelled => Self::Cancelled,
+        }
+    }
 }
 
 /// Which kind of object safe mode refuses to drop silently.

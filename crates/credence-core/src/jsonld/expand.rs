@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::context::{container, ActiveContext, ContextProcessor, Flags};
+use super::context::{container, ActiveContext, Flags, Session};
 use super::error::{DroppedKind, JsonLdError};
 use super::iri::{is_absolute, is_bcp47, is_keyword};
 use super::pinned::PinnedIris;
@@ -30,7 +30,8 @@ const TYPE_SCOPED: Flags = Flags {
 
 /// Expands documents against contexts from one processor.
 pub(crate) struct Expander<'p> {
-    pub(crate) procr: &'p ContextProcessor,
+    /// The call's contexts and work meter.
+    pub(crate) procr: &'p Session<'p>,
     /// A key of the top-level object to leave out, as if it were absent (`proof`).
     pub(crate) omit: Option<&'p str>,
     /// When set, keys must name the pinned contexts' IRIs by their pinned terms (see
@@ -87,6 +88,7 @@ impl Expander<'_> {
         if depth > MAX_DEPTH {
             return Err(too_deep());
         }
+        self.procr.charge(1)?;
         match element {
             Value::Null => Ok(None),
             Value::Array(items) => {
@@ -327,6 +329,7 @@ impl Expander<'_> {
                             .collect::<Result<_, _>>()?,
                         _ => return Err(JsonLdError::InvalidTypeValue),
                     };
+                    self.procr.charge(raw.len() as u64)?;
                     for t in raw {
                         let e = match type_scoped_ctx.expand_iri(t, true, true) {
                             Some(e) if e == "@json" || is_absolute(&e) => e.into_owned(),
@@ -444,7 +447,10 @@ impl Expander<'_> {
                         Some(d) => d,
                         None => term_ctx.direction,
                     };
-                    Some(expand_language_map(&term_ctx, vm, dir.map(|d| d.as_str()))?)
+                    let map = expand_language_map(&term_ctx, vm, dir.map(|d| d.as_str()))?;
+                    self.procr
+                        .charge(map.as_array().map_or(0, |a| a.len() as u64))?;
+                    Some(map)
                 }
                 Value::Object(vm)
                     if cont & (container::INDEX | container::ID | container::TYPE) != 0 =>

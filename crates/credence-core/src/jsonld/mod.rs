@@ -1,8 +1,13 @@
 //! JSON-LD 1.1 processor (context processing, expansion, toRdf) in safe mode, with cached contexts.
 //!
 //! Contexts come only from a [`ContextStore`]; nothing is fetched. Each distinct application of a
-//! local context to an active context is processed once and cached (active contexts are immutable
-//! and `Arc`-shared), so a second document with the same `@context` does no context processing.
+//! pinned context (or a small inline one) to an active context is processed once and cached
+//! (active contexts are immutable and `Arc`-shared, the cache bounded in bytes), so a second
+//! document with the same `@context` does no context processing; a document's larger inline
+//! contexts are processed for that call only.
+//!
+//! Every entry point has a `_with` form taking a [`Budget`] (work limits and a cancel flag); the
+//! others use [`Budget::default`].
 //!
 //! Safe mode follows jsonld.js `safe: true`: a key that does not expand to an absolute IRI, a
 //! relative `@id`/`@type`, a value or object that would be dropped, or a relative IRI in the RDF
@@ -21,6 +26,7 @@ pub use error::{DroppedKind, IriPosition, JsonLdError};
 
 use std::sync::OnceLock;
 
+use crate::budget::Budget;
 use crate::contexts::ContextStore;
 use crate::rdf::Quad;
 
@@ -48,13 +54,37 @@ impl JsonLd {
 
     /// Expanded form (JSON-LD 1.1 expansion algorithm, safe mode), always an array.
     pub fn expand(&self, doc: &serde_json::Value) -> Result<serde_json::Value, JsonLdError> {
-        Ok(serde_json::Value::Array(self.expand_items(doc)?))
+        self.expand_with(doc, &Budget::default())
+    }
+
+    /// [`Self::expand`] under `budget`.
+    pub fn expand_with(
+        &self,
+        doc: &serde_json::Value,
+        budget: &Budget,
+    ) -> Result<serde_json::Value, JsonLdError> {
+        let session = context::Session::new(&self.procr, budget)?;
+        let items = expand::Expander {
+            procr: &session,
+            omit: None,
+            pinned: None,
+        }
+        .expand_document(doc)?;
+        Ok(serde_json::Value::Array(items))
     }
 
     /// Deserialize JSON-LD to an RDF dataset (quads, blank nodes labelled _:b0, _:b1 … in first-seen order).
     pub fn to_rdf(&self, doc: &serde_json::Value) -> Result<Vec<Quad>, JsonLdError> {
-        let expanded = self.expand_items(doc)?;
-        to_rdf::to_rdf(&expanded)
+        self.to_rdf_with(doc, &Budget::default())
+    }
+
+    /// [`Self::to_rdf`] under `budget`.
+    pub fn to_rdf_with(
+        &self,
+        doc: &serde_json::Value,
+        budget: &Budget,
+    ) -> Result<Vec<Quad>, JsonLdError> {
+        self.to_rdf_inner(doc, None, budget, None)
     }
 
     /// [`Self::to_rdf`] of `doc` as if its top-level `omit` entry were absent (no copy is made).
@@ -63,13 +93,17 @@ impl JsonLd {
         doc: &serde_json::Value,
         omit: &str,
     ) -> Result<Vec<Quad>, JsonLdError> {
-        let expanded = expand::Expander {
-            procr: &self.procr,
-            omit: Some(omit),
-            pinned: None,
-        }
-        .expand_document(doc)?;
-        to_rdf::to_rdf(&expanded)
+        self.to_rdf_omitting_with(doc, omit, &Budget::default())
+    }
+
+    /// [`Self::to_rdf_omitting`] under `budget`.
+    pub fn to_rdf_omitting_with(
+        &self,
+        doc: &serde_json::Value,
+        omit: &str,
+        budget: &Budget,
+    ) -> Result<Vec<Quad>, JsonLdError> {
+        self.to_rdf_inner(doc, Some(omit), budget, None)
     }
 
     /// The RDF of a credential (or a presentation, or a proof configuration), with its top-level
@@ -83,30 +117,43 @@ impl JsonLd {
         doc: &serde_json::Value,
         omit: Option<&str>,
     ) -> Result<Vec<Quad>, JsonLdError> {
+        self.credential_rdf_with(doc, omit, &Budget::default())
+    }
+
+    /// [`Self::credential_rdf`] under `budget`.
+    pub fn credential_rdf_with(
+        &self,
+        doc: &serde_json::Value,
+        omit: Option<&str>,
+        budget: &Budget,
+    ) -> Result<Vec<Quad>, JsonLdError> {
         let pinned = self
             .pinned
             .get_or_init(|| pinned::PinnedIris::collect(&self.procr));
-        let expanded = expand::Expander {
-            procr: &self.procr,
-            omit,
-            pinned: Some(pinned),
-        }
-        .expand_document(doc)?;
-        to_rdf::to_rdf(&expanded)
+        self.to_rdf_inner(doc, omit, budget, Some(pinned))
     }
 
-    /// How often context applications were answered from the cache, and how often processed.
+    /// How often context applications were answered from the cache, how often processed, and
+    /// what the shared cache holds.
     pub fn cache_stats(&self) -> CacheStats {
         self.procr.stats()
     }
 
-    fn expand_items(&self, doc: &serde_json::Value) -> Result<Vec<serde_json::Value>, JsonLdError> {
-        expand::Expander {
-            procr: &self.procr,
-            omit: None,
-            pinned: None,
+    fn to_rdf_inner(
+        &self,
+        doc: &serde_json::Value,
+        omit: Option<&str>,
+        budget: &Budget,
+        pinned: Option<&pinned::PinnedIris>,
+    ) -> Result<Vec<Quad>, JsonLdError> {
+        let session = context::Session::new(&self.procr, budget)?;
+        let expanded = expand::Expander {
+            procr: &session,
+            omit,
+            pinned,
         }
-        .expand_document(doc)
+        .expand_document(doc)?;
+        to_rdf::to_rdf(&expanded, session.meter(), budget.limits.max_quads)
     }
 }
 

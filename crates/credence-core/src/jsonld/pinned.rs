@@ -12,8 +12,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::context::{ActiveContext, ContextProcessor, Flags};
+use super::context::{ActiveContext, ContextProcessor, Flags, Session};
 use super::iri::is_keyword;
+use crate::budget::{Budget, Limits};
 
 /// Every IRI the store's contexts define a term for.
 #[derive(Debug, Default)]
@@ -31,9 +32,15 @@ impl PinnedIris {
         };
         let mut iris = HashSet::new();
         let mut seen_scoped = HashSet::new();
+        // The store's own contexts: trusted input, no budget.
+        let budget = Budget::with_limits(Limits::unlimited());
+        let Ok(session) = Session::new(procr, &budget) else {
+            return PinnedIris(iris);
+        };
         let urls: Vec<String> = procr.store().urls().map(str::to_owned).collect();
         for url in urls {
-            let Ok(ctx) = procr.apply_inline(procr.initial(), &Value::String(url), flags) else {
+            let Ok(ctx) = session.apply_inline(session.initial(), &Value::String(url), flags)
+            else {
                 continue;
             };
             let mut stack: Vec<Arc<ActiveContext>> = vec![ctx];
@@ -44,7 +51,7 @@ impl PinnedIris {
                     }
                     if let Some(scoped) = &td.context {
                         if seen_scoped.insert(scoped.key) {
-                            if let Ok(inner) = procr.apply_scoped(&ctx, scoped, flags) {
+                            if let Ok(inner) = session.apply_scoped(&ctx, scoped, flags) {
                                 stack.push(inner);
                             }
                         }

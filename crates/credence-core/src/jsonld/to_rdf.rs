@@ -1,5 +1,6 @@
 //! Node Map Generation and Deserialize JSON-LD to RDF (JSON-LD 1.1 API 7.1, 8.1), safe mode,
-//! in jsonld.js order and blank node labelling.
+//! in jsonld.js order and blank node labelling, in time linear in the document, under the
+//! call's work meter and quad limit.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -8,8 +9,9 @@ use serde_json::{Map, Value};
 
 use super::error::{IriPosition, JsonLdError};
 use super::expand::{is_list, is_subject, is_value, MAX_DEPTH};
-use super::hash::FxHashMap;
+use super::hash::{KeyedMap, KeyedSet};
 use super::iri::{is_absolute, is_blank, is_keyword};
+use crate::budget::{check_count, ComplexityBound, Meter};
 use crate::jcs::{canonicalize, es6_number};
 use crate::rdf::{Literal, Node, Object, Quad, RDF_LANG_STRING, XSD_STRING};
 
@@ -33,7 +35,8 @@ enum Item<'a> {
 /// Issues `_:b0`, `_:b1`, … in first-seen order.
 #[derive(Default)]
 struct Issuer {
-    map: FxHashMap<String, String>,
+    /// Keyed hashing: the labels come from the document.
+    map: KeyedMap<String, String>,
     counter: usize,
 }
 
@@ -55,13 +58,13 @@ impl Issuer {
 
 /// A node id, graph name or property: borrowed from the expanded input, or an issued label.
 type Key<'a> = Cow<'a, str>;
-type NodeProps<'a> = BTreeMap<Key<'a>, Vec<Item<'a>>>;
+type NodeProps<'a> = BTreeMap<Key<'a>, Items<'a>>;
 type Graph<'a> = BTreeMap<Key<'a>, NodeProps<'a>>;
 
-#[derive(Default)]
-struct NodeMap<'a> {
+struct NodeMap<'a, 'm> {
     graphs: BTreeMap<Key<'a>, Graph<'a>>,
     issuer: Issuer,
+    meter: &'m Meter<'m>,
 }
 
 fn id_of(m: &Map<String, Value>) -> Option<&str> {
@@ -80,34 +83,105 @@ fn is_blank_node(m: &Map<String, Value>) -> bool {
     }
 }
 
-fn same_value(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
-    let strict = |x: Option<&Value>, y: Option<&Value>| match (x, y) {
-        (Some(Value::Number(p)), Some(Value::Number(q))) => p.as_f64() == q.as_f64(),
-        (Some(Value::Object(_) | Value::Array(_)), _) => false,
-        (x, y) => x == y,
-    };
-    strict(a.get("@value"), b.get("@value"))
-        && a.get("@type") == b.get("@type")
-        && a.get("@language") == b.get("@language")
-        && a.get("@index") == b.get("@index")
+/// What jsonld.js `compareValues` compares an item by: `@id`, or `@value` (numbers as f64, with
+/// `===`) with `@type`, `@language` and `@index`. `None` for items equal to nothing (lists, and
+/// `@json` values, which JavaScript compares by reference).
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum ItemKey<'k> {
+    Id(Cow<'k, str>),
+    Value {
+        value: ScalarKey<'k>,
+        ty: Option<&'k str>,
+        language: Option<&'k str>,
+        index: Option<&'k str>,
+    },
 }
 
-fn add_unique<'a>(items: &mut Vec<Item<'a>>, item: Item<'a>) {
-    let dup = match &item {
-        Item::Id(id) => items
-            .iter()
-            .any(|i| matches!(i, Item::Id(other) if other == id)),
-        Item::Value(v) => items
-            .iter()
-            .any(|i| matches!(i, Item::Value(other) if same_value(v, other))),
-        Item::List(_) => false,
-    };
-    if !dup {
-        items.push(item);
+/// An `@value` under JavaScript's `===`.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum ScalarKey<'k> {
+    Str(&'k str),
+    /// The f64's bits, with -0 made +0 (`0 === -0`); JSON has no NaN.
+    Num(u64),
+    Bool(bool),
+}
+
+/// The key of `item`, borrowing from it.
+fn item_key<'k>(item: &'k Item<'_>) -> Option<ItemKey<'k>> {
+    match item {
+        Item::Id(id) => Some(ItemKey::Id(Cow::Borrowed(id))),
+        Item::Value(m) => value_key(m),
+        Item::List(_) => None,
     }
 }
 
-impl<'a> NodeMap<'a> {
+/// The key of an item that lives as long as the expanded document.
+fn owned_key<'a>(item: &Item<'a>) -> Option<ItemKey<'a>> {
+    match item {
+        Item::Id(id) => Some(ItemKey::Id(id.clone())),
+        Item::Value(m) => value_key(m),
+        Item::List(_) => None,
+    }
+}
+
+fn value_key<'k>(m: &'k Map<String, Value>) -> Option<ItemKey<'k>> {
+    let value = match m.get("@value")? {
+        Value::String(s) => ScalarKey::Str(s),
+        Value::Number(n) => ScalarKey::Num((n.as_f64()? + 0.0).to_bits()),
+        Value::Bool(b) => ScalarKey::Bool(*b),
+        // Null is refused by expansion; objects and arrays (`@json`) equal nothing.
+        _ => return None,
+    };
+    // Expansion makes these strings (or leaves them out); anything else equals nothing.
+    let text = |k: &str| match m.get(k) {
+        None => Some(None),
+        Some(Value::String(s)) => Some(Some(s.as_str())),
+        Some(_) => None,
+    };
+    Some(ItemKey::Value {
+        value,
+        ty: text("@type")?,
+        language: text("@language")?,
+        index: text("@index")?,
+    })
+}
+
+/// A property's items, in first-seen order, without duplicates (jsonld.js `addValue` with
+/// `allowDuplicate: false`). A short list is scanned; from [`Items::SCAN`] items on, a hash set
+/// of keys makes each addition O(1), so a property of n values costs O(n), not O(n²).
+#[derive(Default)]
+struct Items<'a> {
+    list: Vec<Item<'a>>,
+    /// Keyed hashing: the values come from the document.
+    index: Option<KeyedSet<ItemKey<'a>>>,
+}
+
+impl<'a> Items<'a> {
+    const SCAN: usize = 8;
+
+    fn add(&mut self, item: Item<'a>) {
+        if let Some(index) = self.index.as_mut() {
+            if let Some(key) = owned_key(&item) {
+                if !index.insert(key) {
+                    return;
+                }
+            }
+            self.list.push(item);
+            return;
+        }
+        if let Some(key) = item_key(&item) {
+            if self.list.iter().any(|i| item_key(i).as_ref() == Some(&key)) {
+                return;
+            }
+        }
+        self.list.push(item);
+        if self.list.len() >= Self::SCAN {
+            self.index = Some(self.list.iter().filter_map(owned_key).collect());
+        }
+    }
+}
+
+impl<'a> NodeMap<'a, '_> {
     /// The properties of node `name` in `graph`, created empty if new (keys are cloned only then).
     fn props(&mut self, graph: &Key<'a>, name: &Key<'a>) -> Option<&mut NodeProps<'a>> {
         if !self.graphs.contains_key(&**graph) {
@@ -125,10 +199,10 @@ impl<'a> NodeMap<'a> {
             return;
         };
         if !props.contains_key(&**property) {
-            props.insert(property.clone(), Vec::new());
+            props.insert(property.clone(), Items::default());
         }
         if let (Some(items), Some(item)) = (props.get_mut(&**property), item) {
-            add_unique(items, item);
+            items.add(item);
         }
     }
 
@@ -144,6 +218,7 @@ impl<'a> NodeMap<'a> {
         if depth > MAX_DEPTH {
             return Err(JsonLdError::TooDeep { limit: MAX_DEPTH });
         }
+        self.meter.charge(1)?;
         let m = match input {
             Value::Array(items) => {
                 for item in items {
@@ -238,6 +313,7 @@ impl<'a> NodeMap<'a> {
                 self.add(graph, &name, &property, None);
                 continue;
             }
+            self.meter.charge(items.len() as u64)?;
             for o in items {
                 if property == "@type" {
                     if let Value::String(t) = o {
@@ -289,16 +365,29 @@ fn make_node(id: &str) -> Node {
     }
 }
 
-/// Deserializes an expanded document to quads.
-pub(crate) fn to_rdf(expanded: &[Value]) -> Result<Vec<Quad>, JsonLdError> {
-    let mut nm = NodeMap::default();
+/// Deserializes an expanded document to at most `max_quads` quads, charging `meter`.
+pub(crate) fn to_rdf(
+    expanded: &[Value],
+    meter: &Meter<'_>,
+    max_quads: u64,
+) -> Result<Vec<Quad>, JsonLdError> {
+    let mut nm = NodeMap {
+        graphs: BTreeMap::new(),
+        issuer: Issuer::default(),
+        meter,
+    };
     let default: Key<'_> = Cow::Borrowed("@default");
     nm.graphs.insert(default.clone(), Graph::new());
     for item in expanded {
         nm.create(item, &default, None, None, 0)?;
     }
-    let NodeMap { graphs, mut issuer } = nm;
-    let mut quads = Vec::with_capacity(32);
+    let NodeMap {
+        graphs, mut issuer, ..
+    } = nm;
+    let mut out = Quads {
+        quads: Vec::with_capacity(32),
+        max: max_quads,
+    };
     for (graph_name, graph) in &graphs {
         let g = if graph_name == "@default" {
             None
@@ -314,6 +403,7 @@ pub(crate) fn to_rdf(expanded: &[Value]) -> Result<Vec<Quad>, JsonLdError> {
             let mut subject_checked = false;
             let subject = make_node(id);
             for (prop, items) in props {
+                let items = &items.list;
                 if items.is_empty() {
                     continue;
                 }
@@ -347,25 +437,43 @@ pub(crate) fn to_rdf(expanded: &[Value]) -> Result<Vec<Quad>, JsonLdError> {
                     }
                 }
                 for item in items {
-                    let object = object_to_rdf(item, &g, &mut issuer, &mut quads)?;
-                    quads.push(Quad {
+                    let object = object_to_rdf(item, &g, &mut issuer, &mut out)?;
+                    out.push(Quad {
                         subject: subject.clone(),
                         predicate: predicate.to_owned(),
                         object,
                         graph: g.clone(),
-                    });
+                    })?;
                 }
             }
         }
     }
-    Ok(quads)
+    Ok(out.quads)
+}
+
+/// The output dataset, refusing to grow past its limit.
+struct Quads {
+    quads: Vec<Quad>,
+    max: u64,
+}
+
+impl Quads {
+    fn push(&mut self, quad: Quad) -> Result<(), JsonLdError> {
+        check_count(
+            self.quads.len() as u64 + 1,
+            self.max,
+            ComplexityBound::Quads,
+        )?;
+        self.quads.push(quad);
+        Ok(())
+    }
 }
 
 fn object_to_rdf(
     item: &Item<'_>,
     g: &Option<Node>,
     issuer: &mut Issuer,
-    quads: &mut Vec<Quad>,
+    quads: &mut Quads,
 ) -> Result<Object, JsonLdError> {
     match item {
         Item::Id(id) => {
@@ -386,7 +494,7 @@ fn list_to_rdf(
     items: &[Item<'_>],
     g: &Option<Node>,
     issuer: &mut Issuer,
-    quads: &mut Vec<Quad>,
+    quads: &mut Quads,
 ) -> Result<Object, JsonLdError> {
     if items.is_empty() {
         return Ok(Object::Node(Node::Iri(RDF_NIL.to_owned())));
@@ -406,13 +514,13 @@ fn list_to_rdf(
             predicate: RDF_FIRST.to_owned(),
             object,
             graph: g.clone(),
-        });
+        })?;
         quads.push(Quad {
             subject: subject.clone(),
             predicate: RDF_REST.to_owned(),
             object: Object::Node(next.clone()),
             graph: g.clone(),
-        });
+        })?;
         subject = next;
     }
     Ok(Object::Node(head))
@@ -511,6 +619,93 @@ fn parse_float(s: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn object(v: &Value) -> &Map<String, Value> {
+        v.as_object().unwrap()
+    }
+
+    /// The old quadratic `add_unique`, kept as the reference for the linear one.
+    fn reference<'a>(items: &[Item<'a>]) -> Vec<String> {
+        fn same_value(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
+            let strict = |x: Option<&Value>, y: Option<&Value>| match (x, y) {
+                (Some(Value::Number(p)), Some(Value::Number(q))) => p.as_f64() == q.as_f64(),
+                (Some(Value::Object(_) | Value::Array(_)), _) => false,
+                (x, y) => x == y,
+            };
+            strict(a.get("@value"), b.get("@value"))
+                && a.get("@type") == b.get("@type")
+                && a.get("@language") == b.get("@language")
+                && a.get("@index") == b.get("@index")
+        }
+        let mut out: Vec<&Item<'a>> = Vec::new();
+        for item in items {
+            let dup = match item {
+                Item::Id(id) => out
+                    .iter()
+                    .any(|i| matches!(i, Item::Id(other) if other == id)),
+                Item::Value(v) => out
+                    .iter()
+                    .any(|i| matches!(i, Item::Value(other) if same_value(v, other))),
+                Item::List(_) => false,
+            };
+            if !dup {
+                out.push(item);
+            }
+        }
+        out.iter().map(|i| format!("{i:?}")).collect()
+    }
+
+    #[test]
+    fn dedupe_is_jsonld_js_equality_in_first_seen_order() {
+        let values = [
+            json!({"@value": 1}),
+            json!({"@value": 1.0}),
+            json!({"@value": -0.0}),
+            json!({"@value": 0}),
+            json!({"@value": "1"}),
+            json!({"@value": true}),
+            json!({"@value": true}),
+            json!({"@value": "1", "@language": "en"}),
+            json!({"@value": "1", "@language": "en"}),
+            json!({"@value": "1", "@type": "urn:t"}),
+            json!({"@value": "1", "@index": "i"}),
+            json!({"@value": {"a": 1}, "@type": "@json"}),
+            json!({"@value": {"a": 1}, "@type": "@json"}),
+            json!({"@value": 2e0}),
+            json!({"@value": 2}),
+        ];
+        let ids = ["_:b0", "urn:x", "_:b0", "urn:y", "urn:x"];
+        let mut items: Vec<Item<'_>> = Vec::new();
+        for (i, v) in values.iter().enumerate() {
+            items.push(Item::Value(object(v)));
+            if let Some(id) = ids.get(i % ids.len()) {
+                items.push(Item::Id(Cow::Owned((*id).to_owned())));
+            }
+        }
+        items.push(Item::List(Vec::new()));
+        items.push(Item::List(Vec::new()));
+        // Short lists are scanned, long ones indexed: both must give the reference result, for
+        // every prefix (so every switch-over point is covered).
+        for n in 0..=items.len() {
+            let mut ours = Items::default();
+            for item in &items[..n] {
+                ours.add(match item {
+                    Item::Id(id) => Item::Id(id.clone()),
+                    Item::Value(m) => Item::Value(m),
+                    Item::List(_) => Item::List(Vec::new()),
+                });
+            }
+            let got: Vec<String> = ours.list.iter().map(|i| format!("{i:?}")).collect();
+            assert_eq!(got, reference(&items[..n]), "first {n} items");
+        }
+        let mut all = Items::default();
+        for v in &values {
+            all.add(Item::Value(object(v)));
+        }
+        // 1 (=1.0), -0 (=0), "1", true, "1"@en, "1"^^t, "1" index i, two @json, 2 (=2.0).
+        assert_eq!(all.list.len(), 10);
+    }
 
     #[test]
     fn doubles_are_canonical() {

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{Literal, Node, Object, Quad, RDF_LANG_STRING, XSD_STRING};
+use crate::budget::{check_cancel, check_count, Budget, ComplexityBound, Stop, CHECK_EVERY};
 
 /// Appends `quad` to `out` as one canonical N-Quads line, ending with `\n`.
 pub fn write_quad(out: &mut String, quad: &Quad) {
@@ -183,15 +184,46 @@ pub enum NQuadsError {
         /// What was expected there.
         expected: Expected,
     },
+    /// The input has more quads than the [`Budget`] allows.
+    #[error("N-Quads document too large: more than {limit} {bound}")]
+    TooComplex {
+        /// The limit that was hit ([`ComplexityBound::Quads`]).
+        bound: ComplexityBound,
+        /// Its value.
+        limit: u64,
+    },
+    /// The caller cancelled the parse through the [`Budget`]'s flag.
+    #[error("N-Quads parsing cancelled")]
+    Cancelled,
+}
+
+impl From<Stop> for NQuadsError {
+    fn from(stop: Stop) -> Self {
+        match stop {
+            Stop::TooComplex { bound, limit } => Self::TooComplex { bound, limit },
+            Stop::Cancelled => Self::Cancelled,
+        }
+    }
 }
 
 /// Parses N-Quads (RDF 1.1, with `#` comments and blank lines) into quads, in input order.
 ///
 /// Language tags are kept as written; literals with a language get `rdf:langString`, literals
 /// without a datatype `xsd:string`. Duplicate quads are kept (canonicalization removes them).
+/// Uses [`Budget::default`] (at most [`crate::budget::Limits::max_quads`] quads).
 pub fn parse_nquads(input: &str) -> Result<Vec<Quad>, NQuadsError> {
+    parse_nquads_with(input, &Budget::default())
+}
+
+/// [`parse_nquads`] under `budget`: at most `max_quads` quads, stopping when cancelled. The
+/// parser is linear in the input and does not recurse.
+pub fn parse_nquads_with(input: &str, budget: &Budget) -> Result<Vec<Quad>, NQuadsError> {
+    check_cancel(&budget.cancel)?;
     let mut quads = Vec::new();
     for (i, line) in input.split('\n').enumerate() {
+        if (i as u64) % CHECK_EVERY == CHECK_EVERY - 1 {
+            check_cancel(&budget.cancel)?;
+        }
         // N-Quads ends lines with any run of CR/LF; a lone CR also ends a statement.
         for part in line.split('\r') {
             let mut p = LineParser {
@@ -200,6 +232,11 @@ pub fn parse_nquads(input: &str) -> Result<Vec<Quad>, NQuadsError> {
                 line: i + 1,
             };
             if let Some(q) = p.statement()? {
+                check_count(
+                    quads.len() as u64 + 1,
+                    budget.limits.max_quads,
+                    ComplexityBound::Quads,
+                )?;
                 quads.push(q);
             }
         }
@@ -570,6 +607,35 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn parsing_is_bounded_by_the_budget() {
+        use crate::budget::{Cancel, Limits};
+        let text = "<urn:s> <urn:p> \"1\" .\n".repeat(5);
+        let three = Budget::with_limits(Limits {
+            max_quads: 3,
+            ..Limits::default()
+        });
+        assert_eq!(
+            parse_nquads_with(&text, &three),
+            Err(NQuadsError::TooComplex {
+                bound: ComplexityBound::Quads,
+                limit: 3
+            })
+        );
+        assert_eq!(parse_nquads_with(&text.repeat(0), &three), Ok(Vec::new()));
+        let five = Budget::with_limits(Limits {
+            max_quads: 5,
+            ..Limits::default()
+        });
+        assert_eq!(parse_nquads_with(&text, &five).map(|q| q.len()), Ok(5));
+        let cancel = Cancel::new();
+        cancel.cancel();
+        assert_eq!(
+            parse_nquads_with(&text, &Budget::with_cancel(cancel)),
+            Err(NQuadsError::Cancelled)
+        );
     }
 
     fn arb_quad() -> impl proptest::strategy::Strategy<Value = Quad> {
