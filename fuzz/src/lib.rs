@@ -95,6 +95,7 @@ pub fn verify_options() -> VerifyOptions<'static> {
         status: &shared.status,
         trusted: &shared.trusted,
         known_identifier: Some(&shared.known),
+        budget: None,
     }
 }
 

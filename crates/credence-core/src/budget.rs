@@ -26,9 +26,14 @@ pub const CHECK_EVERY: u64 = 1024;
 
 /// A cancellation flag shared between the caller and a running engine call.
 ///
-/// Clones share one flag. Setting it is permanent: make a new `Cancel` for the next call.
+/// Clones share one flag. Setting it is permanent: make a new `Cancel` for the next call. A
+/// [child](Self::child) has a flag of its own and is also cancelled with its parent (one request's
+/// work under the whole service's shutdown, say).
 #[derive(Debug, Clone, Default)]
-pub struct Cancel(Arc<AtomicBool>);
+pub struct Cancel {
+    flag: Arc<AtomicBool>,
+    parent: Option<Arc<AtomicBool>>,
+}
 
 impl Cancel {
     /// A flag that is not set.
@@ -36,14 +41,27 @@ impl Cancel {
         Self::default()
     }
 
-    /// Sets the flag: every engine call holding a clone stops at its next check with `Cancelled`.
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
+    /// A new flag that is set when it is cancelled itself or when `self` is (not the other way).
+    pub fn child(&self) -> Self {
+        Cancel {
+            flag: Arc::new(AtomicBool::new(false)),
+            parent: Some(Arc::clone(&self.flag)),
+        }
     }
 
-    /// Whether [`Self::cancel`] was called on this flag or a clone of it.
+    /// Sets the flag: every engine call holding a clone (or a child) stops at its next check with
+    /// `Cancelled`.
+    pub fn cancel(&self) {
+        self.flag.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`Self::cancel`] was called on this flag, a clone of it, or its parent.
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        self.flag.load(Ordering::Relaxed)
+            || self
+                .parent
+                .as_ref()
+                .is_some_and(|p| p.load(Ordering::Relaxed))
     }
 }
 
@@ -269,6 +287,16 @@ impl<'b> Meter<'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_child_is_cancelled_with_its_parent_but_not_the_other_way() {
+        let parent = Cancel::new();
+        let (a, b) = (parent.child(), parent.child());
+        a.cancel();
+        assert!(a.is_cancelled() && !b.is_cancelled() && !parent.is_cancelled());
+        parent.cancel();
+        assert!(b.is_cancelled() && parent.is_cancelled());
+    }
 
     #[test]
     fn cancel_is_shared_by_clones() {

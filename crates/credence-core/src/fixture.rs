@@ -111,6 +111,7 @@ impl SignedFixture {
             status: &self.lists,
             trusted: &self.trusted,
             known_identifier: None,
+            budget: None,
         }
     }
 }

@@ -31,6 +31,7 @@
 //!     status: &LocalStatusLists::new(),
 //!     trusted: &TrustedIssuers::any(),
 //!     known_identifier: None,
+//!     budget: None,
 //! };
 //! let report = verifier.verify_bytes(b"not a badge", &options);
 //! assert_eq!(report.verdict, Verdict::Malformed);

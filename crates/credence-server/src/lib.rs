@@ -201,11 +201,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let did = state.issuer.did().to_owned();
     tracing::info!(%local, %base_url, issuer = %did, "listening");
     eprintln!("credence: listening on http://{local} (base URL {base_url}, issuer {did})");
+    let stop_verifications = state.shutdown.clone();
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // In-flight issuance finishes; verification work (anyone's input) stops now.
+        stop_verifications.cancel();
+    })
     .await?;
     tracing::info!("stopped");
     Ok(())

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use credence_core::badge::identity::RegistrationKey;
+use credence_core::budget::Cancel;
 use credence_core::contexts::ContextStore;
 use credence_core::jsonld::JsonLd;
 use credence_core::keys::{LocalSigner, PublicKey, SecretKey, VerificationMethodId};
@@ -365,6 +366,7 @@ pub async fn state_with(
         verify_limiter,
         registrations,
         recipient_limiter,
+        shutdown: Cancel::new(),
         store,
         issuer: Arc::new(issuer),
         clock,

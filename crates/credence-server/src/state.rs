@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use credence_core::badge::identity::RegistrationKey;
+use credence_core::budget::Cancel;
 use credence_core::model::BadgeId;
 use credence_core::verify::Verifier;
 use credence_store::Store;
@@ -41,4 +42,7 @@ pub struct AppState {
     pub registrations: Arc<RegistrationKey>,
     /// The per-badge limit of registration checks.
     pub recipient_limiter: Arc<KeyedLimiter<BadgeId>>,
+    /// Set when the service shuts down: every verification under way (each on a child of this
+    /// flag) stops at once instead of holding the shutdown up.
+    pub shutdown: Cancel,
 }

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use credence_core::badge::identity::KnownIdentifier;
+use credence_core::budget::{Budget, Cancel};
 use credence_core::keys::DidDocument;
 use credence_core::model::BadgeId;
 use credence_core::verify::{
@@ -73,6 +74,15 @@ fn invalid(id: &str, e: impl std::error::Error + Send + Sync + 'static) -> Resol
     }
 }
 
+/// Cancels the work of a verification when the request that asked for it ends.
+struct CancelOnDrop(Cancel);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
 /// Verifies `input` (JSON, JWT, PNG or SVG bytes) now, on the blocking pool. A registration
 /// number to match is checked against the Centre's records ([`check_registration`]): the badge
 /// carries none.
@@ -89,6 +99,10 @@ pub async fn verify(
     };
     let at = state.clock.now();
     let trusted = TrustedIssuers::only([state.issuer.did().to_owned()]);
+    // The work stops when the request does (its time limit drops this future, and the guard with
+    // it) or when the service shuts down.
+    let budget = Budget::with_cancel(state.shutdown.child());
+    let _stop_with_the_request = CancelOnDrop(budget.cancel.clone());
     let (mut report, known) = tokio::task::spawn_blocking(move || {
         let options = VerifyOptions {
             at,
@@ -96,6 +110,7 @@ pub async fn verify(
             status: &resolver,
             trusted: &trusted,
             known_identifier: known.as_ref(),
+            budget: Some(&budget),
         };
         (verifier.verify_bytes(&input, &options), known)
     })

@@ -75,6 +75,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         status: &lists,
         trusted: &trusted,
         known_identifier: known.as_ref(),
+        budget: None,
     };
     let report = verifier.verify_bytes(&input, &options);
     if args.json {

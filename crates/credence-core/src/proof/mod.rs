@@ -13,6 +13,7 @@ use std::sync::{Mutex, PoisonError};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::budget::Budget;
 use crate::jsonld::JsonLd;
 use crate::keys::{PublicKey, Signature, Signer, VerificationMethodId};
 use crate::rdf::{canon, Quad};
@@ -118,8 +119,11 @@ impl DataIntegrity {
     /// The RDF a proof on `secured` covers: the document without its top-level `proof`, read
     /// with the pinned terms only ([`JsonLd::credential_rdf`]). The verifier reads every fact it
     /// reports from these quads and hands them to [`Self::verify_rdf`].
-    pub fn document_rdf(&self, secured: &Value) -> Result<Vec<Quad>, ProofError> {
-        Ok(self.jsonld.credential_rdf(secured, Some("proof"))?)
+    /// The work is bounded by `budget` (a verifier's input is anyone's).
+    pub fn document_rdf(&self, secured: &Value, budget: &Budget) -> Result<Vec<Quad>, ProofError> {
+        Ok(self
+            .jsonld
+            .credential_rdf_with(secured, Some("proof"), budget)?)
     }
 
     /// The proof configuration of a new `eddsa-rdfc-2022` proof: the options plus the document's `@context`.
@@ -215,15 +219,17 @@ impl DataIntegrity {
     }
 
     /// Verifies `proof` over `secured`, whose RDF without the proof ([`Self::document_rdf`]) is
-    /// `document`: the quads are canonicalized for the RDFC suites, not made again.
+    /// `document`: the quads are canonicalized (under `budget`) for the RDFC suites, not made
+    /// again.
     pub fn verify_rdf(
         &self,
         secured: &Value,
         document: &[Quad],
         proof: &Proof,
         key: &PublicKey,
+        budget: &Budget,
     ) -> Result<(), ProofError> {
-        self.check(secured, true, Some(document), proof, key)
+        self.check(secured, true, Some(document), proof, key, budget)
     }
 
     /// Verifies over `doc`, leaving its top-level `proof` out if `embedded`.
@@ -241,7 +247,14 @@ impl DataIntegrity {
             ),
             Suite::EddsaJcs2022 => None,
         };
-        self.check(doc, embedded, quads.as_deref(), proof, key)
+        self.check(
+            doc,
+            embedded,
+            quads.as_deref(),
+            proof,
+            key,
+            &Budget::default(),
+        )
     }
 
     /// The proof check proper; `quads` is the document's RDF, needed by the RDFC suites.
@@ -252,6 +265,7 @@ impl DataIntegrity {
         quads: Option<&[Quad]>,
         proof: &Proof,
         key: &PublicKey,
+        budget: &Budget,
     ) -> Result<(), ProofError> {
         let unsecured = doc;
         let mut config = proof.options.clone();
@@ -267,7 +281,7 @@ impl DataIntegrity {
                     config.insert("@context".into(), ctx.clone());
                 }
                 let doc_canon = match quads {
-                    Some(quads) => canon::canonicalize(quads)?,
+                    Some(quads) => canon::canonicalize_with(quads, budget)?,
                     None => self.transform_rdfc(unsecured)?,
                 };
                 (self.transform_config(&config)?, doc_canon)

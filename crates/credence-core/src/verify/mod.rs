@@ -22,10 +22,12 @@ use serde_json::Value;
 
 use crate::badge::identity::KnownIdentifier;
 use crate::bake::{self, Baked};
+use crate::budget::Budget;
 use crate::jsonld::JsonLdError;
 use crate::jwt;
 use crate::keys::{PublicKey, VerificationMethodId};
 use crate::proof::{DataIntegrity, ProofError};
+use crate::rdf::canon::CanonError;
 use crate::rdf::Quad;
 use crate::status::{StatusEntry, StatusPurpose};
 
@@ -51,6 +53,18 @@ pub struct VerifyOptions<'a> {
     pub trusted: &'a TrustedIssuers,
     /// An identifier the holder should match, if the verifier knows one.
     pub known_identifier: Option<&'a KnownIdentifier>,
+    /// Bounds on the JSON-LD and canonicalization work, and a flag to stop it (a request that
+    /// timed out, a service shutting down); `None`: the default limits, never cancelled.
+    pub budget: Option<&'a Budget>,
+}
+
+impl VerifyOptions<'_> {
+    fn budget(&self) -> Cow<'_, Budget> {
+        match self.budget {
+            Some(b) => Cow::Borrowed(b),
+            None => Cow::Owned(Budget::default()),
+        }
+    }
 }
 
 /// How many verified status lists a [`Verifier`] remembers.
@@ -92,10 +106,12 @@ impl Secured<'_> {
     }
 
     /// The RDF the signature covers: the document without its proof, or the JWT's credential.
-    fn rdf(&self, di: &DataIntegrity) -> Result<Vec<Quad>, ProofError> {
+    fn rdf(&self, di: &DataIntegrity, budget: &Budget) -> Result<Vec<Quad>, ProofError> {
         match self {
-            Self::DataIntegrity(doc) => di.document_rdf(doc),
-            Self::Jwt(d) => Ok(di.jsonld().credential_rdf(d.credential(), None)?),
+            Self::DataIntegrity(doc) => di.document_rdf(doc, budget),
+            Self::Jwt(d) => Ok(di
+                .jsonld()
+                .credential_rdf_with(d.credential(), None, budget)?),
         }
     }
 
@@ -191,7 +207,8 @@ impl Verifier {
         mut checks: Checks,
     ) -> Report {
         checks.pass(CheckName::Parsed, format!("read a {format} credential"));
-        let quads = match secured.rdf(&self.di) {
+        let budget = options.budget();
+        let quads = match secured.rdf(&self.di, &budget) {
             Ok(quads) => quads,
             Err(e) => return self.unreadable(format, &secured, &e, checks),
         };
@@ -264,7 +281,7 @@ impl Verifier {
         checks.fail(CheckName::DataModel, reason.clone());
         let aliased = matches!(error, ProofError::JsonLd(JsonLdError::AliasedTerm { .. }));
         let verdict = match secured {
-            Secured::DataIntegrity(_) if !aliased => {
+            Secured::DataIntegrity(_) if !aliased && !beyond_limits(error) => {
                 checks.fail(
                     CheckName::Proof,
                     format!("the proof cannot verify: {reason}"),
@@ -308,10 +325,21 @@ impl Verifier {
                     checks.skip(CheckName::Proof, "no key to check the proof with");
                     return (Some(suite), Err(Verdict::UnknownIssuer));
                 };
-                match self.di.verify_rdf(doc, quads, &proof, &resolved.key) {
+                let budget = options.budget();
+                match self
+                    .di
+                    .verify_rdf(doc, quads, &proof, &resolved.key, &budget)
+                {
                     Ok(()) => {
                         checks.pass(CheckName::Proof, format!("the {suite} proof verifies"));
                         (Some(suite), resolved.genuine())
+                    }
+                    Err(e) if beyond_limits(&e) => {
+                        checks.fail(
+                            CheckName::Proof,
+                            format!("the {suite} proof could not be checked: {}", chain(&e)),
+                        );
+                        (Some(suite), Err(Verdict::Malformed))
                     }
                     Err(e) => {
                         checks.fail(
@@ -471,9 +499,10 @@ impl Verifier {
                 }
             }
         }
+        let budget = options.budget();
         let quads = self
             .di
-            .document_rdf(credential)
+            .document_rdf(credential, &budget)
             .map_err(|e| format!("status list: {}", chain(&e)))?;
         let list = SignedList::read(&quads).map_err(|e| format!("status list: {e}"))?;
         if list.list.issuer != issuer {
@@ -481,7 +510,7 @@ impl Verifier {
         }
         let key = key()?;
         self.di
-            .verify_rdf(credential, &quads, &proof, &key)
+            .verify_rdf(credential, &quads, &proof, &key, &budget)
             .map_err(|e| format!("the status list's proof does not verify: {}", chain(&e)))?;
         let list = Arc::new(list);
         let mut cache = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
@@ -679,6 +708,18 @@ fn read_input(input: &[u8]) -> Result<(&'static str, Secured<'static>), (&'stati
             format!("the input is neither JSON nor a readable JWT: {e}"),
         )),
     }
+}
+
+/// Whether the work was stopped by the budget (a document too complex to process, or a caller
+/// that cancelled) rather than the document being wrong: such a badge is not shown to be
+/// anything, and is reported malformed, never as a bad signature.
+fn beyond_limits(error: &ProofError) -> bool {
+    matches!(
+        error,
+        ProofError::JsonLd(
+            JsonLdError::TooComplex { .. } | JsonLdError::Cancelled | JsonLdError::TooDeep { .. }
+        ) | ProofError::Canon(CanonError::TooComplex { .. } | CanonError::Cancelled)
+    )
 }
 
 /// An error and its sources, as one line.
@@ -967,6 +1008,7 @@ mod tests {
             status: &f.lists,
             trusted: &TrustedIssuers::any(),
             known_identifier: None,
+            budget: None,
         };
         f.verifier.verify_json(&f.signed, &options).verdict
     }
@@ -1030,6 +1072,7 @@ mod tests {
             status: &f.lists,
             trusted: &TrustedIssuers::any(),
             known_identifier: None,
+            budget: None,
         };
         let report = f.verifier.verify_json(&f.signed, &options);
         let status = report

@@ -224,3 +224,46 @@ fn signing_refuses_a_respelled_term() {
         .sign_rdfc(&doc, &options, signer)
         .is_err());
 }
+
+#[test]
+fn a_stopped_or_too_complex_verification_is_malformed_never_a_bad_signature() {
+    use credence_core::budget::{Budget, Cancel, Limits};
+    let f = Fixture::get();
+    let cancel = Cancel::new();
+    cancel.cancel();
+    let stopped = Budget::with_cancel(cancel);
+    let report = f.verifier.verify_json(
+        &f.signed,
+        &VerifyOptions {
+            budget: Some(&stopped),
+            ..f.options()
+        },
+    );
+    assert_verdict(&report, Verdict::Malformed);
+    assert_eq!(report.outcome(CheckName::Proof), Outcome::NotChecked);
+
+    // Limits too low for the badge's canonical form: the proof cannot be checked, which says
+    // nothing about its signature.
+    let tight = Budget::with_limits(Limits {
+        max_hndq_steps: 0,
+        hndq_work_factor: 0,
+        max_hashed_bytes: 10,
+        ..Limits::default()
+    });
+    let report = f.verifier.verify_json(
+        &f.signed,
+        &VerifyOptions {
+            budget: Some(&tight),
+            ..f.options()
+        },
+    );
+    assert_verdict(&report, Verdict::Malformed);
+    assert_eq!(
+        report.outcome(CheckName::Proof),
+        Outcome::Fail,
+        "{}",
+        show(&report)
+    );
+    // The same badge under the default budget is valid.
+    assert_verdict(&f.verify(&f.signed), Verdict::Valid);
+}

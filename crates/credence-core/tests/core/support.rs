@@ -158,6 +158,7 @@ impl Fixture {
             status: &self.lists,
             trusted: &self.trusted,
             known_identifier: None,
+            budget: None,
         }
     }
 

@@ -67,6 +67,7 @@ async fn verify_stored(app: &TestApp, token: &str, badge_id: &str) -> Value {
             status: &status,
             trusted: &TrustedIssuers::any(),
             known_identifier: None,
+            budget: None,
         },
     );
     assert_eq!(

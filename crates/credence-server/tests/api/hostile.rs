@@ -104,9 +104,10 @@ async fn verify(http: &mut HttpClient, what: &str, doc: &Value) -> u16 {
     .unwrap_or_else(|_| panic!("{what}: no answer in 20 s"))
     .unwrap_or_else(|e| panic!("{what}: the connection failed: {e}"));
     let took = started.elapsed();
-    // The bound is 2 s; debug builds on a loaded machine get some headroom, and the
-    // limits (not a clock) are what end the work, so this is not a timing test of speed.
-    assert!(took < Duration::from_secs(8), "{what} took {took:?}");
+    // The bound is 2 s (release); unoptimised test builds on a loaded machine get some
+    // headroom. The limits, not a clock, are what end the work.
+    let bound = Duration::from_secs(if cfg!(debug_assertions) { 8 } else { 2 });
+    assert!(took < bound, "{what} took {took:?}");
     let status = answer.status.as_u16();
     assert!(
         status < 500,

@@ -231,3 +231,20 @@ async fn registrations_stay_out_of_badges_and_are_checked_by_the_service_within_
     assert!(!text.contains("99A9001E") && !text.contains("99A9009E"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn verifications_stop_when_the_service_shuts_down() {
+    let app = TestApp::sqlite().await;
+    app.load_demo().await;
+    let (_, credential) = issued(&app, 0).await;
+    assert_eq!(verdict_of(&app, &credential).await, "valid");
+    // What the graceful shutdown does first: no verification work runs after it.
+    app.state.shutdown.cancel();
+    let report = app
+        .send(Method::POST, "/api/v1/verify", None, Some(&credential))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(report["verdict"], "malformed", "{report}");
+    assert!(report.to_string().contains("cancelled"), "{report}");
+    app.finish().await;
+}
