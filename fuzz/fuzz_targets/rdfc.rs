@@ -14,9 +14,6 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let canonical = canonicalize(&quads);
-    if !credence_fuzz::iris_are_writable(&quads) {
-        return; // a known, reported bug: see `iris_are_writable`
-    }
     if let Ok(canonical) = canonical {
         let reparsed = match parse_nquads(&canonical) {
             Ok(q) => q,

@@ -13,7 +13,6 @@ use credence_core::jsonld::JsonLd;
 use credence_core::keys::{DidDocument, PublicKey};
 use credence_core::model::sample::fixture_now;
 use credence_core::proof::DataIntegrity;
-use credence_core::rdf::{Node, Object, Quad};
 use credence_core::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verifier, VerifyOptions};
 
 /// The controller document of the seed badges' issuer (`did:web:badges.example.org`).
@@ -102,34 +101,4 @@ pub fn verify_options() -> VerifyOptions<'static> {
 /// The seed badges' signing key (the signature check of mutated seed JWTs reaches the curve).
 pub fn seed_key() -> &'static PublicKey {
     &shared().key
-}
-
-/// Whether every IRI in `quads` can be written as an N-Quads `IRIREF` as it is: none holds a
-/// character outside `IRIREF`'s set (`#x00-#x20`, `<`, `>`, `"`, `{`, `}`, `|`, `^`, `` ` ``, `\`).
-///
-/// A known bug, reported and left to the owners of `rdf/` and `jsonld/`: `parse_nquads` decodes
-/// `\u`/`\U` escapes in IRIs into such characters, `JsonLd::to_rdf` lets them through from
-/// `@id` and `@type` values, and `to_nquads` (like the canonical form) writes them raw, so the text
-/// does not parse again. The round-trip checks skip such datasets until that is fixed; remove
-/// this filter then.
-pub fn iris_are_writable(quads: &[Quad]) -> bool {
-    fn ok(iri: &str) -> bool {
-        !iri.chars()
-            .any(|c| c <= ' ' || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\'))
-    }
-    fn node(n: &Node) -> bool {
-        match n {
-            Node::Iri(iri) => ok(iri),
-            Node::Blank(_) => true,
-        }
-    }
-    quads.iter().all(|q| {
-        node(&q.subject)
-            && ok(&q.predicate)
-            && q.graph.as_ref().is_none_or(node)
-            && match &q.object {
-                Object::Node(n) => node(n),
-                Object::Literal(l) => ok(&l.datatype),
-            }
-    })
 }

@@ -85,6 +85,15 @@ impl Direction {
     }
 }
 
+/// Where a local context comes from, for the caches and the pinned-term check.
+#[derive(Debug, Clone, Copy)]
+struct Origin {
+    /// Its application may go to the shared cache.
+    shareable: bool,
+    /// It was loaded from the context store (or defined inside such a context).
+    pinned: bool,
+}
+
 /// A scoped context carried by a term definition, with an identity for the cache.
 #[derive(Debug)]
 pub(crate) struct ScopedContext {
@@ -539,7 +548,11 @@ impl<'p> Session<'p> {
             }
         };
         // An inline context is the document's own; the URLs it names are loaded from the store.
-        self.apply(active, local, key, shareable, flags, 0, false)
+        let origin = Origin {
+            shareable,
+            pinned: false,
+        };
+        self.apply(active, local, key, origin, flags, 0)
     }
 
     /// Applies a term's scoped context.
@@ -553,10 +566,12 @@ impl<'p> Session<'p> {
             active,
             &scoped.value,
             LocalKey::Scoped(scoped.key),
-            scoped.shared,
+            Origin {
+                shareable: scoped.shared,
+                pinned: scoped.pinned,
+            },
             flags,
             0,
-            scoped.pinned,
         )
     }
 
@@ -567,11 +582,11 @@ impl<'p> Session<'p> {
         active: &Arc<ActiveContext>,
         local: &Value,
         key: LocalKey,
-        shareable: bool,
+        origin: Origin,
         flags: Flags,
         depth: usize,
-        pinned: bool,
     ) -> Result<Arc<ActiveContext>, JsonLdError> {
+        let Origin { shareable, pinned } = origin;
         let shared = active.shared && shareable;
         let key = CacheKey {
             active: active.id,
@@ -664,10 +679,12 @@ impl<'p> Session<'p> {
                         &rval,
                         ctx,
                         LocalKey::Url(url.clone()),
-                        true,
+                        Origin {
+                            shareable: true,
+                            pinned: true,
+                        },
                         inner_flags,
                         depth + 1,
-                        true,
                     )?;
                 }
                 Value::Object(map) => {

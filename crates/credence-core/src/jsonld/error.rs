@@ -226,6 +226,14 @@ pub enum JsonLdError {
         /// The IRI.
         iri: String,
     },
+    /// An IRI in the RDF output holds a character N-Quads cannot write in an IRI.
+    #[error("IRI {iri:?} as RDF {position} holds a character an RDF IRI may not contain")]
+    UnwritableIri {
+        /// Where it would appear.
+        position: IriPosition,
+        /// The IRI.
+        iri: String,
+    },
     /// A property is a blank node (generalized RDF is not produced).
     #[error("blank node predicate {predicate:?}")]
     BlankNodePredicate {
@@ -300,6 +308,8 @@ pub enum IriPosition {
     Object,
     /// Graph name.
     Graph,
+    /// A literal's datatype.
+    Datatype,
 }
 
 impl std::fmt::Display for IriPosition {
@@ -309,6 +319,7 @@ impl std::fmt::Display for IriPosition {
             Self::Predicate => "predicate",
             Self::Object => "object",
             Self::Graph => "graph name",
+            Self::Datatype => "datatype",
         })
     }
 }

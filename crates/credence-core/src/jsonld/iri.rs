@@ -44,6 +44,13 @@ pub(crate) fn is_keyword_like(s: &str) -> bool {
 
 /// True if `s` is an absolute IRI or a blank node identifier, as jsonld.js decides it:
 /// `^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$`.
+/// Whether an IRI can be written in N-Quads as it is: none of the characters `IRIREF` excludes
+/// (`<>"{}|^` backtick and backslash, space and controls). Writing any of them would let two
+/// different datasets have one canonical form (an IRI holding `><` reads back as two terms).
+pub(crate) fn is_writable_iri(s: &str) -> bool {
+    s.chars().all(crate::rdf::is_iri_char)
+}
+
 pub(crate) fn is_absolute(s: &str) -> bool {
     let bytes = s.as_bytes();
     let Some(colon) = s.find(':') else {

@@ -460,6 +460,28 @@ mod tests {
     }
 
     #[test]
+    fn an_iri_n_quads_cannot_write_is_refused() {
+        // Found by the jsonld fuzz target: `did:web:b`dges` went raw into the canonical form, and
+        // an IRI holding `><` would read back as two terms.
+        let jl = pinned();
+        for id in [
+            "did:web:b`dges.example",
+            "urn:s><urn:p><urn:o",
+            "urn:a\\b",
+            "urn:{x}",
+        ] {
+            let doc = json!({"@context": {"@vocab": "https://ex.org/"}, "@id": id, "p": "x"});
+            assert!(
+                matches!(jl.to_rdf(&doc), Err(JsonLdError::UnwritableIri { .. })),
+                "{id}"
+            );
+        }
+        let typed = json!({"@context": {"@vocab": "https://ex.org/"}, "@id": "urn:s",
+            "p": {"@value": "x", "@type": "urn:dt|x"}});
+        assert!(jl.to_rdf(&typed).is_err());
+    }
+
+    #[test]
     fn safe_mode_refuses_dropped_values() {
         let jl = pinned();
         let ctx = json!({"@vocab": "https://ex.org/"});

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::error::{IriPosition, JsonLdError};
 use super::expand::{is_list, is_subject, is_value, MAX_DEPTH};
 use super::hash::{KeyedMap, KeyedSet};
-use super::iri::{is_absolute, is_blank, is_keyword};
+use super::iri::{is_absolute, is_blank, is_keyword, is_writable_iri};
 use crate::budget::{check_count, ComplexityBound, Meter};
 use crate::jcs::{canonicalize, es6_number};
 use crate::rdf::{Literal, Node, Object, Quad, RDF_LANG_STRING, XSD_STRING};
@@ -391,13 +391,9 @@ pub(crate) fn to_rdf(
     for (graph_name, graph) in &graphs {
         let g = if graph_name == "@default" {
             None
-        } else if is_absolute(graph_name) {
-            Some(make_node(graph_name))
         } else {
-            return Err(JsonLdError::RelativeIri {
-                position: IriPosition::Graph,
-                iri: graph_name.to_string(),
-            });
+            check_iri(graph_name, IriPosition::Graph)?;
+            Some(make_node(graph_name))
         };
         for (id, props) in graph {
             let mut subject_checked = false;
@@ -415,21 +411,11 @@ pub(crate) fn to_rdf(
                     &**prop
                 };
                 if !subject_checked {
-                    if !is_absolute(id) {
-                        return Err(JsonLdError::RelativeIri {
-                            position: IriPosition::Subject,
-                            iri: id.to_string(),
-                        });
-                    }
+                    check_iri(id, IriPosition::Subject)?;
                     subject_checked = true;
                 }
                 {
-                    if !is_absolute(predicate) {
-                        return Err(JsonLdError::RelativeIri {
-                            position: IriPosition::Predicate,
-                            iri: predicate.to_owned(),
-                        });
-                    }
+                    check_iri(predicate, IriPosition::Predicate)?;
                     if is_blank(predicate) {
                         return Err(JsonLdError::BlankNodePredicate {
                             predicate: predicate.to_owned(),
@@ -449,6 +435,23 @@ pub(crate) fn to_rdf(
         }
     }
     Ok(out.quads)
+}
+
+/// An IRI (or blank node id) the RDF output may hold: absolute, and writable in N-Quads.
+fn check_iri(iri: &str, position: IriPosition) -> Result<(), JsonLdError> {
+    if !is_absolute(iri) {
+        return Err(JsonLdError::RelativeIri {
+            position,
+            iri: iri.to_owned(),
+        });
+    }
+    if !is_blank(iri) && !is_writable_iri(iri) {
+        return Err(JsonLdError::UnwritableIri {
+            position,
+            iri: iri.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// The output dataset, refusing to grow past its limit.
@@ -477,12 +480,7 @@ fn object_to_rdf(
 ) -> Result<Object, JsonLdError> {
     match item {
         Item::Id(id) => {
-            if !is_absolute(id) {
-                return Err(JsonLdError::RelativeIri {
-                    position: IriPosition::Object,
-                    iri: id.to_string(),
-                });
-            }
+            check_iri(id, IriPosition::Object)?;
             Ok(Object::Node(make_node(id)))
         }
         Item::Value(m) => literal(m).map(Object::Literal),
@@ -536,6 +534,9 @@ fn literal(m: &Map<String, Value>) -> Result<Literal, JsonLdError> {
     };
     if datatype == Some("@json") {
         return Ok(lit(canonicalize(value)?, RDF_JSON));
+    }
+    if let Some(dt) = datatype {
+        check_iri(dt, IriPosition::Datatype)?;
     }
     match value {
         Value::Bool(b) => Ok(lit(b.to_string(), datatype.unwrap_or(XSD_BOOLEAN))),

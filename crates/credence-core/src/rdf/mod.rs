@@ -47,5 +47,11 @@ pub const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
 /// `http://www.w3.org/1999/02/22-rdf-syntax-ns#langString`.
 pub const RDF_LANG_STRING: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString";
 
+/// Whether N-Quads can hold `c` in an IRI (`IRIREF`, written or escaped): not space, a control, or
+/// one of `<>"{}|^` backtick and backslash.
+pub(crate) fn is_iri_char(c: char) -> bool {
+    !(c <= ' ' || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\'))
+}
+
 pub mod canon;
 pub mod nquads;

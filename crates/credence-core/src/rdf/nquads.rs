@@ -349,11 +349,16 @@ impl LineParser<'_> {
                 }
                 Some('\\') => {
                     self.pos += 1;
-                    match self.bump() {
-                        Some('u') => out.push(self.hex_char(4)?),
-                        Some('U') => out.push(self.hex_char(8)?),
+                    let c = match self.bump() {
+                        Some('u') => self.hex_char(4)?,
+                        Some('U') => self.hex_char(8)?,
                         _ => return self.err(Expected::Escape),
+                    };
+                    // An escape may not bring in what the IRI could not hold written out.
+                    if !super::is_iri_char(c) {
+                        return self.err(Expected::Escape);
                     }
+                    out.push(c);
                 }
                 Some('\u{0}'..='\u{20}' | '<' | '"' | '{' | '}' | '|' | '^' | '`') => {
                     return self.err(Expected::IriEnd);
@@ -502,6 +507,17 @@ fn is_pn_chars(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_escape_cannot_put_a_forbidden_character_in_an_iri() {
+        // Found by the nquads fuzz target: `\u003E` read as `>` made a quad that could not be
+        // written back.
+        for escape in ["\\u003E", "\\u0020", "\\U0000007B", "\\u005C"] {
+            let text = format!("<urn:a{escape}b> <urn:p> <urn:o> .\n");
+            assert!(parse_nquads(&text).is_err(), "{text}");
+        }
+        assert!(parse_nquads("<urn:caf\\u00E9> <urn:p> <urn:o> .\n").is_ok());
+    }
 
     #[test]
     fn writes_literals_with_escapes_and_datatypes() {

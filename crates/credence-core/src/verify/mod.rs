@@ -491,7 +491,7 @@ impl Verifier {
             if let Some(hit) = cache.get(url) {
                 if hit.credential == *credential && hit.list.list.issuer == issuer {
                     // The same list as before: only the key must still resolve to the same one.
-                    let hit = (Arc::clone(&hit.list), hit.key.clone());
+                    let hit = (Arc::clone(&hit.list), hit.key);
                     drop(cache);
                     if key().is_ok_and(|k| k == hit.1) {
                         return Ok(hit.0);
