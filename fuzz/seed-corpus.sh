@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Seeds fuzz/corpus/<target>/ from the repository's fixtures and vectors (tests/fixtures,
-# crates/credence-core/tests/vectors) and the signed seeds in fuzz/seeds/ (see make-seeds.sh).
+# tests/vectors) and the signed seeds in fuzz/seeds/ (see make-seeds.sh).
 # Idempotent: files are named by content hash, so inputs the fuzzer added are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-vectors=crates/credence-core/tests/vectors
+vectors=tests/vectors
 seeds=fuzz/seeds
 
 add() { # add TARGET FILE...

@@ -20,7 +20,7 @@ mod status;
 const EXAMPLES_CTX: &str = "https://www.w3.org/ns/credentials/examples/v2";
 
 fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../credence-core/tests/vectors")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors")
 }
 
 fn examples_ctx_arg() -> String {

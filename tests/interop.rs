@@ -34,7 +34,7 @@ fn interop_dir() -> PathBuf {
 }
 
 fn vectors() -> PathBuf {
-    root().join("crates/credence-core/tests/vectors")
+    root().join("tests/vectors")
 }
 
 /// Installs the pinned Node packages once per test binary.

@@ -2,7 +2,7 @@
 //! N-Quads write and parse unchanged.
 #![no_main]
 
-use credence_core::rdf::nquads::{parse_nquads, to_nquads};
+use credence_ld::rdf::nquads::{parse_nquads, to_nquads};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

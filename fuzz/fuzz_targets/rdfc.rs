@@ -2,8 +2,8 @@
 //! N-Quads are their own canonical form.
 #![no_main]
 
-use credence_core::rdf::canon::{canonicalize, CanonError};
-use credence_core::rdf::nquads::parse_nquads;
+use credence_ld::rdf::canon::{canonicalize, CanonError};
+use credence_ld::rdf::nquads::parse_nquads;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

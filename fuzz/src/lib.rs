@@ -8,12 +8,12 @@
 use std::sync::OnceLock;
 
 use credence_core::badge::identity::KnownIdentifier;
-use credence_core::contexts::ContextStore;
-use credence_core::jsonld::JsonLd;
 use credence_core::keys::{DidDocument, PublicKey};
 use credence_core::model::sample::fixture_now;
 use credence_core::proof::DataIntegrity;
 use credence_core::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verifier, VerifyOptions};
+use credence_ld::contexts::ContextStore;
+use credence_ld::jsonld::JsonLd;
 
 /// The controller document of the seed badges' issuer (`did:web:badges.example.org`).
 const SEED_DID_DOCUMENT: &str = include_str!("../seeds/verify/did.json");
@@ -44,7 +44,7 @@ struct Shared {
 fn shared() -> &'static Shared {
     static SHARED: OnceLock<Shared> = OnceLock::new();
     SHARED.get_or_init(|| {
-        let contexts = ContextStore::pinned().expect("the pinned contexts load");
+        let contexts = credence_core::contexts::pinned().expect("the pinned contexts load");
         let mut keys = LocalKeys::new();
         let doc: DidDocument =
             serde_json::from_str(SEED_DID_DOCUMENT).expect("seeds/verify/did.json parses");

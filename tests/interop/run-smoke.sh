@@ -6,7 +6,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-VEC="$ROOT/crates/credence-core/tests/vectors"
+VEC="$ROOT/tests/vectors"
 cd "$HERE"
 
 if [ ! -d node_modules ]; then

@@ -2,15 +2,14 @@
 // A benchmark harness, like a test: failing loudly on bad fixture data is the point.
 #![allow(clippy::unwrap_used)]
 
-use credence_core::contexts::ContextStore;
 use credence_core::fixture::SignedFixture;
-use credence_core::jsonld::JsonLd;
-use credence_core::rdf::canon::canonicalize;
-use credence_core::rdf::nquads::parse_nquads;
-use credence_core::rdf::{Node, Object, Quad};
+use credence_ld::jsonld::JsonLd;
+use credence_ld::rdf::canon::canonicalize;
+use credence_ld::rdf::nquads::parse_nquads;
+use credence_ld::rdf::{Node, Object, Quad};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
-const DOC: &str = include_str!("../tests/vectors/obv3-eddsa-rdfc-2022/document-canon.nq");
+const DOC: &str = include_str!("../../../tests/vectors/obv3-eddsa-rdfc-2022/document-canon.nq");
 
 /// Replaces blank node labels and the given IRIs with `b0`, `b1`, … (as JSON-LD to RDF would).
 fn blank_out(quads: &[Quad], iris: &[&str]) -> Vec<Quad> {
@@ -63,7 +62,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| canonicalize(black_box(&more)).unwrap())
     });
     let badge = SignedFixture::new().unwrap().unsigned;
-    let badge_quads = JsonLd::new(ContextStore::pinned().unwrap())
+    let badge_quads = JsonLd::new(credence_core::contexts::pinned().unwrap())
         .to_rdf(&badge)
         .unwrap();
     c.bench_function(

@@ -3,14 +3,14 @@
 
 use serde_json::Value;
 
-use crate::contexts::{ContextError, ContextStore};
-use crate::jsonld::JsonLd;
 use crate::keys::{DidDocument, KeyError, LocalSigner, SecretKey, VerificationMethodId};
 use crate::model::sample::{self, SampleError};
 use crate::model::BaseUrl;
 use crate::proof::{DataIntegrity, ProofError, ProofOptions};
 use crate::status::{self, StatusEntry, StatusError, StatusList};
 use crate::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verifier, VerifyOptions};
+use credence_ld::contexts::ContextError;
+use credence_ld::jsonld::JsonLd;
 
 /// The public base URL of the fixture issuer; its `did:web` is the issuer id.
 pub const BASE_URL: &str = "https://badges.example.org";
@@ -70,7 +70,7 @@ impl SignedFixture {
         let public = key.public_key();
         let vm = VerificationMethodId::new(format!("{issuer}#key-1"))?;
         let signer = LocalSigner::new(key, vm.clone());
-        let di = DataIntegrity::new(JsonLd::new(ContextStore::pinned()?));
+        let di = DataIntegrity::new(JsonLd::new(crate::contexts::pinned()?));
         let options = ProofOptions {
             verification_method: vm.clone(),
             created: "2024-07-12T09:00:00Z".to_owned(),

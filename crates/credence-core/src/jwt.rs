@@ -506,7 +506,7 @@ mod tests {
     use rand::{rngs::StdRng, SeedableRng};
     use serde_json::json;
 
-    const OB_VECTOR: &str = include_str!("../tests/vectors/obv3-eddsa-rdfc-2022/vector.json");
+    const OB_VECTOR: &str = include_str!("../../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json");
 
     fn vector() -> Value {
         serde_json::from_str(OB_VECTOR).unwrap()

@@ -7,9 +7,10 @@
 //!    Centre's rules, returning an unsigned badge or a typed [`model::issuance::Refusal`].
 //! 2. [`badge`] holds the typed Open Badges 3.0 document (built once from the model), the salted
 //!    identity hashes and the JSON Schema check every badge passes before it is signed.
-//! 3. [`proof::DataIntegrity`] signs with `eddsa-rdfc-2022`: [`jsonld`] turns the document into
-//!    RDF using only the pinned [`contexts`], [`rdf::canon`] canonicalizes it (RDFC-1.0), then
-//!    hash, sign ([`keys::Signer`]) and attach. [`jwt`] makes the VC-JWT form.
+//! 3. [`proof::DataIntegrity`] signs with `eddsa-rdfc-2022`: `credence_ld::jsonld` turns the
+//!    document into RDF using only the pinned [`contexts`], `credence_ld::rdf::canon`
+//!    canonicalizes it (RDFC-1.0), then hash, sign ([`keys::Signer`]) and attach. [`jwt`] makes
+//!    the VC-JWT form.
 //! 4. [`verify::Verifier`] reads JSON, JWT or a baked image ([`bake`]), and reports each check
 //!    (schema, proof, key resolution, validity, [`status`], recipient) with a verdict. Keys and
 //!    status lists come through resolver traits the caller implements.
@@ -22,9 +23,9 @@
 //! ```
 //! use credence_core::proof::DataIntegrity;
 //! use credence_core::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verdict, Verifier, VerifyOptions};
-//! use credence_core::{contexts::ContextStore, jsonld::JsonLd};
+//! use credence_ld::jsonld::JsonLd;
 //!
-//! let verifier = Verifier::new(DataIntegrity::new(JsonLd::new(ContextStore::pinned()?)));
+//! let verifier = Verifier::new(DataIntegrity::new(JsonLd::new(credence_core::contexts::pinned()?)));
 //! let options = VerifyOptions {
 //!     at: credence_core::model::sample::fixture_now(),
 //!     keys: &LocalKeys::new(),
@@ -45,17 +46,13 @@
 pub mod artwork;
 pub mod badge;
 pub mod bake;
-pub mod budget;
 pub mod contexts;
 pub mod fixture;
-pub mod jcs;
-pub mod jsonld;
 pub mod jwt;
 pub mod keys;
 pub mod model;
 pub mod proof;
 pub mod qr;
-pub mod rdf;
 pub mod share;
 pub mod status;
 pub mod verify;

@@ -1,8 +1,6 @@
 //! Integration tests of the core crate: conformance vectors, sign/verify round trips and verifier reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "core/rdfc10_suite.rs"]
-mod rdfc10_suite;
 #[path = "core/resources.rs"]
 mod resources;
 #[path = "core/roundtrip.rs"]

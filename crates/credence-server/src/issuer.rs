@@ -6,13 +6,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use credence_core::badge::build::UnsignedBadge;
 use credence_core::badge::document::{utc_seconds, Profile};
-use credence_core::contexts::ContextStore;
-use credence_core::jsonld::JsonLd;
 use credence_core::jwt;
 use credence_core::keys::{PublicKey, Signer, VerificationMethodId};
 use credence_core::model::sample::centre_issuer;
 use credence_core::model::BaseUrl;
 use credence_core::proof::{DataIntegrity, ProofOptions};
+use credence_ld::jsonld::JsonLd;
 
 /// A badge signed both ways: Data Integrity JSON (the credential) and VC-JWT.
 #[derive(Debug, Clone)]
@@ -62,10 +61,10 @@ impl Issuer {
         signer: Arc<dyn Signer>,
         public_key: PublicKey,
         base_url: BaseUrl,
-    ) -> Result<Self, credence_core::contexts::ContextError> {
+    ) -> Result<Self, credence_ld::contexts::ContextError> {
         Ok(Issuer {
             profile: centre_issuer(&base_url),
-            di: DataIntegrity::new(JsonLd::new(ContextStore::pinned()?)),
+            di: DataIntegrity::new(JsonLd::new(credence_core::contexts::pinned()?)),
             signer,
             public_key,
             base_url,

@@ -6,13 +6,12 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use credence_core::badge::identity::RegistrationKey;
-use credence_core::budget::Cancel;
-use credence_core::contexts::ContextStore;
-use credence_core::jsonld::JsonLd;
 use credence_core::keys::{LocalSigner, PublicKey, SecretKey, VerificationMethodId};
 use credence_core::model::{sample, BaseUrl};
 use credence_core::proof::DataIntegrity;
 use credence_core::verify::Verifier;
+use credence_ld::budget::Cancel;
+use credence_ld::jsonld::JsonLd;
 use credence_store::{Actor, NewApiClient, Scope, Store, StoreError, TokenHash};
 use sha2::{Digest, Sha256};
 
@@ -373,7 +372,7 @@ pub async fn state_with(
         config: Arc::new(config),
         metrics: Arc::new(Metrics::default()),
         verifier: Arc::new(Verifier::new(DataIntegrity::new(JsonLd::new(
-            ContextStore::pinned()?,
+            credence_core::contexts::pinned()?,
         )))),
     })
 }

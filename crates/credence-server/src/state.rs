@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use credence_core::badge::identity::RegistrationKey;
-use credence_core::budget::Cancel;
 use credence_core::model::BadgeId;
 use credence_core::verify::Verifier;
+use credence_ld::budget::Cancel;
 use credence_store::Store;
 
 use crate::artwork::ArtworkCache;

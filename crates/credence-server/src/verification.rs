@@ -8,13 +8,13 @@
 use std::sync::Arc;
 
 use credence_core::badge::identity::KnownIdentifier;
-use credence_core::budget::{Budget, Cancel};
 use credence_core::keys::DidDocument;
 use credence_core::model::BadgeId;
 use credence_core::verify::{
     CheckName, KeyResolver, Outcome, Report, ResolveError, StatusResolver, TrustedIssuers,
     Verifier, VerifyOptions,
 };
+use credence_ld::budget::{Budget, Cancel};
 use credence_store::Actor;
 use serde_json::Value;
 use tokio::runtime::Handle;

@@ -510,7 +510,7 @@ macro_rules! sql_store {
             subject: &str,
             detail: serde_json::Value,
         ) -> Result<(), StoreError> {
-            let detail = credence_core::jcs::canonicalize(&detail)
+            let detail = credence_ld::jcs::canonicalize(&detail)
                 .map_err(|e| StoreError::corrupt("audit detail", e))?;
             let e = head.append(actor, action, subject, detail);
             sqlx::query(

@@ -29,7 +29,7 @@ const REPO_CONTEXT_FILES = {
   'https://w3id.org/security/suites/ed25519-2020/v1':
     'schemas/ed25519-2020-v1.jsonld',
   'https://www.w3.org/ns/credentials/examples/v2':
-    'crates/credence-core/tests/vectors/credentials-examples-v2.jsonld'
+    'tests/vectors/credentials-examples-v2.jsonld'
 };
 
 function readJson(path) {

@@ -14,10 +14,9 @@ pub mod verify;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context as _};
-use credence_core::contexts::ContextStore;
-use credence_core::jsonld::JsonLd;
 use credence_core::keys::{LocalSigner, SecretKey, VerificationMethodId};
 use credence_core::proof::DataIntegrity;
+use credence_ld::jsonld::JsonLd;
 
 /// `--key FILE --verification-method URL`: who signs.
 #[derive(Debug, clap::Args)]
@@ -62,7 +61,7 @@ impl std::str::FromStr for ExtraContext {
 
 /// The Data Integrity engine over the pinned contexts plus any `--context` given.
 pub fn data_integrity(extra: &[ExtraContext]) -> anyhow::Result<DataIntegrity> {
-    let mut store = ContextStore::pinned().context("loading the pinned contexts")?;
+    let mut store = credence_core::contexts::pinned().context("loading the pinned contexts")?;
     for e in extra {
         let text = read_text(&e.file)?;
         store = store

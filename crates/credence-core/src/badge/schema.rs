@@ -192,7 +192,7 @@ mod tests {
 
     fn vector_unsigned() -> Value {
         let v: Value = serde_json::from_str(include_str!(
-            "../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json"
+            "../../../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json"
         ))
         .unwrap();
         v["unsigned"].clone()

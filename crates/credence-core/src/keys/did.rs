@@ -445,8 +445,9 @@ mod tests {
         let expected = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
         assert_eq!(pk.did_key_vm().as_str(), expected);
         // The W3C eddsa-rdfc-2022 signed vector names this verification method.
-        let signed =
-            include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/signedDataInt.json");
+        let signed = include_str!(
+            "../../../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/signedDataInt.json"
+        );
         let v: serde_json::Value = serde_json::from_str(signed).unwrap();
         assert_eq!(v["proof"]["verificationMethod"], expected);
         assert_eq!(pk.did_key_vm().controller(), pk.did_key());

@@ -172,8 +172,10 @@ mod tests {
     use super::*;
     use rand::{rngs::StdRng, SeedableRng};
 
-    const W3C_KEYPAIR: &str = include_str!("../../tests/vectors/w3c-vc-di-eddsa/keyPair.json");
-    const OB_VECTOR: &str = include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json");
+    const W3C_KEYPAIR: &str =
+        include_str!("../../../../tests/vectors/w3c-vc-di-eddsa/keyPair.json");
+    const OB_VECTOR: &str =
+        include_str!("../../../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json");
 
     #[test]
     fn w3c_keypair_is_a_matching_pair() {

@@ -90,7 +90,7 @@ mod tests {
     #[test]
     fn ob_vector_signature_verifies() {
         let v: serde_json::Value = serde_json::from_str(include_str!(
-            "../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json"
+            "../../../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json"
         ))
         .unwrap();
         let sk = SecretKey::from_keypair_bytes(

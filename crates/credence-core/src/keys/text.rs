@@ -75,7 +75,7 @@ mod tests {
         for text in [pem.as_str(), jwk.as_str(), mk.as_str(), bare.as_str()] {
             assert_eq!(SecretKey::from_any_text(text).unwrap().public_key(), pk);
         }
-        let w3c = include_str!("../../tests/vectors/w3c-vc-di-eddsa/keyPair.json");
+        let w3c = include_str!("../../../../tests/vectors/w3c-vc-di-eddsa/keyPair.json");
         assert_eq!(
             SecretKey::from_any_text(w3c)
                 .unwrap()

@@ -41,13 +41,13 @@ pub enum ProofError {
     SignatureInvalid,
     /// JSON-LD processing failed (unknown context, undefined term, ...).
     #[error("JSON-LD processing failed")]
-    JsonLd(#[from] crate::jsonld::JsonLdError),
+    JsonLd(#[from] credence_ld::jsonld::JsonLdError),
     /// RDF canonicalization failed.
     #[error("RDF canonicalization failed")]
-    Canon(#[from] crate::rdf::canon::CanonError),
+    Canon(#[from] credence_ld::rdf::canon::CanonError),
     /// JSON canonicalization failed.
     #[error("JSON canonicalization failed")]
-    Jcs(#[from] crate::jcs::JcsError),
+    Jcs(#[from] credence_ld::jcs::JcsError),
     /// The signer failed.
     #[error("signing failed")]
     Sign(#[from] crate::keys::SignError),

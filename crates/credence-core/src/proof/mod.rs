@@ -13,10 +13,10 @@ use std::sync::{Mutex, PoisonError};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::budget::Budget;
-use crate::jsonld::JsonLd;
 use crate::keys::{PublicKey, Signature, Signer, VerificationMethodId};
-use crate::rdf::{canon, Quad};
+use credence_ld::budget::Budget;
+use credence_ld::jsonld::JsonLd;
+use credence_ld::rdf::{canon, Quad};
 
 pub use error::ProofError;
 pub use suite::Suite;
@@ -294,11 +294,14 @@ impl DataIntegrity {
                     Value::Object(map) if embedded => {
                         let mut map = map.clone();
                         map.remove("proof");
-                        crate::jcs::canonicalize(&Value::Object(map))?
+                        credence_ld::jcs::canonicalize(&Value::Object(map))?
                     }
-                    other => crate::jcs::canonicalize(other)?,
+                    other => credence_ld::jcs::canonicalize(other)?,
                 };
-                (crate::jcs::canonicalize(&Value::Object(config))?, doc_canon)
+                (
+                    credence_ld::jcs::canonicalize(&Value::Object(config))?,
+                    doc_canon,
+                )
             }
         };
         let hash_data = hash(&config_canon, &doc_canon);
@@ -385,10 +388,10 @@ fn parse_proof(options: Map<String, Value>) -> Result<Proof, ProofError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contexts::ContextStore;
     use crate::keys::{LocalSigner, SecretKey};
 
-    const OB_VECTOR: &str = include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json");
+    const OB_VECTOR: &str =
+        include_str!("../../../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json");
 
     fn signed() -> (DataIntegrity, Value, PublicKey) {
         let vector: Value = serde_json::from_str(OB_VECTOR).unwrap();
@@ -400,7 +403,7 @@ mod tests {
             verification_method: vm,
             created: "2024-07-12T09:00:00Z".to_owned(),
         };
-        let di = DataIntegrity::new(JsonLd::new(ContextStore::pinned().unwrap()));
+        let di = DataIntegrity::new(JsonLd::new(crate::contexts::pinned().unwrap()));
         let secured = di
             .sign_rdfc(&vector["unsigned"], &options, &signer)
             .unwrap();

@@ -12,8 +12,8 @@ use chrono::{DateTime, Utc};
 
 use super::report::Facts;
 use crate::badge::document::IdentityObject;
-use crate::rdf::{Literal, Node, Object, Quad};
 use crate::status::{ListCredential, StatusEntry, StatusError, StatusList, StatusPurpose};
+use credence_ld::rdf::{Literal, Node, Object, Quad};
 
 /// The IRIs the verifier reads.
 pub(crate) mod vocab {
@@ -454,9 +454,8 @@ impl SignedList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contexts::ContextStore;
-    use crate::jsonld::JsonLd;
     use crate::model::{sample, BaseUrl};
+    use credence_ld::jsonld::JsonLd;
     use serde_json::{json, Value};
 
     fn badge() -> Value {
@@ -465,7 +464,7 @@ mod tests {
     }
 
     fn claims(doc: &Value) -> Result<Claims, ClaimsError> {
-        let jl = JsonLd::new(ContextStore::pinned().unwrap());
+        let jl = JsonLd::new(crate::contexts::pinned().unwrap());
         Claims::read(&jl.to_rdf(doc).unwrap())
     }
 
@@ -520,7 +519,7 @@ mod tests {
 
     #[test]
     fn a_document_must_describe_one_credential_with_an_issuer() {
-        let jl = JsonLd::new(ContextStore::pinned().unwrap());
+        let jl = JsonLd::new(crate::contexts::pinned().unwrap());
         let quads = jl.to_rdf(&badge()).unwrap();
         let untyped: Vec<Quad> = quads
             .iter()

@@ -1,7 +1,7 @@
 //! One [`Verifier`] for JSON badges, compact JWTs and baked PNG/SVG images, reporting each check.
 //!
 //! Verification reads the input, turns the credential into the RDF its proof covers (with the
-//! pinned contexts' terms only, see [`JsonLd::credential_rdf`](crate::jsonld::JsonLd::credential_rdf)),
+//! pinned contexts' terms only, see [`JsonLd::credential_rdf`](credence_ld::jsonld::JsonLd::credential_rdf)),
 //! and reads every fact it acts on or reports from that RDF (`claims`), never from the JSON keys
 //! as received. Keys and status lists come through [`KeyResolver`] and [`StatusResolver`]; which
 //! issuers to accept is the caller's [`TrustedIssuers`]; time comes from the caller.
@@ -22,14 +22,14 @@ use serde_json::Value;
 
 use crate::badge::identity::KnownIdentifier;
 use crate::bake::{self, Baked};
-use crate::budget::Budget;
-use crate::jsonld::JsonLdError;
 use crate::jwt;
 use crate::keys::{PublicKey, VerificationMethodId};
 use crate::proof::{DataIntegrity, ProofError};
-use crate::rdf::canon::CanonError;
-use crate::rdf::Quad;
 use crate::status::{StatusEntry, StatusPurpose};
+use credence_ld::budget::Budget;
+use credence_ld::jsonld::JsonLdError;
+use credence_ld::rdf::canon::CanonError;
+use credence_ld::rdf::Quad;
 
 use claims::{Claims, SignedList, Stamp};
 
@@ -933,12 +933,11 @@ fn check_recipient(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contexts::ContextStore;
-    use crate::jsonld::JsonLd;
     use crate::keys::{DidDocument, LocalSigner, SecretKey, Signer};
     use crate::model::{sample, BaseUrl};
     use crate::proof::ProofOptions;
     use crate::status::{self, StatusList};
+    use credence_ld::jsonld::JsonLd;
 
     struct Fixture {
         verifier: Verifier,
@@ -978,7 +977,7 @@ mod tests {
             verification_method: vm.clone(),
             created: "2024-07-12T09:00:00Z".to_owned(),
         };
-        let di = DataIntegrity::new(JsonLd::new(ContextStore::pinned().unwrap()));
+        let di = DataIntegrity::new(JsonLd::new(crate::contexts::pinned().unwrap()));
         let signed = di.sign_rdfc(&unsigned, &options, &signer).unwrap();
         let mut keys = LocalKeys::new();
         keys.add(DidDocument::from_keys(issuer.clone(), [(&vm, &public)]).unwrap());

@@ -7,11 +7,11 @@ use std::collections::BTreeSet;
 use std::thread;
 use std::time::Duration;
 
-use credence_core::budget::{Budget, Cancel, ComplexityBound, Limits};
-use credence_core::contexts::{ContextStore, CREDENTIALS_V2};
-use credence_core::jsonld::{JsonLd, JsonLdError};
-use credence_core::rdf::canon::{canonicalize_with, CanonError};
-use credence_core::rdf::{Node, Object, Quad};
+use credence_core::contexts::CREDENTIALS_V2;
+use credence_ld::budget::{Budget, Cancel, ComplexityBound, Limits};
+use credence_ld::jsonld::{JsonLd, JsonLdError};
+use credence_ld::rdf::canon::{canonicalize_with, CanonError};
+use credence_ld::rdf::{Node, Object, Quad};
 use serde_json::{json, Map, Value};
 
 const P: &str = "urn:ex:p";
@@ -90,7 +90,7 @@ fn as_jsonld(quads: &[Quad]) -> Value {
 }
 
 fn jsonld() -> JsonLd {
-    JsonLd::new(ContextStore::pinned().unwrap())
+    JsonLd::new(credence_core::contexts::pinned().unwrap())
 }
 
 /// The outcome of a document through toRdf then RDFC under one budget.

@@ -227,7 +227,7 @@ fn signing_refuses_a_respelled_term() {
 
 #[test]
 fn a_stopped_or_too_complex_verification_is_malformed_never_a_bad_signature() {
-    use credence_core::budget::{Budget, Cancel, Limits};
+    use credence_ld::budget::{Budget, Cancel, Limits};
     let f = Fixture::get();
     let cancel = Cancel::new();
     cancel.cancel();

@@ -4,8 +4,6 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use credence_core::contexts::ContextStore;
-use credence_core::jsonld::JsonLd;
 use credence_core::keys::{DidDocument, LocalSigner, SecretKey, VerificationMethodId};
 use credence_core::model::sample;
 use credence_core::model::BaseUrl;
@@ -14,6 +12,7 @@ use credence_core::status::{self, StatusEntry, StatusList, StatusPurpose};
 use credence_core::verify::{
     LocalKeys, LocalStatusLists, Report, TrustedIssuers, Verifier, VerifyOptions,
 };
+use credence_ld::jsonld::JsonLd;
 use serde_json::Value;
 
 /// The proof creation time used throughout.
@@ -22,7 +21,7 @@ pub const CREATED: &str = "2024-07-12T09:00:00Z";
 /// Path of a file under `tests/vectors/`.
 pub fn vector_path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/vectors")
+        .join("../../tests/vectors")
         .join(rel)
 }
 
@@ -38,7 +37,7 @@ pub fn read_json(rel: &str) -> Value {
 
 /// A Data Integrity suite over the pinned contexts.
 pub fn pinned_di() -> DataIntegrity {
-    DataIntegrity::new(JsonLd::new(ContextStore::pinned().unwrap()))
+    DataIntegrity::new(JsonLd::new(credence_core::contexts::pinned().unwrap()))
 }
 
 /// An issuer: its DID, keys and signers.

@@ -1,12 +1,11 @@
 //! Each Data Integrity stage against the W3C vc-di-eddsa and Open Badges 3.0 vectors.
 
-use credence_core::contexts::ContextStore;
-use credence_core::jcs;
-use credence_core::jsonld::JsonLd;
 use credence_core::keys::{
     public_key_from_did_key, LocalSigner, PublicKey, SecretKey, VerificationMethodId,
 };
 use credence_core::proof::{self, DataIntegrity, ProofOptions};
+use credence_ld::jcs;
+use credence_ld::jsonld::JsonLd;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -17,7 +16,7 @@ const W3C: &str = "w3c-vc-di-eddsa";
 
 /// Data Integrity over the pinned contexts plus the W3C examples context.
 fn w3c_di() -> DataIntegrity {
-    let store = ContextStore::pinned()
+    let store = credence_core::contexts::pinned()
         .unwrap()
         .with_extra(EXAMPLES_V2, &read_text("credentials-examples-v2.jsonld"))
         .unwrap();

@@ -3,14 +3,13 @@
 
 use std::collections::HashMap;
 
-use credence_core::contexts::ContextStore;
-use credence_core::jsonld::JsonLd;
 use credence_core::keys::DidDocument;
 use credence_core::model::sample::{self, Expected};
 use credence_core::proof::DataIntegrity;
 use credence_core::verify::{
     LocalKeys, LocalStatusLists, TrustedIssuers, Verdict, Verifier, VerifyOptions,
 };
+use credence_ld::jsonld::JsonLd;
 use credence_store::Actor;
 use serde_json::{json, Value};
 
@@ -57,7 +56,7 @@ async fn verify_stored(app: &TestApp, token: &str, badge_id: &str) -> Value {
         assert!(status.add(list.json()), "{url}");
     }
     let verifier = Verifier::new(DataIntegrity::new(JsonLd::new(
-        ContextStore::pinned().unwrap(),
+        credence_core::contexts::pinned().unwrap(),
     )));
     let report = verifier.verify_bytes(
         &reply.body,

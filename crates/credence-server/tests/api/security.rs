@@ -4,11 +4,10 @@
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use credence_core::bake;
-use credence_core::contexts::ContextStore;
-use credence_core::jsonld::JsonLd;
 use credence_core::jwt;
 use credence_core::keys::{LocalSigner, SecretKey, Signer as _};
 use credence_core::proof::{DataIntegrity, ProofOptions};
+use credence_ld::jsonld::JsonLd;
 use serde_json::{json, Value};
 
 use crate::support::{completion, TestApp};
@@ -60,7 +59,7 @@ async fn a_badge_signed_by_a_did_key_in_the_centres_name_is_not_the_centres() {
     let app = TestApp::sqlite().await;
     app.load_demo().await;
     let (_, genuine) = issued(&app, 0).await;
-    let di = DataIntegrity::new(JsonLd::new(ContextStore::pinned().unwrap()));
+    let di = DataIntegrity::new(JsonLd::new(credence_core::contexts::pinned().unwrap()));
     let (mut unsigned, _) = di.split(&genuine).unwrap();
     let forger = LocalSigner::did_key(SecretKey::from_seed(&[66; 32]));
     unsigned["issuer"]["id"] = json!(forger.verification_method().controller());

@@ -558,12 +558,14 @@ mod tests {
     #[test]
     fn parses_canonical_vector_files_back_to_the_same_text() {
         for text in [
-            include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/canonDocDataInt.txt"),
             include_str!(
-                "../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofCanonDataInt.txt"
+                "../../../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/canonDocDataInt.txt"
             ),
-            include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/document-canon.nq"),
-            include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/proof-canon.nq"),
+            include_str!(
+                "../../../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofCanonDataInt.txt"
+            ),
+            include_str!("../../../../tests/vectors/obv3-eddsa-rdfc-2022/document-canon.nq"),
+            include_str!("../../../../tests/vectors/obv3-eddsa-rdfc-2022/proof-canon.nq"),
         ] {
             let quads = parse_nquads(text).unwrap();
             assert_eq!(quads.len(), text.lines().count());

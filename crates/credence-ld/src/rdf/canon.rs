@@ -1039,7 +1039,7 @@ mod tests {
     use rand::seq::SliceRandom;
     use rand::SeedableRng;
 
-    const W3C: &str = "../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022";
+    const W3C: &str = "../../../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022";
 
     fn parse(text: &str) -> Vec<Quad> {
         parse_nquads(text).unwrap()
@@ -1119,17 +1119,19 @@ mod tests {
 
     #[test]
     fn w3c_eddsa_rdfc_2022_canonical_forms_and_hashes() {
-        let doc =
-            include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/canonDocDataInt.txt");
+        let doc = include_str!(
+            "../../../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/canonDocDataInt.txt"
+        );
         let proof = include_str!(
-            "../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofCanonDataInt.txt"
+            "../../../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofCanonDataInt.txt"
         );
         check_roundtrip(doc);
         check_roundtrip(proof);
-        let doc_hash =
-            include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/docHashDataInt.txt");
+        let doc_hash = include_str!(
+            "../../../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/docHashDataInt.txt"
+        );
         let proof_hash = include_str!(
-            "../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofHashDataInt.txt"
+            "../../../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofHashDataInt.txt"
         );
         assert_eq!(
             sha256_hex(&canonicalize(&parse(doc)).unwrap()),
@@ -1144,12 +1146,12 @@ mod tests {
 
     #[test]
     fn obv3_vector_canonical_forms_and_hashes() {
-        let doc = include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/document-canon.nq");
-        let proof = include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/proof-canon.nq");
+        let doc = include_str!("../../../../tests/vectors/obv3-eddsa-rdfc-2022/document-canon.nq");
+        let proof = include_str!("../../../../tests/vectors/obv3-eddsa-rdfc-2022/proof-canon.nq");
         check_roundtrip(doc);
         check_roundtrip(proof);
         let vector: serde_json::Value = serde_json::from_str(include_str!(
-            "../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json"
+            "../../../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json"
         ))
         .unwrap();
         let doc_input = shuffled(&relabel(&parse(doc), &|l| format!("b{}", l.len())), 11);
@@ -1195,10 +1197,12 @@ mod tests {
 
     #[test]
     fn rdfc10_t_graph_test054() {
-        let input = parse(include_str!("../../tests/vectors/rdfc10/test054-in.nq"));
+        let input = parse(include_str!(
+            "../../../../tests/vectors/rdfc10/test054-in.nq"
+        ));
         check_map_case(
             &input,
-            include_str!("../../tests/vectors/rdfc10/test054-rdfc10map.json"),
+            include_str!("../../../../tests/vectors/rdfc10/test054-rdfc10map.json"),
             &Budget::default(),
             true,
         );
@@ -1209,10 +1213,12 @@ mod tests {
 
     #[test]
     fn rdfc10_blank_graph_names_test058() {
-        let input = parse(include_str!("../../tests/vectors/rdfc10/test058-in.nq"));
+        let input = parse(include_str!(
+            "../../../../tests/vectors/rdfc10/test058-in.nq"
+        ));
         check_map_case(
             &input,
-            include_str!("../../tests/vectors/rdfc10/test058-rdfc10map.json"),
+            include_str!("../../../../tests/vectors/rdfc10/test058-rdfc10map.json"),
             &Budget::default(),
             true,
         );
@@ -1221,15 +1227,17 @@ mod tests {
     #[test]
     fn rdfc10_poison_evil_test044() {
         // test075 is the same dataset hashed with SHA-384: map its output back to the input labels.
-        let sha384_out = parse(include_str!("../../tests/vectors/rdfc10/test075-rdfc10.nq"));
+        let sha384_out = parse(include_str!(
+            "../../../../tests/vectors/rdfc10/test075-rdfc10.nq"
+        ));
         let back: HashMap<String, String> = json_map(include_str!(
-            "../../tests/vectors/rdfc10/test075-rdfc10map.json"
+            "../../../../tests/vectors/rdfc10/test075-rdfc10map.json"
         ))
         .into_iter()
         .map(|(k, v)| (v.as_str().unwrap().to_owned(), k))
         .collect();
         let input = relabel(&sha384_out, &|l| back[l].clone());
-        let map_text = include_str!("../../tests/vectors/rdfc10/test044-rdfc10map.json");
+        let map_text = include_str!("../../../../tests/vectors/rdfc10/test044-rdfc10map.json");
         check_map_case(&input, map_text, &Budget::default(), false);
         // Under rdf-canonize's default work factor (1) this poison graph is refused.
         let strict = Budget::with_limits(Limits {
@@ -1282,18 +1290,18 @@ mod tests {
     #[test]
     fn spec_duplicate_paths_example() {
         check_spec_log(
-            include_str!("../../tests/vectors/rdfc10/duplicate-paths-in.nq"),
-            include_str!("../../tests/vectors/rdfc10/duplicate-paths-map.json"),
-            include_str!("../../tests/vectors/rdfc10/duplicate-paths-hashes.json"),
+            include_str!("../../../../tests/vectors/rdfc10/duplicate-paths-in.nq"),
+            include_str!("../../../../tests/vectors/rdfc10/duplicate-paths-map.json"),
+            include_str!("../../../../tests/vectors/rdfc10/duplicate-paths-hashes.json"),
         );
     }
 
     #[test]
     fn spec_double_circle_example() {
         check_spec_log(
-            include_str!("../../tests/vectors/rdfc10/double-circle-in.nq"),
-            include_str!("../../tests/vectors/rdfc10/double-circle-map.json"),
-            include_str!("../../tests/vectors/rdfc10/double-circle-hashes.json"),
+            include_str!("../../../../tests/vectors/rdfc10/double-circle-in.nq"),
+            include_str!("../../../../tests/vectors/rdfc10/double-circle-map.json"),
+            include_str!("../../../../tests/vectors/rdfc10/double-circle-hashes.json"),
         );
     }
 

@@ -5,14 +5,26 @@
 //! map, and the negative test (a poison clique) must be refused as too complex, all under the
 //! default budget.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use std::collections::BTreeMap;
 
-use credence_core::budget::Budget;
-use credence_core::rdf::canon::{canonicalize_dataset, CanonError, Canonicalized, HashAlgorithm};
-use credence_core::rdf::nquads::parse_nquads;
+use credence_ld::budget::Budget;
+use credence_ld::rdf::canon::{canonicalize_dataset, CanonError, Canonicalized, HashAlgorithm};
+use credence_ld::rdf::nquads::parse_nquads;
 use serde_json::Value;
 
-use crate::support::{read_json, read_text};
+/// Text of a file under the repository's `tests/vectors/`.
+fn read_text(rel: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/vectors")
+        .join(rel);
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// A file under `tests/vectors/` parsed as JSON.
+fn read_json(rel: &str) -> Value {
+    serde_json::from_str(&read_text(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
 
 const SUITE: &str = "w3c-rdf-canon";
 

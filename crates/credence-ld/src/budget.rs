@@ -8,8 +8,8 @@
 //! look at it every [`CHECK_EVERY`] units of work, so a cancelled call stops within microseconds.
 //!
 //! ```
-//! use credence_core::budget::{Budget, Cancel, Limits};
-//! use credence_core::rdf::canon::{canonicalize_with, CanonError};
+//! use credence_ld::budget::{Budget, Cancel, Limits};
+//! use credence_ld::rdf::canon::{canonicalize_with, CanonError};
 //!
 //! let cancel = Cancel::new();
 //! let budget = Budget::new(Limits::default(), cancel.clone());

@@ -1215,7 +1215,7 @@ mod tests {
     use serde_json::json;
 
     fn proc() -> ContextProcessor {
-        ContextProcessor::new(ContextStore::pinned().unwrap())
+        ContextProcessor::new(crate::testing::store())
     }
 
     const EMBEDDED: Flags = Flags {
@@ -1235,8 +1235,8 @@ mod tests {
         let ctx = apply(
             &p,
             json!([
-                crate::contexts::CREDENTIALS_V2,
-                crate::contexts::OB_V3P0_3_0_3
+                crate::testing::CREDENTIALS_V2,
+                crate::testing::OB_V3P0_3_0_3
             ]),
         )
         .unwrap();
@@ -1258,7 +1258,7 @@ mod tests {
     #[test]
     fn protected_redefinition_is_refused_unless_identical() {
         let p = proc();
-        let base = json!([crate::contexts::CREDENTIALS_V2]);
+        let base = json!([crate::testing::CREDENTIALS_V2]);
         let mut same = base.clone();
         same.as_array_mut()
             .unwrap()
@@ -1273,7 +1273,7 @@ mod tests {
             Err(JsonLdError::ProtectedTermRedefinition { .. })
         ));
         assert!(matches!(
-            apply(&p, json!([crate::contexts::CREDENTIALS_V2, null])),
+            apply(&p, json!([crate::testing::CREDENTIALS_V2, null])),
             Err(JsonLdError::InvalidContextNullification)
         ));
     }
@@ -1327,7 +1327,7 @@ mod tests {
 
     /// A one-term inline context on top of the pinned VC 2.0 context, distinct per `salt`.
     fn small(salt: usize) -> Value {
-        json!([crate::contexts::CREDENTIALS_V2, {format!("term{salt}"): "urn:ex:t"}])
+        json!([crate::testing::CREDENTIALS_V2, {format!("term{salt}"): "urn:ex:t"}])
     }
 
     #[test]
@@ -1345,7 +1345,7 @@ mod tests {
         for t in 0..200 {
             big.insert(format!("t{t}"), Value::String(format!("urn:ex:{t}")));
         }
-        let big = json!([crate::contexts::CREDENTIALS_V2, big]);
+        let big = json!([crate::testing::CREDENTIALS_V2, big]);
         assert!(big.to_string().len() > SMALL_INLINE);
         let work = inline(&p, &big, &budget).unwrap();
         assert!(work >= 200, "{work}");
@@ -1364,13 +1364,13 @@ mod tests {
 
     #[test]
     fn the_shared_cache_stays_within_its_byte_budget() {
-        let p = ContextProcessor::new(ContextStore::pinned().unwrap());
+        let p = ContextProcessor::new(crate::testing::store());
         inline(&p, &small(0), &Budget::default()).unwrap();
         let one = p.stats().bytes;
         assert!(one > 0);
         // Room for about five processed contexts like these.
         let max = one * 5;
-        let p = ContextProcessor::with_cache_bytes(ContextStore::pinned().unwrap(), max);
+        let p = ContextProcessor::with_cache_bytes(crate::testing::store(), max);
         for salt in 0..40 {
             inline(&p, &small(salt), &Budget::default()).unwrap();
             let stats = p.stats();
@@ -1382,7 +1382,7 @@ mod tests {
         inline(&p, &small(39), &Budget::default()).unwrap();
         assert_eq!(p.stats().misses, misses);
         // A context larger than the whole budget is processed but not kept.
-        let tiny = ContextProcessor::with_cache_bytes(ContextStore::pinned().unwrap(), 16);
+        let tiny = ContextProcessor::with_cache_bytes(crate::testing::store(), 16);
         inline(&tiny, &small(0), &Budget::default()).unwrap();
         assert_eq!(tiny.stats().entries, 0);
         assert_eq!(tiny.stats().bytes, 0);

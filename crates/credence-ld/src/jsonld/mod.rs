@@ -165,26 +165,31 @@ mod tests {
     use serde_json::{json, Value};
 
     const EXAMPLES_URL: &str = "https://www.w3.org/ns/credentials/examples/v2";
-    const EXAMPLES: &str = include_str!("../../tests/vectors/credentials-examples-v2.jsonld");
-    const W3C_UNSIGNED: &str = include_str!("../../tests/vectors/w3c-vc-di-eddsa/unsigned.json");
-    const W3C_CANON: &str =
-        include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/canonDocDataInt.txt");
-    const W3C_PROOF_CONFIG: &str =
-        include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofConfigDataInt.json");
-    const W3C_PROOF_CANON: &str =
-        include_str!("../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofCanonDataInt.txt");
-    const OB_VECTOR: &str = include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json");
+    const EXAMPLES: &str = include_str!("../../../../tests/vectors/credentials-examples-v2.jsonld");
+    const W3C_UNSIGNED: &str =
+        include_str!("../../../../tests/vectors/w3c-vc-di-eddsa/unsigned.json");
+    const W3C_CANON: &str = include_str!(
+        "../../../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/canonDocDataInt.txt"
+    );
+    const W3C_PROOF_CONFIG: &str = include_str!(
+        "../../../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofConfigDataInt.json"
+    );
+    const W3C_PROOF_CANON: &str = include_str!(
+        "../../../../tests/vectors/w3c-vc-di-eddsa/eddsa-rdfc-2022/proofCanonDataInt.txt"
+    );
+    const OB_VECTOR: &str =
+        include_str!("../../../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json");
     const OB_DOC_CANON: &str =
-        include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/document-canon.nq");
+        include_str!("../../../../tests/vectors/obv3-eddsa-rdfc-2022/document-canon.nq");
     const OB_PROOF_CANON: &str =
-        include_str!("../../tests/vectors/obv3-eddsa-rdfc-2022/proof-canon.nq");
+        include_str!("../../../../tests/vectors/obv3-eddsa-rdfc-2022/proof-canon.nq");
 
     fn pinned() -> JsonLd {
-        JsonLd::new(ContextStore::pinned().unwrap())
+        JsonLd::new(crate::testing::store())
     }
 
     fn with_examples() -> JsonLd {
-        let store = ContextStore::pinned()
+        let store = crate::testing::try_store()
             .unwrap()
             .with_extra(EXAMPLES_URL, EXAMPLES)
             .unwrap();
@@ -583,7 +588,7 @@ mod tests {
                 let _ = jl.to_rdf(&doc);
                 let mut with_ctx = doc.clone();
                 if let Value::Object(m) = &mut with_ctx {
-                    m.insert("@context".into(), json!([crate::contexts::CREDENTIALS_V2, {"ex": "https://ex.org/"}]));
+                    m.insert("@context".into(), json!([crate::testing::CREDENTIALS_V2, {"ex": "https://ex.org/"}]));
                 }
                 let _ = jl.to_rdf(&with_ctx);
             }
