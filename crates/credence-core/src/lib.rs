@@ -14,9 +14,8 @@
 //! 4. [`verify::Verifier`] reads JSON, JWT or a baked image ([`bake`]), and reports each check
 //!    (schema, proof, key resolution, validity, [`status`], recipient) with a verdict. Keys and
 //!    status lists come through resolver traits the caller implements.
-//! 5. For the practitioner's downloads, [`artwork`] draws a specification's badge image as SVG and
-//!    renders it to PNG with the bundled fonts, ready for [`bake`]; [`qr`] makes QR codes (of the
-//!    verification URL) as SVG or PNG; [`share`] builds LinkedIn's add-to-profile link.
+//! 5. For the practitioner's downloads, `credence-artwork` draws a specification's badge image
+//!    (SVG, PNG), ready for [`bake`], with QR codes and share links.
 //!
 //! Time, keys, salts and ids are always handed in by the caller.
 //!
@@ -43,7 +42,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod artwork;
 pub mod badge;
 pub mod bake;
 pub mod contexts;
@@ -52,8 +50,6 @@ pub mod jwt;
 pub mod keys;
 pub mod model;
 pub mod proof;
-pub mod qr;
-pub mod share;
 pub mod status;
 pub mod verify;
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use credence_core::artwork::{badge_svg, render_png, DEFAULT_FONTS};
+use credence_artwork::{badge_svg, render_png, DEFAULT_FONTS};
 use credence_core::model::CredentialSpecification;
 
 use crate::error::ApiError;
@@ -46,7 +46,7 @@ impl ArtworkCache {
         let svg = badge_svg(spec, issuer_name);
         let artwork = tokio::task::spawn_blocking(move || {
             let png = render_png(&svg, DEFAULT_FONTS, PNG_WIDTH)?;
-            Ok::<_, credence_core::artwork::ArtworkError>(Artwork { svg, png })
+            Ok::<_, credence_artwork::ArtworkError>(Artwork { svg, png })
         })
         .await
         .map_err(|e| ApiError::Internal(e.into()))?

@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use base64::Engine as _;
+use credence_artwork::qr::{qr_png, qr_svg};
+use credence_artwork::share::{linkedin_add_to_profile_url, LinkedInCertification};
 use credence_core::bake::{bake_png, bake_svg};
-use credence_core::qr::{qr_png, qr_svg};
-use credence_core::share::{linkedin_add_to_profile_url, LinkedInCertification};
 use credence_store::{BadgeRecord, TokenHash};
 use serde::Deserialize;
 

@@ -152,7 +152,7 @@ pub(crate) fn escape_xml(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::artwork::{BOLD_FONT, REGULAR_FONT};
+    use crate::badge::{BOLD_FONT, REGULAR_FONT};
 
     #[test]
     fn bold_is_wider_and_width_scales() {

@@ -11,10 +11,10 @@
 //!
 //! [`render_png`] rasterizes any SVG in-process with `resvg`, using only the font data the caller
 //! hands in; it reads no files (references to image files are ignored) and loads no system fonts.
-//! Either image can then be baked with [`crate::bake::bake_svg`] or [`crate::bake::bake_png`].
+//! Either image can then be baked with [`credence_core::bake::bake_svg`] or [`credence_core::bake::bake_png`].
 //!
 //! ```
-//! use credence_core::artwork::{badge_svg, render_png, DEFAULT_FONTS};
+//! use credence_artwork::{badge_svg, render_png, DEFAULT_FONTS};
 //! use credence_core::model::sample;
 //!
 //! let spec = &sample::specifications()?[0];
@@ -32,7 +32,7 @@ use std::sync::Arc;
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg::{self, fontdb, ImageHrefResolver};
 
-use crate::model::CredentialSpecification;
+use credence_core::model::CredentialSpecification;
 pub(crate) use text::escape_xml;
 use text::{ellipsize, wrap, Measure};
 
@@ -52,8 +52,8 @@ pub const FONT_FAMILY: &str = "DejaVu Sans";
 pub const ARTWORK_SIZE: u32 = 512;
 /// Largest width or height [`render_png`] renders, in px.
 pub const MAX_RENDER_SIDE: u32 = 4096;
-/// Largest SVG text [`render_png`] accepts, in bytes (the same as [`crate::bake::MAX_IMAGE_BYTES`]).
-pub const MAX_SVG_BYTES: usize = crate::bake::MAX_IMAGE_BYTES;
+/// Largest SVG text [`render_png`] accepts, in bytes (the same as [`credence_core::bake::MAX_IMAGE_BYTES`]).
+pub const MAX_SVG_BYTES: usize = credence_core::bake::MAX_IMAGE_BYTES;
 
 /// Why an SVG could not be rendered to PNG.
 #[derive(Debug, thiserror::Error)]
@@ -466,9 +466,9 @@ mod tests {
     use base64::Engine as _;
 
     use super::*;
-    use crate::bake::{bake_png, bake_svg, unbake_png, unbake_svg};
-    use crate::fixture::SignedFixture;
-    use crate::model::{sample, RawCredentialSpecification};
+    use credence_core::bake::{bake_png, bake_svg, unbake_png, unbake_svg};
+    use credence_core::fixture::SignedFixture;
+    use credence_core::model::{sample, RawCredentialSpecification};
 
     const MARKUP: &str = "Care <&> \"quoted\" & 'single'";
 

@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use chrono::NaiveDate;
-//! use credence_core::share::{linkedin_add_to_profile_url, LinkedInCertification};
+//! use credence_artwork::share::{linkedin_add_to_profile_url, LinkedInCertification};
 //!
 //! let url = linkedin_add_to_profile_url(&LinkedInCertification {
 //!     name: "Advanced Practice: Older People and Frailty",

@@ -5,11 +5,11 @@
 //! the symbol. Dark modules are black, light ones white: the best contrast for scanning.
 //!
 //! ```
-//! let svg = credence_core::qr::qr_svg("https://badges.example.org/verify/123")?;
+//! let svg = credence_artwork::qr::qr_svg("https://badges.example.org/verify/123")?;
 //! assert!(svg.contains("<title>"));
-//! let png = credence_core::qr::qr_png("https://badges.example.org/verify/123", 8)?;
+//! let png = credence_artwork::qr::qr_png("https://badges.example.org/verify/123", 8)?;
 //! assert!(png.starts_with(b"\x89PNG"));
-//! # Ok::<(), credence_core::qr::QrError>(())
+//! # Ok::<(), credence_artwork::qr::QrError>(())
 //! ```
 
 use std::fmt::Write as _;
@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use qrcode::types::{Color, EcLevel};
 use qrcode::QrCode;
 
-use crate::artwork::escape_xml;
+use crate::badge::escape_xml;
 
 /// Light modules around the symbol on every side.
 pub const QUIET_ZONE: u32 = 4;
@@ -191,7 +191,7 @@ pub fn qr_png(text: &str, module_px: u32) -> Result<Vec<u8>, QrError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::artwork::render_png;
+    use crate::badge::render_png;
 
     const URL: &str =
         "https://badges.example.org/verify/urn:uuid:0d0c9a3e-5b0a-4e57-9a43-8f7f1e0f4c1b";
