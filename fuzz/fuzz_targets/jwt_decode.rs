@@ -2,7 +2,7 @@
 //! decodes.
 #![no_main]
 
-use credence_core::jwt;
+use credence_vc::jwt;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

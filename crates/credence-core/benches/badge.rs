@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use credence_core::fixture::SignedFixture;
-use credence_core::keys::{verify_signature, Signer};
+use credence_vc::keys::{verify_signature, Signer};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
 fn badge(c: &mut Criterion) {

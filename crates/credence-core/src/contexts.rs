@@ -1,46 +1,26 @@
-//! The JSON-LD contexts Credence knows, shipped in `schemas/` and pinned by SHA-256.
+//! The JSON-LD contexts an Open Badges 3.0 badge names: the W3C ones of `credence_vc::contexts`
+//! and the Open Badges context, shipped in `schemas/` and pinned by SHA-256.
 //!
 //! Nothing is ever fetched: a document naming a context URL that is not here (or added by the
-//! caller for one run with [`ContextStore::with_extra`]) is refused.
+//! caller for one run with `ContextStore::with_extra`) is refused.
 
 use credence_ld::contexts::{ContextError, ContextStore, PinnedContext};
+use credence_vc::contexts::VC_CONTEXTS;
 
-/// URL of the W3C Verifiable Credentials Data Model 2.0 context.
-pub const CREDENTIALS_V2: &str = "https://www.w3.org/ns/credentials/v2";
-/// URL of the W3C Verifiable Credentials Data Model 1.1 context.
-pub const CREDENTIALS_V1: &str = "https://www.w3.org/2018/credentials/v1";
 /// URL of the Open Badges 3.0 context, version 3.0.3.
 pub const OB_V3P0_3_0_3: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
-/// URL of the Ed25519Signature2020 suite context.
-pub const ED25519_2020_V1: &str = "https://w3id.org/security/suites/ed25519-2020/v1";
 
-/// The contexts Credence ships, with the SHA-256 each must have.
-pub const PINNED: &[PinnedContext] = &[
-    PinnedContext {
-        url: CREDENTIALS_V2,
-        text: include_str!("../../../schemas/credentials-v2.jsonld"),
-        sha256: "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734",
-    },
-    PinnedContext {
-        url: CREDENTIALS_V1,
-        text: include_str!("../../../schemas/credentials-v1.jsonld"),
-        sha256: "ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc",
-    },
-    PinnedContext {
-        url: OB_V3P0_3_0_3,
-        text: include_str!("../../../schemas/ob-v3p0-context-3.0.3.json"),
-        sha256: "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
-    },
-    PinnedContext {
-        url: ED25519_2020_V1,
-        text: include_str!("../../../schemas/ed25519-2020-v1.jsonld"),
-        sha256: "3db5c19efb0047a6edfd3b36e24346a8a3caad369d749e3c2d69e862696403e5",
-    },
-];
+/// The Open Badges contexts Credence ships, with the SHA-256 each must have.
+pub const OB_CONTEXTS: &[PinnedContext] = &[PinnedContext {
+    url: OB_V3P0_3_0_3,
+    text: include_str!("../../../schemas/ob-v3p0-context-3.0.3.json"),
+    sha256: "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
+}];
 
-/// A store of the contexts Credence ships, each checked against its pinned SHA-256.
+/// A store of every context Credence ships (W3C and Open Badges), each checked against its
+/// pinned SHA-256.
 pub fn pinned() -> Result<ContextStore, ContextError> {
-    ContextStore::pinned(PINNED)
+    ContextStore::pinned(VC_CONTEXTS.iter().chain(OB_CONTEXTS))
 }
 
 #[cfg(test)]
@@ -50,7 +30,7 @@ mod tests {
     #[test]
     fn shipped_contexts_match_their_digests() {
         let store = pinned().unwrap();
-        for p in PINNED {
+        for p in VC_CONTEXTS.iter().chain(OB_CONTEXTS) {
             assert!(store.load(p.url).is_ok(), "{}", p.url);
         }
     }

@@ -7,12 +7,12 @@
 //!    Centre's rules, returning an unsigned badge or a typed [`model::issuance::Refusal`].
 //! 2. [`badge`] holds the typed Open Badges 3.0 document (built once from the model), the salted
 //!    identity hashes and the JSON Schema check every badge passes before it is signed.
-//! 3. [`proof::DataIntegrity`] signs with `eddsa-rdfc-2022`: `credence_ld::jsonld` turns the
-//!    document into RDF using only the pinned [`contexts`], `credence_ld::rdf::canon`
-//!    canonicalizes it (RDFC-1.0), then hash, sign ([`keys::Signer`]) and attach. [`jwt`] makes
-//!    the VC-JWT form.
+//! 3. `credence_vc::proof::DataIntegrity` signs with `eddsa-rdfc-2022`: `credence_ld::jsonld`
+//!    turns the document into RDF using only the pinned [`contexts`], `credence_ld::rdf::canon`
+//!    canonicalizes it (RDFC-1.0), then hash, sign (`credence_vc::keys::Signer`) and attach;
+//!    `credence_vc::jwt` makes the VC-JWT form.
 //! 4. [`verify::Verifier`] reads JSON, JWT or a baked image ([`bake`]), and reports each check
-//!    (schema, proof, key resolution, validity, [`status`], recipient) with a verdict. Keys and
+//!    (schema, proof, key resolution, validity, status, recipient) with a verdict. Keys and
 //!    status lists come through resolver traits the caller implements.
 //! 5. For the practitioner's downloads, `credence-artwork` draws a specification's badge image
 //!    (SVG, PNG), ready for [`bake`], with QR codes and share links.
@@ -20,7 +20,7 @@
 //! Time, keys, salts and ids are always handed in by the caller.
 //!
 //! ```
-//! use credence_core::proof::DataIntegrity;
+//! use credence_vc::proof::DataIntegrity;
 //! use credence_core::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verdict, Verifier, VerifyOptions};
 //! use credence_ld::jsonld::JsonLd;
 //!
@@ -46,10 +46,7 @@ pub mod badge;
 pub mod bake;
 pub mod contexts;
 pub mod fixture;
-pub mod jwt;
-pub mod keys;
 pub mod model;
-pub mod proof;
 pub mod status;
 pub mod verify;
 

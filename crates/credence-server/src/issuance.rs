@@ -6,12 +6,12 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use credence_core::badge::document::CredentialStatus;
 use credence_core::model::{
     decide, judge, select_approval, BadgeId, Completion, CredentialSpecification, IssuanceInput,
     Provider, ProviderApproval, ProviderId, RawCompletion, Salt, SpecId, SpecVersion,
 };
 use credence_store::{BadgeRecord, IssueOutcome, NewIssuance};
+use credence_vc::status::CredentialStatus;
 use rand::RngCore;
 
 use crate::auth::Caller;

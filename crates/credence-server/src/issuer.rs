@@ -6,12 +6,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use credence_core::badge::build::UnsignedBadge;
 use credence_core::badge::document::{utc_seconds, Profile};
-use credence_core::jwt;
-use credence_core::keys::{PublicKey, Signer, VerificationMethodId};
 use credence_core::model::sample::centre_issuer;
 use credence_core::model::BaseUrl;
-use credence_core::proof::{DataIntegrity, ProofOptions};
 use credence_ld::jsonld::JsonLd;
+use credence_vc::jwt;
+use credence_vc::keys::{PublicKey, Signer, VerificationMethodId};
+use credence_vc::proof::{DataIntegrity, ProofOptions};
 
 /// A badge signed both ways: Data Integrity JSON (the credential) and VC-JWT.
 #[derive(Debug, Clone)]
@@ -28,10 +28,10 @@ pub struct SignedBadge {
 pub enum SignError {
     /// The Data Integrity proof failed.
     #[error("Data Integrity signing failed")]
-    Proof(#[from] credence_core::proof::ProofError),
+    Proof(#[from] credence_vc::proof::ProofError),
     /// The JWT failed.
     #[error("VC-JWT signing failed")]
-    Jwt(#[from] credence_core::jwt::JwtError),
+    Jwt(#[from] credence_vc::jwt::JwtError),
     /// The signed document did not serialize.
     #[error("serializing the signed credential")]
     Json(#[from] serde_json::Error),

@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use credence_core::badge::identity::RegistrationKey;
-use credence_core::keys::{LocalSigner, PublicKey, SecretKey, VerificationMethodId};
 use credence_core::model::{sample, BaseUrl};
-use credence_core::proof::DataIntegrity;
 use credence_core::verify::Verifier;
 use credence_ld::budget::Cancel;
 use credence_ld::jsonld::JsonLd;
 use credence_store::{Actor, NewApiClient, Scope, Store, StoreError, TokenHash};
+use credence_vc::keys::{LocalSigner, PublicKey, SecretKey, VerificationMethodId};
+use credence_vc::proof::DataIntegrity;
 use sha2::{Digest, Sha256};
 
 use crate::auth::new_token;

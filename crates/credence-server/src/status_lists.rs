@@ -8,8 +8,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use credence_core::badge::document::utc_seconds;
 use credence_core::model::BaseUrl;
-use credence_core::status::{list_credential_with_set, StatusError, StatusListId};
+use credence_core::status::StatusListId;
 use credence_store::StatusListRecord;
+use credence_vc::status::{list_credential_with_set, StatusError};
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;

@@ -8,7 +8,6 @@
 use std::sync::Arc;
 
 use credence_core::badge::identity::KnownIdentifier;
-use credence_core::keys::DidDocument;
 use credence_core::model::BadgeId;
 use credence_core::verify::{
     CheckName, KeyResolver, Outcome, Report, ResolveError, StatusResolver, TrustedIssuers,
@@ -16,6 +15,7 @@ use credence_core::verify::{
 };
 use credence_ld::budget::{Budget, Cancel};
 use credence_store::Actor;
+use credence_vc::keys::DidDocument;
 use serde_json::Value;
 use tokio::runtime::Handle;
 

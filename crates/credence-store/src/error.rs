@@ -1,8 +1,8 @@
 //! `StoreError`, the one error type of the store, and the helper that maps database errors to it.
 
-use credence_core::keys::KeyError;
 use credence_core::model::ModelError;
 use credence_ld::jcs::JcsError;
+use credence_vc::keys::KeyError;
 use sqlx::error::ErrorKind;
 use thiserror::Error;
 

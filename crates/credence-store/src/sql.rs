@@ -2,13 +2,14 @@
 //! accept) and row decoding, expanded once per backend by [`sql_store!`].
 
 use chrono::{DateTime, NaiveDate, Utc};
-use credence_core::keys::{PublicKey, VerificationMethodId};
 use credence_core::model::{
     ApprovalChange, ApprovalStatus, BadgeId, Fingerprint, ProviderId, ProviderReference, SpecId,
     SpecVersion,
 };
+use credence_vc::keys::{PublicKey, VerificationMethodId};
 
-use credence_core::status::{StatusListId, StatusPurpose, StatusReason, StatusSlot};
+use credence_core::status::{StatusListId, StatusReason, StatusSlot};
+use credence_vc::status::StatusPurpose;
 
 use crate::error::{CorruptError, StoreError};
 use crate::types::{
@@ -255,7 +256,6 @@ pub(crate) fn badge_status_from(
         match purpose_from(purpose)? {
             StatusPurpose::Revocation => revocation = Some(slot),
             StatusPurpose::Suspension => suspension = Some(slot),
-            _ => {}
         }
     }
     Ok(match (revocation, suspension) {
@@ -336,15 +336,14 @@ macro_rules! sql_store {
     ($Store:ident, $Db:ty) => {
         use async_trait::async_trait;
         use credence_core::badge::identity::RegistrationDigest;
-        use credence_core::keys::{PublicKey, VerificationMethodId};
+        use credence_vc::keys::{PublicKey, VerificationMethodId};
         use credence_core::model::{
             ApprovalChange, ApprovalId, BadgeId, CredentialSpecification, Provider,
             ProviderApproval, ProviderId, ProviderReference, RawProviderApproval, SpecId,
             SpecVersion,
         };
-        use credence_core::status::{
-            BadgeStatusSlots, StatusListId, StatusPurpose, StatusReason, StatusSlot,
-        };
+        use credence_vc::status::StatusPurpose;
+        use credence_core::status::{BadgeStatusSlots, StatusListId, StatusReason, StatusSlot};
         use serde_json::json;
 
         use crate::audit::{check_chain, now, Head};

@@ -2,12 +2,12 @@
 
 use async_trait::async_trait;
 use credence_core::badge::identity::RegistrationDigest;
-use credence_core::keys::{PublicKey, VerificationMethodId};
 use credence_core::model::{
     ApprovalChange, ApprovalId, BadgeId, CredentialSpecification, Provider, ProviderApproval,
     ProviderId, ProviderReference, SpecId, SpecVersion,
 };
 use credence_core::status::{BadgeStatusSlots, StatusListId, StatusReason};
+use credence_vc::keys::{PublicKey, VerificationMethodId};
 
 use crate::error::StoreError;
 use crate::types::{

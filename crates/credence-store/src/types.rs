@@ -7,14 +7,12 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use credence_core::badge::identity::RegistrationDigest;
-use credence_core::keys::{PublicKey, VerificationMethodId};
 use credence_core::model::{
     ApprovalChange, BadgeId, Fingerprint, ProviderId, ProviderReference, SpecId, SpecVersion,
 };
-use credence_core::status::{
-    check_list_len, BadgeStatusSlots, StatusError, StatusList, StatusListId, StatusPurpose,
-    StatusReason, StatusSlot, MIN_LIST_LEN,
-};
+use credence_core::status::{BadgeStatusSlots, StatusListId, StatusReason, StatusSlot};
+use credence_vc::keys::{PublicKey, VerificationMethodId};
+use credence_vc::status::{check_list_len, StatusError, StatusList, StatusPurpose, MIN_LIST_LEN};
 use sha2::{Digest, Sha256};
 
 /// A kind of stored record, named in errors.

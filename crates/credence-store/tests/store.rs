@@ -8,19 +8,18 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use credence_core::badge::identity::{KnownIdentifier, RegistrationKey};
-use credence_core::keys::{SecretKey, VerificationMethodId};
 use credence_core::model::sample::{self, Expected};
 use credence_core::model::{
     ApprovalChange, ApprovalId, ApprovalStatus, BadgeId, Completion, ProviderId, ProviderReference,
 };
-use credence_core::status::{
-    BadgeStatusSlots, StatusListId, StatusPurpose, StatusReason, StatusSlot, MIN_LIST_LEN,
-};
+use credence_core::status::{BadgeStatusSlots, StatusListId, StatusReason, StatusSlot};
 use credence_store::{
     Actor, BadgeFilter, BreakReason, ChainCheck, Entity, IssueOutcome, KeyState, NewApiClient,
     NewIssuance, PgStore, Scope, SqliteStore, StatusConflict, Store, StoreError, StoreOptions,
     TokenHash, Written,
 };
+use credence_vc::keys::{SecretKey, VerificationMethodId};
+use credence_vc::status::{StatusPurpose, MIN_LIST_LEN};
 use rand::Rng;
 use sqlx::{PgPool, SqlitePool};
 
@@ -1035,7 +1034,7 @@ mod cases {
         assert_eq!((list.version, list.signed.as_deref()), (0, None));
         assert_eq!(store.current_signed_status_list(id).await.unwrap(), None);
         // The unsigned list credential, made by the core from the stored bits.
-        let vc = credence_core::status::list_credential_with_set(
+        let vc = credence_vc::status::list_credential_with_set(
             "https://centre.example/status/2",
             "did:web:centre.example",
             list.purpose,

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::bail;
 use clap::{Args, Subcommand};
 use credence_core::fixture::SignedFixture;
-use credence_core::keys::{LocalSigner, Signer};
+use credence_vc::keys::{LocalSigner, Signer};
 use serde::Serialize;
 
 /// Arguments of `credence bench`.
@@ -137,7 +137,7 @@ fn raw_ed25519(signer: &LocalSigner, n: u32) -> anyhow::Result<(f64, f64)> {
     let public = signer.public_key();
     let start = Instant::now();
     for _ in 0..n {
-        credence_core::keys::verify_signature(&public, std::hint::black_box(&msg), &signature)?;
+        credence_vc::keys::verify_signature(&public, std::hint::black_box(&msg), &signature)?;
     }
     let verify = f64::from(n) / start.elapsed().as_secs_f64();
     Ok((sign, verify))

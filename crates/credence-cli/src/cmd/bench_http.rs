@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, ensure, Context as _};
 use chrono::{Days, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
-use credence_core::keys::SecretKey;
 use credence_core::model::{
     decide, select_approval, BadgeId, Completion, IssuanceInput, RawCompletion, Salt,
 };
@@ -21,6 +20,7 @@ use credence_server::wire::{
 };
 use credence_server::{setup, AppState, Config};
 use credence_store::{Actor, NewIssuance};
+use credence_vc::keys::SecretKey;
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;

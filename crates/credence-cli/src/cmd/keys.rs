@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
-use credence_core::keys::{DidDocument, SecretKey, VerificationMethodId};
+use credence_vc::keys::{DidDocument, SecretKey, VerificationMethodId};
 
 /// `credence keys …`.
 #[derive(Debug, Subcommand)]

@@ -14,9 +14,9 @@ pub mod verify;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context as _};
-use credence_core::keys::{LocalSigner, SecretKey, VerificationMethodId};
-use credence_core::proof::DataIntegrity;
 use credence_ld::jsonld::JsonLd;
+use credence_vc::keys::{LocalSigner, SecretKey, VerificationMethodId};
+use credence_vc::proof::DataIntegrity;
 
 /// `--key FILE --verification-method URL`: who signs.
 #[derive(Debug, clap::Args)]

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
-use credence_core::jwt;
-use credence_core::keys::Signer as _;
-use credence_core::proof::ProofOptions;
+use credence_vc::jwt;
+use credence_vc::keys::Signer as _;
+use credence_vc::proof::ProofOptions;
 
 use super::{data_integrity, parse_time, read_json, ExtraContext, SignerArgs};
 

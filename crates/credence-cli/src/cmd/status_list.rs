@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use credence_core::keys::Signer as _;
-use credence_core::proof::ProofOptions;
-use credence_core::status::{self, StatusList, StatusPurpose};
+use credence_vc::keys::Signer as _;
+use credence_vc::proof::ProofOptions;
+use credence_vc::status::{self, StatusList, StatusPurpose};
 
 use super::{data_integrity, parse_time, SignerArgs};
 

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Args;
 use credence_core::badge::identity::KnownIdentifier;
-use credence_core::keys::DidDocument;
 use credence_core::verify::{
     CheckName, LocalKeys, LocalStatusLists, Outcome, TrustedIssuers, Verifier, VerifyOptions,
 };
+use credence_vc::keys::DidDocument;
 
 use super::{data_integrity, parse_time, read_bytes, read_json, read_text, ExtraContext};
 

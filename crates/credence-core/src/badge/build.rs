@@ -2,13 +2,13 @@
 //! are in [`crate::model::issuance`]), and holds the result as an [`UnsignedBadge`].
 
 use chrono::{DateTime, NaiveTime, Utc};
+use credence_vc::status::CredentialStatus;
 use serde_json::Value;
 use thiserror::Error;
 
 use super::document::{
     badge_context, Achievement, AchievementCredential, AchievementSubject, Alignment,
-    CredentialSchema, CredentialStatus, Criteria, Evidence, IdentifierEntry, Profile,
-    ACP_FRAMEWORK,
+    CredentialSchema, Criteria, Evidence, IdentifierEntry, Profile, ACP_FRAMEWORK,
 };
 use super::identity::{hashed_identity, plain_name_identity, IdentityType};
 use super::schema::{self, SchemaError};

@@ -404,42 +404,13 @@ impl CredentialSchema {
     }
 }
 
-pub use crate::status::StatusPurpose;
-
-/// A `BitstringStatusListEntry`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CredentialStatus {
-    /// `{statusListCredential}#{index}`.
-    pub id: String,
-    /// `BitstringStatusListEntry`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Revocation or suspension.
-    pub status_purpose: StatusPurpose,
-    /// Index in the list, as a decimal string.
-    pub status_list_index: String,
-    /// URL of the status list credential.
-    pub status_list_credential: String,
-}
-
-impl CredentialStatus {
-    /// An entry at `index` in the list published at `list_url`.
-    pub fn bitstring(list_url: &str, index: u64, purpose: StatusPurpose) -> Self {
-        CredentialStatus {
-            id: format!("{list_url}#{index}"),
-            kind: "BitstringStatusListEntry".to_owned(),
-            status_purpose: purpose,
-            status_list_index: index.to_string(),
-            status_list_credential: list_url.to_owned(),
-        }
-    }
-}
+use credence_vc::status::CredentialStatus;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use credence_vc::status::StatusPurpose;
 
     #[test]
     fn timestamps_are_whole_seconds_with_z() {

@@ -7,9 +7,7 @@ pub mod identity;
 pub mod schema;
 
 pub use build::{BadgeDocumentError, BadgeParts, UnsignedBadge};
-pub use document::{
-    AchievementCredential, CredentialStatus, IdentityObject, Profile, StatusPurpose,
-};
+pub use document::{AchievementCredential, IdentityObject, Profile};
 pub use identity::{
     identity_hash, identity_matches, identity_matches_json, IdentityType, KnownIdentifier,
 };

@@ -14,7 +14,8 @@ use super::ids::{ApprovalId, BadgeId, BaseUrl, ProviderId, Salt, SpecId, SpecVer
 use super::provider::Provider;
 use super::specification::{CredentialSpecification, SpecStatus};
 use crate::badge::build::{self, BadgeDocumentError, BadgeParts, UnsignedBadge};
-use crate::badge::document::{CredentialStatus, Profile};
+use crate::badge::document::Profile;
+use credence_vc::status::CredentialStatus;
 
 /// Everything [`decide`] needs; the caller looks the records up and supplies time, salt and id.
 #[derive(Debug, Clone, Copy)]

@@ -18,7 +18,8 @@ use super::specification::{
     CredentialSpecification, Pillar, RawCredentialSpecification, SpecStatus, StatusChange,
 };
 use crate::badge::build::UnsignedBadge;
-use crate::badge::document::{CredentialStatus, Profile, StatusPurpose};
+use crate::badge::document::Profile;
+use credence_vc::status::{CredentialStatus, StatusPurpose};
 
 /// The salt of the domain's worked hash example, used for fixtures.
 pub const FIXTURE_SALT: &str = "fixtureSalt-01";

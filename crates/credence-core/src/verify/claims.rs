@@ -12,8 +12,8 @@ use chrono::{DateTime, Utc};
 
 use super::report::Facts;
 use crate::badge::document::IdentityObject;
-use crate::status::{ListCredential, StatusEntry, StatusError, StatusList, StatusPurpose};
 use credence_ld::rdf::{Literal, Node, Object, Quad};
+use credence_vc::status::{ListCredential, StatusEntry, StatusError, StatusList, StatusPurpose};
 
 /// The IRIs the verifier reads.
 pub(crate) mod vocab {

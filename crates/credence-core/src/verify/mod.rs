@@ -22,14 +22,14 @@ use serde_json::Value;
 
 use crate::badge::identity::KnownIdentifier;
 use crate::bake::{self, Baked};
-use crate::jwt;
-use crate::keys::{PublicKey, VerificationMethodId};
-use crate::proof::{DataIntegrity, ProofError};
-use crate::status::{StatusEntry, StatusPurpose};
 use credence_ld::budget::Budget;
 use credence_ld::jsonld::JsonLdError;
 use credence_ld::rdf::canon::CanonError;
 use credence_ld::rdf::Quad;
+use credence_vc::jwt;
+use credence_vc::keys::{PublicKey, VerificationMethodId};
+use credence_vc::proof::{DataIntegrity, ProofError};
+use credence_vc::status::{StatusEntry, StatusPurpose};
 
 use claims::{Claims, SignedList, Stamp};
 
@@ -933,11 +933,11 @@ fn check_recipient(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keys::{DidDocument, LocalSigner, SecretKey, Signer};
     use crate::model::{sample, BaseUrl};
-    use crate::proof::ProofOptions;
-    use crate::status::{self, StatusList};
     use credence_ld::jsonld::JsonLd;
+    use credence_vc::keys::{DidDocument, LocalSigner, SecretKey, Signer};
+    use credence_vc::proof::ProofOptions;
+    use credence_vc::status::{self, StatusList};
 
     struct Fixture {
         verifier: Verifier,

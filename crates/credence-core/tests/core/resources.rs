@@ -7,11 +7,11 @@ use std::collections::BTreeSet;
 use std::thread;
 use std::time::Duration;
 
-use credence_core::contexts::CREDENTIALS_V2;
 use credence_ld::budget::{Budget, Cancel, ComplexityBound, Limits};
 use credence_ld::jsonld::{JsonLd, JsonLdError};
 use credence_ld::rdf::canon::{canonicalize_with, CanonError};
 use credence_ld::rdf::{Node, Object, Quad};
+use credence_vc::contexts::CREDENTIALS_V2;
 use serde_json::{json, Map, Value};
 
 const P: &str = "urn:ex:p";

@@ -2,11 +2,11 @@
 //! context, to a proof option or to the key breaks verification; the verifier never panics.
 
 use chrono::{Duration, NaiveDate};
-use credence_core::keys::{DidDocument, SecretKey, Signer as _};
 use credence_core::model::ids::{BadgeId, Salt};
 use credence_core::model::sample::{self, Catalog};
 use credence_core::model::Completion;
 use credence_core::verify::{CheckName, LocalKeys, Outcome, Report, Verdict, VerifyOptions};
+use credence_vc::keys::{DidDocument, SecretKey, Signer as _};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Value};
@@ -298,7 +298,7 @@ proptest! {
         let text = match form {
             0 => serde_json::to_vec(&f.signed).unwrap(),
             1 => serde_json::to_vec_pretty(&f.signed).unwrap(),
-            _ => credence_core::jwt::sign_ob3_jwt(&f.unsigned, &f.issuer.active)
+            _ => credence_vc::jwt::sign_ob3_jwt(&f.unsigned, &f.issuer.active)
                 .unwrap()
                 .into_bytes(),
         };

@@ -3,13 +3,13 @@
 
 use chrono::{TimeZone, Utc};
 use credence_core::bake;
-use credence_core::jwt;
-use credence_core::keys::{LocalSigner, SecretKey, Signer as _, VerificationMethodId};
-use credence_core::proof::ProofOptions;
-use credence_core::status::{StatusList, MIN_LIST_LEN};
 use credence_core::verify::{
     CheckName, LocalKeys, LocalStatusLists, Outcome, Report, TrustedIssuers, Verdict, VerifyOptions,
 };
+use credence_vc::jwt;
+use credence_vc::keys::{LocalSigner, SecretKey, Signer as _, VerificationMethodId};
+use credence_vc::proof::ProofOptions;
+use credence_vc::status::{StatusList, MIN_LIST_LEN};
 use serde_json::{json, Value};
 
 use crate::support::{show, sign_list, Fixture};

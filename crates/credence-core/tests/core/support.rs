@@ -4,15 +4,15 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use credence_core::keys::{DidDocument, LocalSigner, SecretKey, VerificationMethodId};
 use credence_core::model::sample;
 use credence_core::model::BaseUrl;
-use credence_core::proof::{DataIntegrity, ProofOptions};
-use credence_core::status::{self, StatusEntry, StatusList, StatusPurpose};
 use credence_core::verify::{
     LocalKeys, LocalStatusLists, Report, TrustedIssuers, Verifier, VerifyOptions,
 };
 use credence_ld::jsonld::JsonLd;
+use credence_vc::keys::{DidDocument, LocalSigner, SecretKey, VerificationMethodId};
+use credence_vc::proof::{DataIntegrity, ProofOptions};
+use credence_vc::status::{self, StatusEntry, StatusList, StatusPurpose};
 use serde_json::Value;
 
 /// The proof creation time used throughout.
@@ -107,7 +107,7 @@ pub struct Fixture {
     pub trusted: TrustedIssuers,
 }
 
-use credence_core::keys::Signer as _;
+use credence_vc::keys::Signer as _;
 
 impl Fixture {
     /// The shared fixture (built once: JSON-LD is slow in debug builds).

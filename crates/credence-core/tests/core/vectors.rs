@@ -1,11 +1,11 @@
 //! Each Data Integrity stage against the W3C vc-di-eddsa and Open Badges 3.0 vectors.
 
-use credence_core::keys::{
-    public_key_from_did_key, LocalSigner, PublicKey, SecretKey, VerificationMethodId,
-};
-use credence_core::proof::{self, DataIntegrity, ProofOptions};
 use credence_ld::jcs;
 use credence_ld::jsonld::JsonLd;
+use credence_vc::keys::{
+    public_key_from_did_key, LocalSigner, PublicKey, SecretKey, VerificationMethodId,
+};
+use credence_vc::proof::{self, DataIntegrity, ProofOptions};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 

@@ -5,15 +5,15 @@ use base64::Engine as _;
 use chrono::{Duration, TimeZone, Utc};
 use credence_core::badge::identity::{IdentityType, KnownIdentifier};
 use credence_core::bake;
-use credence_core::jwt;
-use credence_core::keys::{
-    LocalSigner, SecretKey, Signer as _, VerificationMethod, VerificationMethodId,
-};
 use credence_core::model::sample;
-use credence_core::status::{StatusEntry, StatusList, StatusPurpose, MIN_LIST_LEN};
 use credence_core::verify::{
     CheckName, LocalKeys, LocalStatusLists, Outcome, Report, Verdict, VerifyOptions,
 };
+use credence_vc::jwt;
+use credence_vc::keys::{
+    LocalSigner, SecretKey, Signer as _, VerificationMethod, VerificationMethodId,
+};
+use credence_vc::status::{StatusEntry, StatusList, StatusPurpose, MIN_LIST_LEN};
 use serde_json::{json, Value};
 
 use crate::support::{show, sign_list, Fixture, Issuer};
@@ -307,7 +307,7 @@ fn status_list_of_another_issuer_is_status_unknown() {
     assert_verdict(&report, Verdict::StatusUnknown);
 
     // A list naming the badge's issuer but signed with another issuer's key.
-    let vc = credence_core::status::list_credential(
+    let vc = credence_vc::status::list_credential(
         &entry.list_url,
         &f.issuer.did,
         entry.purpose,
@@ -737,13 +737,13 @@ fn jwt_signed_by_another_controller_is_an_unknown_issuer() {
 
 #[test]
 fn status_list_with_a_non_assertion_proof_is_status_unknown() {
-    use credence_core::proof::{self, DataIntegrity};
+    use credence_vc::proof::{self, DataIntegrity};
     let f = Fixture::get();
     let entry = f.standard_entry();
     let di = f.verifier.data_integrity();
     let mut list = StatusList::new(MIN_LIST_LEN).unwrap();
     list.set(entry.index, true).unwrap();
-    let vc = credence_core::status::list_credential(
+    let vc = credence_vc::status::list_credential(
         &entry.list_url,
         &f.issuer.did,
         entry.purpose,
@@ -776,7 +776,7 @@ fn an_expired_status_list_is_status_unknown() {
     let f = Fixture::get();
     let entry = f.standard_entry();
     let list = StatusList::new(MIN_LIST_LEN).unwrap();
-    let mut vc = credence_core::status::list_credential(
+    let mut vc = credence_vc::status::list_credential(
         &entry.list_url,
         &f.issuer.did,
         entry.purpose,

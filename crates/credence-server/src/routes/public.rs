@@ -8,8 +8,8 @@ use axum::routing::get;
 use axum::Router;
 use credence_core::badge::build::{achievement, provider_profile};
 use credence_core::badge::document::{OB_V3P0_CONTEXT, VC_V2_CONTEXT};
-use credence_core::keys::{DidDocument, Jwks};
 use credence_core::model::{ProviderId, SpecId, SpecVersion};
+use credence_vc::keys::{DidDocument, Jwks};
 use serde::Serialize;
 use tower_http::cors::CorsLayer;
 

@@ -13,7 +13,6 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use chrono::{Days, NaiveDate};
-use credence_core::keys::SecretKey;
 use credence_core::model::{sample, RawCompletion};
 use credence_server::clock::FixedClock;
 use credence_server::setup;
@@ -22,6 +21,7 @@ use credence_server::wire::{
 };
 use credence_server::{AppState, Config};
 use credence_store::{NewApiClient, Scope, Store, TokenHash};
+use credence_vc::keys::SecretKey;
 use http_body_util::{BodyExt as _, Full};
 use hyper_util::rt::TokioIo;
 use serde_json::Value;

@@ -7,8 +7,8 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use credence_core::model::BadgeId;
-use credence_core::status::{ListCredential, StatusEntry, StatusList, StatusPurpose};
 use credence_store::{Actor, StoreOptions};
+use credence_vc::status::{ListCredential, StatusEntry, StatusList, StatusPurpose};
 use serde_json::{json, Value};
 
 use crate::support::{completion, send_to, TestApp, BASE_URL};

@@ -4,10 +4,10 @@
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use credence_core::bake;
-use credence_core::jwt;
-use credence_core::keys::{LocalSigner, SecretKey, Signer as _};
-use credence_core::proof::{DataIntegrity, ProofOptions};
 use credence_ld::jsonld::JsonLd;
+use credence_vc::jwt;
+use credence_vc::keys::{LocalSigner, SecretKey, Signer as _};
+use credence_vc::proof::{DataIntegrity, ProofOptions};
 use serde_json::{json, Value};
 
 use crate::support::{completion, TestApp};

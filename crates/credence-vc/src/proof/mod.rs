@@ -403,7 +403,15 @@ mod tests {
             verification_method: vm,
             created: "2024-07-12T09:00:00Z".to_owned(),
         };
-        let di = DataIntegrity::new(JsonLd::new(crate::contexts::pinned().unwrap()));
+        // The vector is an Open Badge: the W3C contexts plus the Open Badges one, as test data.
+        let contexts = crate::contexts::vc_contexts()
+            .unwrap()
+            .with_extra(
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                include_str!("../../../../schemas/ob-v3p0-context-3.0.3.json"),
+            )
+            .unwrap();
+        let di = DataIntegrity::new(JsonLd::new(contexts));
         let secured = di
             .sign_rdfc(&vector["unsigned"], &options, &signer)
             .unwrap();

@@ -1,0 +1,44 @@
+//! Credence's W3C Verifiable Credentials layer: it knows the VC data model, not Open Badges.
+//!
+//! - [`keys`]: Ed25519 keys, signers, Multikey, JWK and PEM forms, `did:key` and `did:web`
+//!   documents.
+//! - [`proof`]: Data Integrity proofs (`eddsa-rdfc-2022`, `eddsa-jcs-2022`, `Ed25519Signature2020`
+//!   for verification), each stage named: transform, hash, sign, attach.
+//! - [`jwt`]: the VC-JWT and VC-JOSE forms.
+//! - [`status`]: Bitstring Status List entries, lists and list credentials.
+//! - [`contexts`]: the W3C contexts, shipped and pinned by SHA-256.
+//!
+//! No I/O, no clock, no randomness it was not handed: keys, times and documents come from the
+//! caller, and JSON-LD runs on `credence-ld` over pinned contexts only.
+//!
+//! ```
+//! use credence_ld::jsonld::JsonLd;
+//! use credence_vc::keys::{LocalSigner, SecretKey, VerificationMethodId};
+//! use credence_vc::proof::{DataIntegrity, ProofOptions};
+//! use serde_json::json;
+//!
+//! let key = SecretKey::from_seed(&[7; 32]);
+//! let public = key.public_key();
+//! let vm = VerificationMethodId::new("did:example:issuer#key-1".to_owned())?;
+//! let signer = LocalSigner::new(key, vm.clone());
+//! let di = DataIntegrity::new(JsonLd::new(credence_vc::contexts::vc_contexts()?));
+//! let credential = json!({
+//!     "@context": ["https://www.w3.org/ns/credentials/v2"],
+//!     "type": ["VerifiableCredential"],
+//!     "issuer": "did:example:issuer",
+//!     "credentialSubject": {"id": "did:example:subject"},
+//! });
+//! let options = ProofOptions { verification_method: vm, created: "2024-07-12T09:00:00Z".into() };
+//! let signed = di.sign_rdfc(&credential, &options, &signer)?;
+//! let proof = di.proof_of(&signed)?;
+//! assert!(di.verify_embedded(&signed, &proof, &public).is_ok());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod contexts;
+pub mod jwt;
+pub mod keys;
+pub mod proof;
+pub mod status;
