@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use axum::http::HeaderName;
+use credence_core::model::{IssuerProfile, ModelError, RawIssuerProfile};
 use ipnet::IpNet;
 use serde::Deserialize;
 
@@ -49,10 +50,40 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<String>,
-    /// Also load the sample specifications, providers and approvals of DOMAIN.md.
+    /// Also load the sample specifications, providers and approvals of DOMAIN.md (and, unless
+    /// an issuer name is configured, issue as the sample's Centre).
     #[arg(long)]
     pub demo: bool,
+    /// The issuer's name, in `/issuer` and every new badge. Without one the service signs as a
+    /// clearly marked development issuer and logs a warning.
+    #[arg(long, env = "CREDENCE_ISSUER_NAME")]
+    pub issuer_name: Option<String>,
+    /// The issuer's website [default: the base URL].
+    #[arg(long, env = "CREDENCE_ISSUER_URL")]
+    pub issuer_url: Option<String>,
+    /// The issuer's contact email.
+    #[arg(long, env = "CREDENCE_ISSUER_EMAIL")]
+    pub issuer_email: Option<String>,
+    /// A sentence or two on who the issuer is.
+    #[arg(long, env = "CREDENCE_ISSUER_DESCRIPTION")]
+    pub issuer_description: Option<String>,
+    /// The issuer's logo: an `https://` URL, or a PNG or SVG file (at most 1 MiB) that the
+    /// service publishes at `/issuer/image`.
+    #[arg(long, env = "CREDENCE_ISSUER_IMAGE")]
+    pub issuer_image: Option<String>,
 }
+
+/// The issuer's logo, read from a file and published at `/issuer/image`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuerImage {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// `image/png` or `image/svg+xml`.
+    pub media_type: &'static str,
+}
+
+/// Largest issuer logo file.
+pub const MAX_ISSUER_IMAGE_BYTES: usize = 1024 * 1024;
 
 /// Log output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
@@ -86,6 +117,7 @@ struct FileConfig {
     recipient_checks_per_badge_per_hour: Option<f64>,
     trusted_proxy_header: Option<String>,
     trusted_proxies: Option<Vec<String>>,
+    issuer: Option<RawIssuerProfile>,
 }
 
 /// The resolved configuration of a running service.
@@ -122,6 +154,10 @@ pub struct Config {
     /// The reverse proxies trusted to name the client's address in a header (none: the socket
     /// address is the client's).
     pub trusted_proxy: Option<TrustedProxy>,
+    /// The issuer's profile.
+    pub issuer: IssuerProfile,
+    /// The issuer's logo, when it is a file the service publishes.
+    pub issuer_image: Option<IssuerImage>,
 }
 
 /// A configuration that cannot be used.
@@ -155,6 +191,17 @@ pub enum ConfigError {
     /// A trusted proxy header without proxies, or proxies without a header.
     #[error("a trusted proxy header needs the addresses of the proxies that set it, and they need the header")]
     ProxyIncomplete,
+    /// The issuer profile is not valid.
+    #[error("the issuer profile")]
+    Issuer(#[source] ModelError),
+    /// The issuer logo file cannot be used.
+    #[error("issuer image {path}: {reason}")]
+    IssuerImage {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Default listen address.
@@ -206,13 +253,16 @@ impl Config {
             .clone()
             .or(file.database_url)
             .unwrap_or_else(|| default_database_url(&data_dir));
+        let demo = args.demo || file.demo.unwrap_or(false);
+        let (issuer, issuer_image) =
+            issuer(args, file.issuer.unwrap_or_default(), demo, &base_url)?;
         Ok(Config {
             listen,
             base_url,
             database_url,
             data_dir,
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
-            demo: args.demo || file.demo.unwrap_or(false),
+            demo,
             request_timeout: file.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
             batch_timeout: file.batch_timeout.unwrap_or(DEFAULT_BATCH_TIMEOUT),
             max_body_bytes: file.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
@@ -238,6 +288,8 @@ impl Config {
                     args.trusted_proxies.clone()
                 },
             )?,
+            issuer,
+            issuer_image,
         })
     }
 
@@ -258,6 +310,9 @@ impl Config {
             verify_burst: DEFAULT_VERIFY_BURST,
             recipient_checks_per_badge_per_hour: DEFAULT_RECIPIENT_CHECKS_PER_BADGE_PER_HOUR,
             trusted_proxy: None,
+            issuer: IssuerProfile::named(credence_core::model::sample::CENTRE_NAME)
+                .unwrap_or_else(|_| IssuerProfile::development()),
+            issuer_image: None,
         }
     }
 
@@ -265,6 +320,62 @@ impl Config {
     pub fn max_batch_body_bytes(&self) -> usize {
         self.max_batch_rows * BATCH_BYTES_PER_ROW
     }
+}
+
+/// The issuer's profile: flags and environment over the TOML file's `[issuer]` table. With no
+/// name configured, `--demo` issues as the sample's Centre, anything else as the development
+/// issuer. A logo that is not a URL is a file, published at `{base}/issuer/image`.
+fn issuer(
+    args: &ServeArgs,
+    file: RawIssuerProfile,
+    demo: bool,
+    base_url: &str,
+) -> Result<(IssuerProfile, Option<IssuerImage>), ConfigError> {
+    let pick = |arg: &Option<String>, file: Option<String>| arg.clone().or(file);
+    let mut raw = RawIssuerProfile {
+        name: pick(&args.issuer_name, file.name),
+        url: pick(&args.issuer_url, file.url),
+        email: pick(&args.issuer_email, file.email),
+        description: pick(&args.issuer_description, file.description),
+        image: pick(&args.issuer_image, file.image),
+    };
+    let image = match raw.image.as_deref().map(str::trim) {
+        Some(v) if !v.is_empty() && !v.starts_with("https://") && !v.starts_with("http://") => {
+            let image = read_issuer_image(Path::new(v))?;
+            raw.image = Some(format!("{base_url}/issuer/image"));
+            Some(image)
+        }
+        _ => None,
+    };
+    if raw.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        if demo {
+            raw.name = Some(credence_core::model::sample::CENTRE_NAME.to_owned());
+        } else if raw == RawIssuerProfile::default() {
+            return Ok((IssuerProfile::development(), None));
+        }
+    }
+    let profile = IssuerProfile::try_from(raw).map_err(ConfigError::Issuer)?;
+    Ok((profile, image))
+}
+
+/// Reads a logo file: PNG or SVG, at most [`MAX_ISSUER_IMAGE_BYTES`].
+fn read_issuer_image(path: &Path) -> Result<IssuerImage, ConfigError> {
+    let fail = |reason: String| ConfigError::IssuerImage {
+        path: path.to_owned(),
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    if bytes.len() > MAX_ISSUER_IMAGE_BYTES {
+        return Err(fail(format!("larger than {MAX_ISSUER_IMAGE_BYTES} bytes")));
+    }
+    let media_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("<svg")) {
+        "image/svg+xml"
+    } else {
+        return Err(fail("neither a PNG nor an SVG image".to_owned()));
+    };
+    Ok(IssuerImage { bytes, media_type })
 }
 
 /// The trusted proxy configuration: both a header and at least one proxy, or neither.
@@ -322,6 +433,60 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_issuer_profile_comes_from_flags_over_the_file() {
+        // Nothing configured: the development profile.
+        let c = Config::resolve(&ServeArgs::default()).unwrap();
+        assert!(c.issuer.is_development());
+        // --demo: the sample's Centre.
+        let demo = ServeArgs {
+            demo: true,
+            ..ServeArgs::default()
+        };
+        let c = Config::resolve(&demo).unwrap();
+        assert!(!c.issuer.is_development());
+        assert_eq!(c.issuer.name(), credence_core::model::sample::CENTRE_NAME);
+        // The file's [issuer] table, with a flag over one of its fields.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credence.toml");
+        std::fs::write(
+            &path,
+            "[issuer]\nname = \"Centre from the file\"\nurl = \"https://centre.example\"\n",
+        )
+        .unwrap();
+        let args = ServeArgs {
+            config: Some(path.clone()),
+            issuer_name: Some("Centre from a flag".into()),
+            ..ServeArgs::default()
+        };
+        let c = Config::resolve(&args).unwrap();
+        let base = credence_core::model::BaseUrl::try_from(c.base_url.as_str()).unwrap();
+        let profile = c.issuer.profile(&base);
+        assert_eq!(profile.name.as_deref(), Some("Centre from a flag"));
+        assert_eq!(profile.url.as_deref(), Some("https://centre.example"));
+        // Some fields but no name: refused, not silently a development profile.
+        let args = ServeArgs {
+            issuer_url: Some("https://centre.example".into()),
+            ..ServeArgs::default()
+        };
+        assert!(matches!(
+            Config::resolve(&args),
+            Err(ConfigError::Issuer(_))
+        ));
+        // A logo file that is not an image.
+        let not_image = dir.path().join("logo.txt");
+        std::fs::write(&not_image, "hello").unwrap();
+        let args = ServeArgs {
+            issuer_name: Some("Centre".into()),
+            issuer_image: Some(not_image.display().to_string()),
+            ..ServeArgs::default()
+        };
+        assert!(matches!(
+            Config::resolve(&args),
+            Err(ConfigError::IssuerImage { .. })
+        ));
+    }
 
     #[test]
     fn defaults() {

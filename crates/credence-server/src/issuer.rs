@@ -6,8 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use credence_core::badge::build::UnsignedBadge;
 use credence_core::badge::document::{utc_seconds, Profile};
-use credence_core::model::sample::centre_issuer;
-use credence_core::model::BaseUrl;
+use credence_core::model::{BaseUrl, IssuerProfile};
 use credence_ld::jsonld::JsonLd;
 use credence_vc::jwt;
 use credence_vc::keys::{PublicKey, Signer, VerificationMethodId};
@@ -56,14 +55,16 @@ impl std::fmt::Debug for Issuer {
 }
 
 impl Issuer {
-    /// The issuer at `base_url` signing with `signer`, whose public key is `public_key`.
+    /// The issuer `profile` at `base_url` signing with `signer`, whose public key is
+    /// `public_key`.
     pub fn new(
         signer: Arc<dyn Signer>,
         public_key: PublicKey,
         base_url: BaseUrl,
+        profile: &IssuerProfile,
     ) -> Result<Self, credence_ld::contexts::ContextError> {
         Ok(Issuer {
-            profile: centre_issuer(&base_url),
+            profile: profile.profile(&base_url),
             di: DataIntegrity::new(JsonLd::new(credence_core::contexts::pinned()?)),
             signer,
             public_key,

@@ -25,7 +25,7 @@ use crate::state::AppState;
         approvals::list, approvals::create, approvals::one, approvals::add_change, approvals::history,
         clients::list, clients::create, clients::revoke,
         audit::keys, audit::audit, audit::verify,
-        public::did_document, public::jwks, public::issuer, public::achievement_doc, public::provider_doc,
+        public::did_document, public::jwks, public::issuer, public::issuer_image, public::achievement_doc, public::provider_doc,
         health::healthz, health::readyz, health::metrics,
         verify::verify_api,
     ),

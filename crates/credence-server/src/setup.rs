@@ -342,7 +342,14 @@ pub async fn state_with(
             .await?;
     }
     let signer = Arc::new(LocalSigner::new(key, vm));
-    let issuer = Issuer::new(signer, public_key, base_url)?;
+    if config.issuer.is_development() {
+        tracing::warn!(
+            issuer = config.issuer.name(),
+            "no issuer name is configured (--issuer-name, CREDENCE_ISSUER_NAME or [issuer] name): \
+             badges are signed by a development profile that says so"
+        );
+    }
+    let issuer = Issuer::new(signer, public_key, base_url, &config.issuer)?;
     let claims = Arc::new(ClaimKeys::new(load_or_generate_secret(
         &config.data_dir,
         CLAIM_SECRET_FILE,

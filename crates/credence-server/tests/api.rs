@@ -25,6 +25,8 @@ mod completions;
 mod harness;
 #[path = "api/hostile.rs"]
 mod hostile;
+#[path = "api/issuer_profile.rs"]
+mod issuer_profile;
 #[path = "api/limits.rs"]
 mod limits;
 #[path = "api/processes.rs"]

@@ -205,6 +205,9 @@ pub struct Profile {
     /// Contact email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Logo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
     /// Other identifiers, e.g. the UKPRN.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_identifier: Vec<IdentifierEntry>,
@@ -220,9 +223,23 @@ impl Profile {
             url: None,
             description: None,
             email: None,
+            image: None,
             other_identifier: Vec::new(),
         }
     }
+}
+
+/// An Open Badges `Image`: a URL (or data URL) and a caption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    /// Where the image is.
+    pub id: String,
+    /// `Image`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Its text alternative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
 }
 
 /// An identifier of a profile or achievement in some scheme.

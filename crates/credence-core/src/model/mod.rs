@@ -6,6 +6,7 @@ pub mod completion;
 pub mod error;
 pub mod ids;
 pub mod issuance;
+pub mod issuer;
 pub mod practitioner;
 pub mod provider;
 pub mod sample;
@@ -23,6 +24,7 @@ pub use ids::{
     ProviderReference, Salt, SpecId, SpecVersion,
 };
 pub use issuance::{decide, judge, select_approval, IssuanceInput, Refusal};
+pub use issuer::{IssuerProfile, RawIssuerProfile, DEVELOPMENT_ISSUER_NAME};
 pub use practitioner::{
     GphcNumber, GphcRegister, HcpcNumber, NmcPin, Practitioner, RawPractitioner, RawRegistration,
     Registration, Regulator,

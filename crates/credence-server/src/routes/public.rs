@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/.well-known/did.json", get(did_document))
         .route("/.well-known/jwks.json", get(jwks))
         .route("/issuer", get(issuer))
+        .route("/issuer/image", get(issuer_image))
         .route("/achievements/{spec}/{version}", get(achievement_doc))
         .route("/providers/{ukprn}", get(provider_doc))
         .layer(CorsLayer::permissive())
@@ -80,6 +81,40 @@ pub async fn jwks(State(state): State<AppState>) -> Result<Response, ApiError> {
     responses((status = 200, description = "OB 3.0 Profile", content_type = "application/ld+json")))]
 pub async fn issuer(State(state): State<AppState>) -> Result<Response, ApiError> {
     json_ld(state.issuer.profile(), LD_JSON)
+}
+
+/// The issuer's logo, when it is configured as a file.
+#[utoipa::path(get, path = "/issuer/image", tag = "public",
+    responses((status = 200, description = "The issuer's logo (PNG or SVG)"),
+              (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn issuer_image(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let image = state
+        .config
+        .issuer_image
+        .as_ref()
+        .ok_or_else(|| ApiError::NotFound {
+            what: "issuer image",
+            id: "image".to_owned(),
+        })?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(image.media_type),
+            ),
+            // An SVG is shown as an image, never run as a document.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        image.bytes.clone(),
+    )
+        .into_response())
 }
 
 /// One specification version as an OB 3.0 Achievement.
