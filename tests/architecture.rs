@@ -1,7 +1,7 @@
 //! The crate graph, read from `cargo metadata`: dependencies point inward.
 //!
-//! `credence-ld` <- `credence-vc` <- `credence-core` <- the store and the artwork <- the server
-//! <- the CLI; nothing but a dev-dependency names `credence-testkit`; and the engine crates do
+//! `credence-ld` <- `credence-vc` <- `credence-core` <- the store and the artwork <- the use cases
+//! (`credence-app`) <- the server <- the CLI; nothing but a dev-dependency names `credence-testkit`; and the engine crates do
 //! not pull in the heavy parts (`credence-vc` builds without resvg, sqlx, tokio or axum;
 //! `credence-ld` without ed25519).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -24,8 +24,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["credence-core", "credence-vc", "credence-ld"],
     ),
     (
+        "credence-app",
+        &[
+            "credence-core",
+            "credence-vc",
+            "credence-ld",
+            "credence-store",
+        ],
+    ),
+    (
         "credence-server",
         &[
+            "credence-app",
             "credence-core",
             "credence-vc",
             "credence-ld",
@@ -36,6 +46,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "credence-cli",
         &[
+            "credence-app",
             "credence-core",
             "credence-vc",
             "credence-ld",

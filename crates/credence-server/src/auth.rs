@@ -46,6 +46,17 @@ impl Caller {
         }
     }
 
+    /// The caller as the use cases see it: its audit actor and the provider it is limited to.
+    pub fn acting(&self) -> credence_app::Acting {
+        credence_app::Acting {
+            actor: self.actor(),
+            provider: match &self.client.scope {
+                Scope::Admin => None,
+                Scope::Provider(own) => Some(own.clone()),
+            },
+        }
+    }
+
     /// Refuses a provider-scoped caller acting for another provider.
     pub fn may_act_for(&self, provider: &ProviderId) -> Result<(), ApiError> {
         match &self.client.scope {

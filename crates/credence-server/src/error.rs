@@ -2,6 +2,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use credence_app::IssueError;
 use credence_core::model::{BadgeId, ModelError, ProviderId, Refusal, SpecId, SpecVersion};
 use credence_store::types::ScopeError;
 use credence_store::{Entity, StatusConflict, StoreError};
@@ -156,6 +157,37 @@ pub enum ApiError {
     /// Any other failure inside the service (signing, a task that died).
     #[error("internal failure")]
     Internal(#[source] anyhow::Error),
+}
+
+impl From<IssueError> for ApiError {
+    fn from(e: IssueError) -> Self {
+        match e {
+            IssueError::Unreadable(detail) => ApiError::MalformedBody { detail },
+            IssueError::Invalid(source) => ApiError::Invalid {
+                subject: "completion",
+                source,
+            },
+            IssueError::OtherProvider { own, given } => ApiError::OtherProvider { own, given },
+            IssueError::UnknownSpecification {
+                specification,
+                version,
+            } => ApiError::UnknownSpecification {
+                specification,
+                version,
+            },
+            IssueError::UnknownProvider(p) => ApiError::UnknownProvider(p),
+            IssueError::Refused(r) => ApiError::Refused(r),
+            IssueError::CompletionConflict {
+                reference,
+                badge_id,
+            } => ApiError::CompletionConflict {
+                reference,
+                badge_id,
+            },
+            IssueError::Store(e) => e.into(),
+            e => ApiError::Internal(e.into()),
+        }
+    }
 }
 
 impl From<StoreError> for ApiError {

@@ -18,14 +18,10 @@
 pub mod admin;
 pub mod artwork;
 pub mod auth;
-pub mod claims;
-pub mod clock;
 pub mod config;
 pub mod error;
 pub mod error_page;
 pub mod extract;
-pub mod issuance;
-pub mod issuer;
 pub mod metrics;
 pub mod openapi;
 pub mod ratelimit;

@@ -16,13 +16,13 @@ use credence_vc::proof::DataIntegrity;
 use sha2::{Digest, Sha256};
 
 use crate::auth::new_token;
-use crate::claims::{ClaimKeys, CLAIM_SECRET_FILE, REGISTRATION_SECRET_FILE};
-use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::issuer::Issuer;
 use crate::metrics::Metrics;
 use crate::ratelimit::{KeyedLimiter, Rate};
 use crate::state::AppState;
+use credence_app::claims::{ClaimKeys, CLAIM_SECRET_FILE, REGISTRATION_SECRET_FILE};
+use credence_app::clock::{Clock, SystemClock};
+use credence_app::Issuer;
 
 /// The issuer key file in the data directory.
 pub const KEY_FILE: &str = "issuer-key.pem";

@@ -10,12 +10,25 @@ use credence_ld::budget::Cancel;
 use credence_store::Store;
 
 use crate::artwork::ArtworkCache;
-use crate::claims::ClaimKeys;
-use crate::clock::Clock;
 use crate::config::Config;
-use crate::issuer::Issuer;
 use crate::metrics::Metrics;
 use crate::ratelimit::{ClientKey, KeyedLimiter};
+use credence_app::claims::ClaimKeys;
+use credence_app::clock::Clock;
+use credence_app::Issuer;
+
+impl AppState {
+    /// The issuance use case over this service's store, issuer, secrets and clock.
+    pub fn issuing(&self) -> credence_app::Issuing {
+        credence_app::Issuing {
+            store: self.store.clone(),
+            issuer: self.issuer.clone(),
+            registrations: self.registrations.clone(),
+            claims: self.claims.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+}
 
 /// Shared state of the service.
 #[derive(Clone)]

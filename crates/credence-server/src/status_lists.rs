@@ -14,8 +14,8 @@ use credence_vc::status::{list_credential_with_set, StatusError};
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
-use crate::issuer::{Issuer, SignError};
 use crate::state::AppState;
+use credence_app::{Issuer, SignError};
 
 /// How long a fetched list may be cached: the credential's `ttl` and the response's
 /// `Cache-Control: max-age`. Short, so outside verifiers see a revocation within minutes; the

@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, ensure, Context as _};
 use chrono::{Days, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
+use credence_app::clock::SystemClock;
 use credence_core::model::{
     decide, select_approval, BadgeId, Completion, IssuanceInput, RawCompletion, Salt,
 };
-use credence_server::clock::SystemClock;
 use credence_server::wire::{
     AssessmentRequest, CompletionRequest, PractitionerRequest, RegistrationRequest,
 };

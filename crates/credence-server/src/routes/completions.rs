@@ -9,13 +9,37 @@ use axum::{Json, Router};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{is_json, media_type, parse_json, read_body, ApiJson};
-use crate::issuance::{submit, RowOutcome};
 use crate::routes::badge_path_segment;
 use crate::routes::badges::{claim_url, credential_url};
 use crate::state::AppState;
 use crate::wire::{
     parse_csv_batch, BatchAnswer, BatchRequest, BatchRow, CompletionAnswer, CompletionRequest,
 };
+use credence_app::{IssueError, RowOutcome};
+use credence_core::model::RawCompletion;
+
+/// Issues badges for the rows through the use case (a row that could not be read is answered
+/// with why), and counts the new ones.
+async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    rows: Vec<Result<CompletionRequest, ApiError>>,
+) -> Result<Vec<RowOutcome>, ApiError> {
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            r.map(RawCompletion::from)
+                .map_err(|e| IssueError::Unreadable(e.to_string()))
+        })
+        .collect();
+    let outcomes = state.issuing().issue(&caller.acting(), rows).await?;
+    for o in &outcomes {
+        if matches!(o, RowOutcome::Issued(_)) {
+            state.metrics.badge_issued();
+        }
+    }
+    Ok(outcomes)
+}
 
 /// The completion routes.
 pub fn router() -> Router<AppState> {
@@ -51,7 +75,7 @@ pub async fn submit_one(
     let (status, badge) = match outcome {
         RowOutcome::Issued(b) => (StatusCode::CREATED, b),
         RowOutcome::Existing(b) => (StatusCode::OK, b),
-        RowOutcome::Failed(e) => return Err(e),
+        RowOutcome::Failed(e) => return Err(e.into()),
     };
     let answer = CompletionAnswer {
         badge_id: badge.id.to_string(),
@@ -117,18 +141,22 @@ pub async fn submit_batch(
             match outcome {
                 RowOutcome::Issued(b) => issued_row(&state, row, StatusCode::CREATED, &b),
                 RowOutcome::Existing(b) => issued_row(&state, row, StatusCode::OK, &b),
-                RowOutcome::Failed(e) => BatchRow {
-                    row,
-                    status: e.status().as_u16(),
-                    badge_id: None,
-                    credential_url: None,
-                    claim_url: None,
-                    problem: Some(e.problem()),
-                },
+                RowOutcome::Failed(e) => failed_row(row, e.into()),
             }
         })
         .collect();
     Ok(Json(BatchAnswer { results }))
+}
+
+fn failed_row(row: usize, e: ApiError) -> BatchRow {
+    BatchRow {
+        row,
+        status: e.status().as_u16(),
+        badge_id: None,
+        credential_url: None,
+        claim_url: None,
+        problem: Some(e.problem()),
+    }
 }
 
 fn issued_row(

@@ -13,8 +13,8 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use chrono::{Days, NaiveDate};
+use credence_app::clock::FixedClock;
 use credence_core::model::{sample, RawCompletion};
-use credence_server::clock::FixedClock;
 use credence_server::setup;
 use credence_server::wire::{
     AssessmentRequest, CompletionRequest, PractitionerRequest, RegistrationRequest,

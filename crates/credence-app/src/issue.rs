@@ -1,24 +1,112 @@
-//! The issuance pipeline shared by single and batch submissions: parse, authorise, look the records
-//! up, let the core rules decide, sign on the blocking pool, record idempotently.
+//! Issuing badges, one completion or a batch: parse, authorise, look the records up, let the core
+//! rules decide, sign on the blocking pool, record idempotently. The API, the pages and `credence
+//! issue` all come here.
 
-use credence_core::badge::identity::RegistrationKey;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use credence_core::model::{
     decide, judge, select_approval, BadgeId, Completion, CredentialSpecification, IssuanceInput,
-    Provider, ProviderApproval, ProviderId, RawCompletion, Salt, SpecId, SpecVersion,
+    ModelError, Provider, ProviderApproval, ProviderId, RawCompletion, Refusal, Salt, SpecId,
+    SpecVersion,
 };
-use credence_store::{BadgeRecord, IssueOutcome, NewIssuance};
+use credence_store::{Actor, BadgeRecord, IssueOutcome, NewIssuance, StoreError};
 use credence_vc::status::CredentialStatus;
 use rand::RngCore;
 
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::issuer::SignedBadge;
-use crate::state::AppState;
-use crate::wire::CompletionRequest;
+use crate::issuer::{SignError, SignedBadge};
+use crate::Issuing;
+
+/// Who is issuing: the actor the audit log names, and the provider it may act for (`None`: any,
+/// the Centre's staff).
+#[derive(Debug, Clone)]
+pub struct Acting {
+    /// The audit log's actor.
+    pub actor: Actor,
+    /// The only provider this caller may report completions for, if it is limited to one.
+    pub provider: Option<ProviderId>,
+}
+
+/// Why one completion was not issued, or why a submission failed as a whole.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IssueError {
+    /// The caller's row could not be read as a completion (a bad CSV row, a JSON object of the
+    /// wrong shape).
+    #[error("{0}")]
+    Unreadable(String),
+    /// The completion is not valid.
+    #[error("invalid completion")]
+    Invalid(#[source] ModelError),
+    /// The caller may not report completions for this provider.
+    #[error("a client of provider {own} cannot report completions for provider {given}")]
+    OtherProvider {
+        /// The caller's provider.
+        own: ProviderId,
+        /// The provider the completion names.
+        given: ProviderId,
+    },
+    /// The specification version is not known.
+    #[error("unknown credential specification {specification} version {version}")]
+    UnknownSpecification {
+        /// The code.
+        specification: SpecId,
+        /// The version.
+        version: SpecVersion,
+    },
+    /// The provider is not known.
+    #[error("unknown provider {0}")]
+    UnknownProvider(ProviderId),
+    /// The Centre's rules refuse the badge.
+    #[error("{0}")]
+    Refused(Refusal),
+    /// The provider already reported another completion under this reference.
+    #[error(
+        "provider reference {reference} already names a different completion (badge {badge_id})"
+    )]
+    CompletionConflict {
+        /// The provider's reference.
+        reference: String,
+        /// The badge it names.
+        badge_id: String,
+    },
+    /// A defect of the service (a badge failing its own schema, a signing failure): not the
+    /// caller's doing.
+    #[error("the service could not issue the badge")]
+    Defect(#[source] anyhow::Error),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<SignError> for IssueError {
+    fn from(e: SignError) -> Self {
+        IssueError::Defect(e.into())
+    }
+}
+
+impl Acting {
+    /// Refuses a provider-scoped caller acting for another provider.
+    fn may_act_for(&self, provider: &ProviderId) -> Result<(), IssueError> {
+        match &self.provider {
+            Some(own) if own != provider => Err(IssueError::OtherProvider {
+                own: own.clone(),
+                given: provider.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A refusal of the rules, or a defect when the rules say the fault is the service's.
+fn refused(r: Refusal) -> IssueError {
+    if r.is_internal() {
+        IssueError::Defect(anyhow::anyhow!("{r}"))
+    } else {
+        IssueError::Refused(r)
+    }
+}
 
 /// Rows recorded per store transaction in a batch.
 const RECORD_CHUNK: usize = 500;
@@ -33,8 +121,8 @@ pub enum RowOutcome {
     Issued(BadgeRecord),
     /// The same completion was already badged: its badge (200).
     Existing(BadgeRecord),
-    /// Refused, invalid or conflicting (the problem says which).
-    Failed(ApiError),
+    /// Refused, invalid or conflicting (the error says which).
+    Failed(IssueError),
 }
 
 /// One row on its way through the pipeline.
@@ -56,7 +144,7 @@ struct Records {
 }
 
 impl Records {
-    async fn load(state: &AppState, completions: &[&Completion]) -> Result<Self, ApiError> {
+    async fn load(state: &Issuing, completions: &[&Completion]) -> Result<Self, IssueError> {
         let mut r = Records::default();
         for c in completions {
             let key = (c.specification().clone(), c.version().clone());
@@ -77,40 +165,36 @@ impl Records {
 }
 
 /// Random salt for the identity hashes: 16 bytes, hex.
-fn new_salt() -> Result<Salt, ApiError> {
+fn new_salt() -> Result<Salt, IssueError> {
     let mut bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    Salt::try_from(hex::encode(bytes).as_str()).map_err(|e| ApiError::Internal(e.into()))
+    Salt::try_from(hex::encode(bytes).as_str()).map_err(|e| IssueError::Defect(e.into()))
 }
 
 /// A new badge id, `urn:uuid:` and a random (v4) UUID.
-fn new_badge_id() -> Result<BadgeId, ApiError> {
+fn new_badge_id() -> Result<BadgeId, IssueError> {
     BadgeId::try_from(format!("urn:uuid:{}", uuid::Uuid::new_v4()).as_str())
-        .map_err(|e| ApiError::Internal(e.into()))
+        .map_err(|e| IssueError::Defect(e.into()))
 }
 
-/// Parses and authorises one request.
-fn parse(caller: &Caller, request: CompletionRequest) -> Result<Completion, ApiError> {
-    let completion =
-        Completion::try_from(RawCompletion::from(request)).map_err(|source| ApiError::Invalid {
-            subject: "completion",
-            source,
-        })?;
-    caller.may_act_for(completion.provider())?;
+/// Parses and authorises one completion.
+fn parse(acting: &Acting, raw: RawCompletion) -> Result<Completion, IssueError> {
+    let completion = Completion::try_from(raw).map_err(IssueError::Invalid)?;
+    acting.may_act_for(completion.provider())?;
     Ok(completion)
 }
 
 /// The core's input for one completion, from the looked-up records.
 #[allow(clippy::too_many_arguments)]
 fn input_for<'a>(
-    state: &'a AppState,
+    state: &'a Issuing,
     records: &'a Records,
     completion: &'a Completion,
     now: DateTime<Utc>,
     badge_id: &'a BadgeId,
     salt: &'a Salt,
     status: &'a [CredentialStatus],
-) -> Result<IssuanceInput<'a>, ApiError> {
+) -> Result<IssuanceInput<'a>, IssueError> {
     let spec = records
         .specifications
         .get(&(
@@ -118,7 +202,7 @@ fn input_for<'a>(
             completion.version().clone(),
         ))
         .and_then(Option::as_ref)
-        .ok_or_else(|| ApiError::UnknownSpecification {
+        .ok_or_else(|| IssueError::UnknownSpecification {
             specification: completion.specification().clone(),
             version: completion.version().clone(),
         })?;
@@ -126,7 +210,7 @@ fn input_for<'a>(
         .providers
         .get(completion.provider())
         .and_then(Option::as_ref)
-        .ok_or_else(|| ApiError::UnknownProvider(completion.provider().clone()))?;
+        .ok_or_else(|| IssueError::UnknownProvider(completion.provider().clone()))?;
     let approvals = records
         .approvals
         .get(completion.provider())
@@ -162,16 +246,17 @@ struct Accepted {
     salt: Salt,
 }
 
-/// Submits completions (one, or a batch) and answers each in order.
-pub async fn submit(
-    state: &AppState,
-    caller: &Caller,
-    requests: Vec<Result<CompletionRequest, ApiError>>,
-) -> Result<Vec<RowOutcome>, ApiError> {
+/// Issues badges for completions (one, or a batch) and answers each in order. An `Err` row is one
+/// the caller could not read; it is answered with that error.
+pub(crate) async fn issue(
+    state: &Issuing,
+    acting: &Acting,
+    completions: Vec<Result<RawCompletion, IssueError>>,
+) -> Result<Vec<RowOutcome>, IssueError> {
     let now = state.clock.now();
-    let parsed: Vec<Result<Completion, ApiError>> = requests
+    let parsed: Vec<Result<Completion, IssueError>> = completions
         .into_iter()
-        .map(|r| r.and_then(|r| parse(caller, r)))
+        .map(|r| r.and_then(|r| parse(acting, r)))
         .collect();
 
     // Completions already badged answer from the store without signing again.
@@ -208,7 +293,7 @@ pub async fn submit(
         let ids = new_badge_id().and_then(|id| Ok((id, new_salt()?)));
         let judged = ids.and_then(|(badge_id, salt)| {
             let input = input_for(state, &records, &completion, now, &badge_id, &salt, &[])?;
-            judge(&input).map_err(ApiError::Refused)?;
+            judge(&input).map_err(refused)?;
             Ok((badge_id, salt))
         });
         match judged {
@@ -239,7 +324,7 @@ pub async fn submit(
             &a.salt,
             &status,
         )
-        .and_then(|input| decide(input).map_err(ApiError::Refused));
+        .and_then(|input| decide(input).map_err(refused));
         let row = match decided {
             Ok(unsigned) => Row::Decided {
                 completion: a.completion,
@@ -259,29 +344,29 @@ pub async fn submit(
         chunks.push(std::mem::replace(&mut rows, rest));
     }
     let mut out = Vec::new();
-    let mut signing: Option<tokio::task::JoinHandle<Result<Vec<SignedRow>, ApiError>>> = None;
+    let mut signing: Option<tokio::task::JoinHandle<Result<Vec<SignedRow>, IssueError>>> = None;
     for chunk in chunks {
         let owned = state.clone();
         let next = tokio::spawn(async move { sign_all(&owned, chunk, now).await });
         if let Some(previous) = signing.replace(next) {
-            out.extend(record_all(state, caller, joined(previous).await?).await?);
+            out.extend(record_all(state, acting, joined(previous).await?).await?);
         }
     }
     if let Some(last) = signing {
-        out.extend(record_all(state, caller, joined(last).await?).await?);
+        out.extend(record_all(state, acting, joined(last).await?).await?);
     }
     Ok(out)
 }
 
 /// The rows a signing task produced.
 async fn joined(
-    task: tokio::task::JoinHandle<Result<Vec<SignedRow>, ApiError>>,
-) -> Result<Vec<SignedRow>, ApiError> {
-    task.await.map_err(|e| ApiError::Internal(e.into()))?
+    task: tokio::task::JoinHandle<Result<Vec<SignedRow>, IssueError>>,
+) -> Result<Vec<SignedRow>, IssueError> {
+    task.await.map_err(|e| IssueError::Defect(e.into()))?
 }
 
-fn conflict(b: BadgeRecord) -> ApiError {
-    ApiError::CompletionConflict {
+fn conflict(b: BadgeRecord) -> IssueError {
+    IssueError::CompletionConflict {
         reference: b.provider_reference.to_string(),
         badge_id: b.id.to_string(),
     }
@@ -295,10 +380,10 @@ enum SignedRow {
 
 /// Signs every decided row on the blocking pool, spread over the machine's cores.
 async fn sign_all(
-    state: &AppState,
+    state: &Issuing,
     rows: Vec<Row>,
     now: DateTime<Utc>,
-) -> Result<Vec<SignedRow>, ApiError> {
+) -> Result<Vec<SignedRow>, IssueError> {
     let issuer = state.issuer.clone();
     let registrations = state.registrations.clone();
     tokio::task::spawn_blocking(move || {
@@ -327,19 +412,19 @@ async fn sign_all(
                 .into_iter()
                 .map(|h| {
                     h.join()
-                        .map_err(|_| ApiError::Internal(anyhow::anyhow!("signing thread failed")))
+                        .map_err(|_| IssueError::Defect(anyhow::anyhow!("signing thread failed")))
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(|v| v.into_iter().flatten().collect())
         })
     })
     .await
-    .map_err(|e| ApiError::Internal(e.into()))?
+    .map_err(|e| IssueError::Defect(e.into()))?
 }
 
 fn sign_row(
-    issuer: &crate::issuer::Issuer,
-    registrations: &RegistrationKey,
+    issuer: &crate::Issuer,
+    registrations: &credence_core::badge::identity::RegistrationKey,
     row: Row,
     now: DateTime<Utc>,
 ) -> SignedRow {
@@ -365,18 +450,18 @@ fn sign_row(
                 registration: registrations
                     .digest_registration(completion.practitioner().registration()),
             }),
-            Err(e) => SignedRow::Done(RowOutcome::Failed(ApiError::Internal(e.into()))),
+            Err(e) => SignedRow::Done(RowOutcome::Failed(e.into())),
         },
     }
 }
 
 /// Records signed rows in chunks, each chunk one transaction, each row idempotent.
 async fn record_all(
-    state: &AppState,
-    caller: &Caller,
+    state: &Issuing,
+    acting: &Acting,
     rows: Vec<SignedRow>,
-) -> Result<Vec<RowOutcome>, ApiError> {
-    let actor = caller.actor();
+) -> Result<Vec<RowOutcome>, IssueError> {
+    let actor = &acting.actor;
     let mut out: Vec<Option<RowOutcome>> = Vec::with_capacity(rows.len());
     let mut batch: Vec<(usize, NewIssuance)> = Vec::new();
     for (i, row) in rows.into_iter().enumerate() {
@@ -390,13 +475,10 @@ async fn record_all(
     }
     for chunk in batch.chunks(RECORD_CHUNK) {
         let issuances: Vec<NewIssuance> = chunk.iter().map(|(_, n)| n.clone()).collect();
-        let outcomes = state.store.record_issuances(&actor, &issuances).await?;
+        let outcomes = state.store.record_issuances(actor, &issuances).await?;
         for ((i, _), outcome) in chunk.iter().zip(outcomes) {
             let outcome = match outcome {
-                IssueOutcome::Issued(b) => {
-                    state.metrics.badge_issued();
-                    RowOutcome::Issued(b)
-                }
+                IssueOutcome::Issued(b) => RowOutcome::Issued(b),
                 IssueOutcome::AlreadyIssued(b) => RowOutcome::Existing(b),
                 IssueOutcome::Conflict(b) => RowOutcome::Failed(conflict(b)),
             };
@@ -405,19 +487,19 @@ async fn record_all(
     }
     let out: Vec<RowOutcome> = out
         .into_iter()
-        .map(|o| o.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a row was not answered"))))
+        .map(|o| o.ok_or_else(|| IssueError::Defect(anyhow::anyhow!("a row was not answered"))))
         .collect::<Result<_, _>>()?;
-    record_claims(state, &actor, &out).await?;
+    record_claims(state, actor, &out).await?;
     Ok(out)
 }
 
 /// Makes sure every badge answered has its claim link (idempotent: a resubmission after a crash
 /// between recording and this step adds the missing ones).
 async fn record_claims(
-    state: &AppState,
-    actor: &credence_store::Actor,
+    state: &Issuing,
+    actor: &Actor,
     outcomes: &[RowOutcome],
-) -> Result<(), ApiError> {
+) -> Result<(), IssueError> {
     let claims: Vec<_> = outcomes
         .iter()
         .filter_map(|o| match o {

@@ -1,0 +1,70 @@
+//! Credence's use cases, between the HTTP service (and the `credence` command) and the rules.
+//!
+//! Today it holds issuance: [`Issuing::issue`] takes completions (one, or a batch), lets the
+//! Centre's rules in `credence-core` decide, signs with the [`Issuer`] and records the badges,
+//! their status list slots and claim links in the store, idempotently. `POST /api/v1/completions`,
+//! the batch API and `credence issue` all call it, and nothing else issues.
+//!
+//! From `POST /api/v1/completions` to a stored signed badge, in five files:
+//!
+//! 1. `crates/credence-server/src/routes/completions.rs`: the handler (extract, call, render);
+//! 2. `crates/credence-app/src/issue.rs`: the use case (parse, authorise, look up, sign, record);
+//! 3. `crates/credence-core/src/model/issuance.rs`: the Centre's rules (`judge`, `decide`);
+//! 4. `crates/credence-app/src/issuer.rs`: signing (Data Integrity and VC-JWT, in `credence-vc`);
+//! 5. `crates/credence-store/src/sql.rs`: the store (`record_issuances`, one transaction a chunk).
+//!
+//! Time comes from the [`clock::Clock`] it is handed; randomness (badge ids, salts) from the
+//! operating system.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::sync::Arc;
+
+use credence_core::badge::identity::RegistrationKey;
+use credence_core::model::RawCompletion;
+use credence_store::Store;
+
+pub mod claims;
+pub mod clock;
+mod issue;
+mod issuer;
+
+pub use issue::{Acting, IssueError, RowOutcome};
+pub use issuer::{Issuer, SignError, SignedBadge};
+
+/// What issuing needs: the store, the signing identity, the secrets of registration digests and
+/// claim links, and the clock. Cheap to clone.
+#[derive(Clone)]
+pub struct Issuing {
+    /// Where badges are recorded.
+    pub store: Arc<dyn Store>,
+    /// Who signs them.
+    pub issuer: Arc<Issuer>,
+    /// The key of the registration digests kept beside each badge.
+    pub registrations: Arc<RegistrationKey>,
+    /// The key of claim links.
+    pub claims: Arc<claims::ClaimKeys>,
+    /// The time.
+    pub clock: Arc<dyn clock::Clock>,
+}
+
+impl std::fmt::Debug for Issuing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issuing")
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Issuing {
+    /// Issues badges for completions (one, or a batch) and answers each in order; an `Err` row
+    /// (one the caller could not read) is answered with its error. Completions already badged
+    /// answer with their badge; nothing is signed twice.
+    pub async fn issue(
+        &self,
+        acting: &Acting,
+        completions: Vec<Result<RawCompletion, IssueError>>,
+    ) -> Result<Vec<RowOutcome>, IssueError> {
+        issue::issue(self, acting, completions).await
+    }
+}
