@@ -1,9 +1,11 @@
 //! Credence's use cases, between the HTTP service (and the `credence` command) and the rules.
 //!
-//! Today it holds issuance: [`Issuing::issue`] takes completions (one, or a batch), lets the
+//! It holds issuance and status changes. [`Issuing::issue`] takes completions (one, or a batch), lets the
 //! Centre's rules in `credence-core` decide, signs with the [`Issuer`] and records the badges,
 //! their status list slots and claim links in the store, idempotently. `POST /api/v1/completions`,
 //! the batch API and `credence issue` all call it, and nothing else issues.
+//! [`status::change_status`] revokes, suspends and reinstates, for the API and `credence admin
+//! badge`.
 //!
 //! From `POST /api/v1/completions` to a stored signed badge, in five files:
 //!
@@ -28,6 +30,7 @@ pub mod claims;
 pub mod clock;
 mod issue;
 mod issuer;
+pub mod status;
 
 pub use issue::{Acting, IssueError, RowOutcome};
 pub use issuer::{Issuer, SignError, SignedBadge};

@@ -9,6 +9,23 @@ use credence_vc::status::{CredentialStatus, StatusPurpose};
 
 use crate::model::BaseUrl;
 
+/// Longest note on a status change, in characters.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// A note on a status change that is longer than [`MAX_NOTE_CHARS`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("note is longer than {MAX_NOTE_CHARS} characters")]
+pub struct NoteTooLong;
+
+/// The note of a status change: trimmed, blank as none, at most [`MAX_NOTE_CHARS`] characters.
+pub fn status_note(note: Option<&str>) -> Result<Option<&str>, NoteTooLong> {
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
+        return Err(NoteTooLong);
+    }
+    Ok(note)
+}
+
 /// A status change reason that is not one Credence knows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown status change reason {0:?}")]
@@ -133,6 +150,19 @@ impl BadgeStatusSlots {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_are_trimmed_and_bounded() {
+        assert_eq!(status_note(None), Ok(None));
+        assert_eq!(status_note(Some("  ")), Ok(None));
+        assert_eq!(
+            status_note(Some(" wrong person ")),
+            Ok(Some("wrong person"))
+        );
+        let long = "é".repeat(MAX_NOTE_CHARS + 1);
+        assert_eq!(status_note(Some(&long)), Err(NoteTooLong));
+        assert!(status_note(Some(&long[..long.len() - 2])).is_ok());
+    }
     use credence_vc::status::StatusEntry;
     use serde_json::{json, Value};
 

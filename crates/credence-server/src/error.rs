@@ -2,6 +2,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use credence_app::status::StatusChangeError;
 use credence_app::IssueError;
 use credence_core::model::{BadgeId, ModelError, ProviderId, Refusal, SpecId, SpecVersion};
 use credence_store::types::ScopeError;
@@ -157,6 +158,18 @@ pub enum ApiError {
     /// Any other failure inside the service (signing, a task that died).
     #[error("internal failure")]
     Internal(#[source] anyhow::Error),
+}
+
+impl From<StatusChangeError> for ApiError {
+    fn from(e: StatusChangeError) -> Self {
+        match e {
+            StatusChangeError::Note(e) => ApiError::MalformedBody {
+                detail: e.to_string(),
+            },
+            StatusChangeError::Store(e) => e.into(),
+            e => ApiError::Internal(e.into()),
+        }
+    }
 }
 
 impl From<IssueError> for ApiError {

@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use tower_http::cors::CorsLayer;
 use utoipa::ToSchema;
 
+use credence_app::status as app;
+
 use crate::auth::{Admin, Caller};
 use crate::error::ApiError;
 use crate::extract::{is_json, media_type, parse_json, read_body, ApiJson};
@@ -24,9 +26,6 @@ use crate::routes::badge_id_from_path;
 use crate::routes::badges::{visible, VC_LD_JSON};
 use crate::state::AppState;
 use crate::status_lists;
-
-/// The longest note kept with a status change, in characters.
-pub const MAX_NOTE_CHARS: usize = 2000;
 
 /// The status routes.
 pub fn router() -> Router<AppState> {
@@ -131,16 +130,6 @@ impl BadgeStatusView {
 }
 
 /// A note as kept: trimmed, absent when blank, refused when too long.
-fn note(note: Option<&str>) -> Result<Option<&str>, ApiError> {
-    let note = note.map(str::trim).filter(|n| !n.is_empty());
-    if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
-        return Err(ApiError::MalformedBody {
-            detail: format!("note is longer than {MAX_NOTE_CHARS} characters"),
-        });
-    }
-    Ok(note)
-}
-
 fn badge_id(id: &str) -> Result<BadgeId, ApiError> {
     badge_id_from_path(id)
 }
@@ -154,21 +143,12 @@ async fn set_bit(
     purpose: StatusPurpose,
 ) -> Result<Json<BadgeStatusView>, ApiError> {
     let badge = badge_id(id)?;
-    let (actor, note) = (caller.actor(), note(change.note.as_deref())?);
-    let status = match purpose {
-        StatusPurpose::Revocation => {
-            state
-                .store
-                .revoke_badge(&actor, &badge, change.reason, note)
-                .await?
-        }
-        _ => {
-            state
-                .store
-                .suspend_badge(&actor, &badge, change.reason, note)
-                .await?
-        }
+    let (reason, note) = (change.reason, change.note.clone());
+    let change = match purpose {
+        StatusPurpose::Revocation => app::StatusChange::Revoke { reason, note },
+        StatusPurpose::Suspension => app::StatusChange::Suspend { reason, note },
     };
+    let status = app::change_status(state.store.as_ref(), &caller.actor(), &badge, &change).await?;
     Ok(Json(BadgeStatusView::new(state, &status)))
 }
 
@@ -240,10 +220,8 @@ pub async fn reinstate(
         });
     };
     let badge = badge_id(&id)?;
-    let status = state
-        .store
-        .reinstate_badge(&caller.actor(), &badge, note(change.note.as_deref())?)
-        .await?;
+    let change = app::StatusChange::Reinstate { note: change.note };
+    let status = app::change_status(state.store.as_ref(), &caller.actor(), &badge, &change).await?;
     Ok(Json(BadgeStatusView::new(&state, &status)))
 }
 
@@ -338,14 +316,5 @@ mod tests {
         assert!(with("*"));
         assert!(!with("\"1.3.abcd\""));
         assert!(!none_match(&HeaderMap::new(), etag));
-    }
-
-    #[test]
-    fn notes_are_trimmed_and_bounded() {
-        assert_eq!(note(Some("  why  ")).unwrap(), Some("why"));
-        assert_eq!(note(Some("   ")).unwrap(), None);
-        assert_eq!(note(None).unwrap(), None);
-        let long = "x".repeat(MAX_NOTE_CHARS + 1);
-        assert!(note(Some(&long)).is_err());
     }
 }
