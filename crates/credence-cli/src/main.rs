@@ -1,7 +1,8 @@
-//! The `credence` command: serve, admin, audit, keys, sign, verify, bake, unbake, bench.
+//! The `credence` command: serve, issue, admin, audit, keys, sign, verify, bake, unbake, bench.
 //!
-//! Exit codes: 0 success (for `verify`, a valid verdict; for `audit verify`, an intact chain),
-//! 1 a verdict other than valid (or a broken audit chain),
+//! Exit codes: 0 success (for `verify`, a valid verdict; for `audit verify`, an intact chain; for
+//! `issue`, every row issued or already issued),
+//! 1 a verdict other than valid (or a broken audit chain, or a row `issue` did not issue),
 //! 2 unreadable input or wrong usage.
 
 mod cmd;
@@ -22,6 +23,9 @@ struct Cli {
 enum Command {
     /// Run the issuing service (HTTP API, public documents) on the embedded SQLite default.
     Serve(credence_server::ServeArgs),
+    /// Issue badges for the completions in a CSV or JSON file (the batch API's rows), with the
+    /// configuration of `serve`; one JSON result per row.
+    Issue(cmd::issue::IssueArgs),
     /// The Centre's administration on the database: API clients, specifications, providers,
     /// approvals, demo data.
     Admin(cmd::admin::AdminArgs),
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(a) => cmd::serve::run(a),
+        Command::Issue(a) => cmd::issue::run(a),
         Command::Admin(a) => cmd::admin::run(a),
         Command::Audit(a) => cmd::admin::run_audit(a),
         Command::Keys(c) => cmd::keys::run(c),

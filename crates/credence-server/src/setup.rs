@@ -405,8 +405,34 @@ pub async fn demo_service(
 /// Start-up as `credence serve` does it: the umask first ([`private_umask`]), then the data
 /// directory, key, database, demo data and first administrator.
 pub async fn start(config: Config) -> anyhow::Result<(AppState, Startup)> {
-    private_umask();
     let mut startup = Startup::default();
+    let (key, store) = open_parts(&config, &mut startup).await?;
+    let env_token = std::env::var(BOOTSTRAP_TOKEN_ENV).ok();
+    match bootstrap_admin(store.as_ref(), env_token.as_deref()).await? {
+        Bootstrap::Generated(token) => startup.generated_token = Some(token),
+        Bootstrap::Revoked => startup.bootstrap_revoked = true,
+        _ => {}
+    }
+    let state = state_with(config, store, key, Arc::new(SystemClock)).await?;
+    Ok((state, startup))
+}
+
+/// The service's state for a one-shot command (`credence issue`): the same key, database and
+/// demo data as [`start`], without the first administrator.
+pub async fn open(config: Config) -> anyhow::Result<(AppState, Startup)> {
+    let mut startup = Startup::default();
+    let (key, store) = open_parts(&config, &mut startup).await?;
+    let state = state_with(config, store, key, Arc::new(SystemClock)).await?;
+    Ok((state, startup))
+}
+
+/// The umask, the key (generated on first use), private data files, the database and the demo
+/// data.
+async fn open_parts(
+    config: &Config,
+    startup: &mut Startup,
+) -> anyhow::Result<(SecretKey, Arc<dyn Store>)> {
+    private_umask();
     let (key, generated) = load_or_generate_key(&config.data_dir)?;
     startup.generated_key = generated;
     for name in [KEY_FILE, CLAIM_SECRET_FILE, REGISTRATION_SECRET_FILE] {
@@ -420,14 +446,7 @@ pub async fn start(config: Config) -> anyhow::Result<(AppState, Startup)> {
         load_demo(store.as_ref()).await?;
         startup.demo_loaded = true;
     }
-    let env_token = std::env::var(BOOTSTRAP_TOKEN_ENV).ok();
-    match bootstrap_admin(store.as_ref(), env_token.as_deref()).await? {
-        Bootstrap::Generated(token) => startup.generated_token = Some(token),
-        Bootstrap::Revoked => startup.bootstrap_revoked = true,
-        _ => {}
-    }
-    let state = state_with(config, store, key, Arc::new(SystemClock)).await?;
-    Ok((state, startup))
+    Ok((key, store))
 }
 
 #[cfg(test)]

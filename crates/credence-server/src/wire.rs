@@ -168,6 +168,23 @@ impl From<CsvRow> for CompletionRequest {
 /// data row, in order: a row that does not parse is an [`ApiError::MalformedBody`] for that row
 /// alone; a header that cannot be read fails the whole batch the same way. Does no I/O and never
 /// panics, whatever the bytes (the `csv_batch` fuzz target checks this).
+/// Parses a JSON batch, `{"completions": [...]}`: each row that is not a completion is answered
+/// on its own.
+pub fn parse_json_batch(body: &[u8]) -> Result<Vec<Result<CompletionRequest, ApiError>>, ApiError> {
+    let batch: BatchRequest = crate::extract::parse_json(body)?;
+    Ok(batch
+        .completions
+        .into_iter()
+        .map(|v| {
+            serde_json::from_value(v).map_err(|e| ApiError::MalformedBody {
+                detail: format!("invalid completion: {e}"),
+            })
+        })
+        .collect())
+}
+
+/// Parses a CSV batch with a header row: each row that is not a completion is answered on its
+/// own.
 pub fn parse_csv_batch(body: &[u8]) -> Result<Vec<Result<CompletionRequest, ApiError>>, ApiError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)

@@ -19,6 +19,8 @@ mod revocation;
 
 #[path = "api/audit.rs"]
 mod audit;
+#[path = "api/cli_issue.rs"]
+mod cli_issue;
 #[path = "api/completions.rs"]
 mod completions;
 #[path = "api/harness.rs"]

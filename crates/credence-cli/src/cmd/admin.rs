@@ -9,9 +9,11 @@ use std::sync::Arc;
 use anyhow::{bail, Context as _};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use credence_core::model::{ApprovalChange, ApprovalId, ApprovalStatus, ProviderId};
+use credence_app::status::{change_status, StatusChange};
+use credence_core::model::{ApprovalChange, ApprovalId, ApprovalStatus, BadgeId, ProviderId};
+use credence_core::status::StatusReason;
 use credence_server::admin::{self, Added};
-use credence_store::{Actor, ApiClientId, ChainCheck, Store};
+use credence_store::{Actor, ApiClientId, BadgeFilter, BadgeStatus, ChainCheck, SlotStatus, Store};
 use serde::de::DeserializeOwned;
 
 /// The database `credence serve` uses with its default data directory.
@@ -48,8 +50,55 @@ enum AdminCommand {
     /// Providers' approvals and their status changes.
     #[command(subcommand)]
     Approval(ApprovalCommand),
+    /// Issued badges and their status: list, show, revoke, suspend, reinstate.
+    #[command(subcommand)]
+    Badge(BadgeCommand),
     /// Load the sample specifications, providers and approvals of DOMAIN.md (idempotent).
     Demo,
+}
+
+#[derive(Debug, Subcommand)]
+enum BadgeCommand {
+    /// List badges, oldest first: id, provider, reference, specification, version, issued at.
+    List {
+        /// Only this provider's (UKPRN).
+        #[arg(long)]
+        provider: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Show one badge's record and status as JSON (not its credential).
+    Show {
+        /// The badge id (`urn:uuid:...` or the bare UUID).
+        id: String,
+    },
+    /// Revoke a badge, for good: every verifier reports it revoked from now on.
+    Revoke(StatusArgs),
+    /// Suspend a badge until it is reinstated.
+    Suspend(StatusArgs),
+    /// Lift a badge's suspension.
+    Reinstate {
+        /// The badge id.
+        id: String,
+        /// A note for the record.
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+/// A badge and why its status changes.
+#[derive(Debug, Args)]
+struct StatusArgs {
+    /// The badge id (`urn:uuid:...` or the bare UUID).
+    id: String,
+    /// Why: issued_in_error, completion_withdrawn, academic_misconduct, under_investigation or
+    /// other.
+    #[arg(long)]
+    reason: StatusReason,
+    /// A note for the record.
+    #[arg(long)]
+    note: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,7 +198,7 @@ fn parse_status(s: &str) -> Result<ApprovalStatus, String> {
 }
 
 /// How the audit log names this operator: `cli:$USER`, or `cli:operator`.
-fn actor() -> Actor {
+pub(crate) fn actor() -> Actor {
     let user = std::env::var("USER")
         .ok()
         .filter(|u| !u.trim().is_empty())
@@ -224,6 +273,7 @@ async fn admin_command(args: AdminArgs) -> anyhow::Result<ExitCode> {
             | AdminCommand::Spec(SpecCommand::List)
             | AdminCommand::Provider(ProviderCommand::List)
             | AdminCommand::Approval(ApprovalCommand::List { .. })
+            | AdminCommand::Badge(BadgeCommand::List { .. } | BadgeCommand::Show { .. })
     );
     let store = open(&args.db, writes).await?;
     let store = store.as_ref();
@@ -263,12 +313,110 @@ async fn admin_command(args: AdminArgs) -> anyhow::Result<ExitCode> {
             }
         }
         AdminCommand::Approval(c) => approval(store, &actor, c).await?,
+        AdminCommand::Badge(c) => badge(store, &actor, c).await?,
         AdminCommand::Demo => {
             credence_server::setup::load_demo(store).await?;
             println!("loaded the sample specifications, providers and approvals");
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A badge id as given: `urn:uuid:...` or the bare UUID.
+fn badge_id(id: &str) -> anyhow::Result<BadgeId> {
+    let id = id.trim();
+    let full = if id.starts_with("urn:uuid:") {
+        id.to_owned()
+    } else {
+        format!("urn:uuid:{id}")
+    };
+    Ok(BadgeId::try_from(full.as_str())?)
+}
+
+/// A badge's status as JSON: each bit, with its last change.
+fn status_json(status: &BadgeStatus) -> serde_json::Value {
+    let slot = |s: &SlotStatus| {
+        serde_json::json!({
+            "set": s.set,
+            "reason": s.reason.map(|r| r.as_str()),
+            "note": s.note,
+            "changed_at": s.changed_at,
+            "changed_by": s.changed_by,
+        })
+    };
+    serde_json::json!({
+        "badge_id": status.badge.as_str(),
+        "revoked": status.is_revoked(),
+        "suspended": status.is_suspended(),
+        "revocation": slot(&status.revocation),
+        "suspension": slot(&status.suspension),
+    })
+}
+
+async fn badge(store: &dyn Store, actor: &Actor, command: BadgeCommand) -> anyhow::Result<()> {
+    let change = match command {
+        BadgeCommand::List { provider, limit } => {
+            let filter = BadgeFilter {
+                provider: provider.as_deref().map(ProviderId::try_from).transpose()?,
+                ..BadgeFilter::default()
+            };
+            let page = store
+                .list_badges(&filter, None, limit.clamp(1, 1000))
+                .await?;
+            for b in page.items {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    b.id,
+                    b.provider,
+                    b.provider_reference,
+                    b.specification,
+                    b.version,
+                    b.issued_at.to_rfc3339()
+                );
+            }
+            return Ok(());
+        }
+        BadgeCommand::Show { id } => {
+            let id = badge_id(&id)?;
+            let b = store
+                .badge(&id)
+                .await?
+                .with_context(|| format!("no badge {id}"))?;
+            let status = store.badge_status(&id).await?;
+            let answer = serde_json::json!({
+                "badge_id": b.id.as_str(),
+                "provider": b.provider.as_str(),
+                "provider_reference": b.provider_reference.as_str(),
+                "specification": b.specification.as_str(),
+                "version": b.version.as_str(),
+                "completed_on": b.completed_on,
+                "issued_at": b.issued_at,
+                "verification_method": b.verification_method.as_str(),
+                "status": status.as_ref().map(status_json),
+            });
+            println!("{}", serde_json::to_string_pretty(&answer)?);
+            return Ok(());
+        }
+        BadgeCommand::Revoke(a) => (
+            a.id,
+            StatusChange::Revoke {
+                reason: a.reason,
+                note: a.note,
+            },
+        ),
+        BadgeCommand::Suspend(a) => (
+            a.id,
+            StatusChange::Suspend {
+                reason: a.reason,
+                note: a.note,
+            },
+        ),
+        BadgeCommand::Reinstate { id, note } => (id, StatusChange::Reinstate { note }),
+    };
+    let (id, change) = change;
+    let status = change_status(store, actor, &badge_id(&id)?, &change).await?;
+    println!("{}", serde_json::to_string_pretty(&status_json(&status))?);
+    Ok(())
 }
 
 async fn client(store: &dyn Store, actor: &Actor, command: ClientCommand) -> anyhow::Result<()> {

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod bake;
 pub mod bench;
 pub mod bench_http;
+pub mod issue;
 pub mod keys;
 pub mod sample;
 pub mod serve;

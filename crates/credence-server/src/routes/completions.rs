@@ -8,21 +8,22 @@ use axum::{Json, Router};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{is_json, media_type, parse_json, read_body, ApiJson};
+use crate::extract::{is_json, media_type, read_body, ApiJson};
 use crate::routes::badge_path_segment;
 use crate::routes::badges::{claim_url, credential_url};
 use crate::state::AppState;
 use crate::wire::{
-    parse_csv_batch, BatchAnswer, BatchRequest, BatchRow, CompletionAnswer, CompletionRequest,
+    parse_csv_batch, parse_json_batch, BatchAnswer, BatchRequest, BatchRow, CompletionAnswer,
+    CompletionRequest,
 };
-use credence_app::{IssueError, RowOutcome};
+use credence_app::{Acting, IssueError, RowOutcome};
 use credence_core::model::RawCompletion;
 
 /// Issues badges for the rows through the use case (a row that could not be read is answered
-/// with why), and counts the new ones.
-async fn submit(
+/// with why), and counts the new ones. The API and `credence issue` both come here.
+pub async fn submit(
     state: &AppState,
-    caller: &Caller,
+    acting: &Acting,
     rows: Vec<Result<CompletionRequest, ApiError>>,
 ) -> Result<Vec<RowOutcome>, ApiError> {
     let rows = rows
@@ -32,7 +33,7 @@ async fn submit(
                 .map_err(|e| IssueError::Unreadable(e.to_string()))
         })
         .collect();
-    let outcomes = state.issuing().issue(&caller.acting(), rows).await?;
+    let outcomes = state.issuing().issue(acting, rows).await?;
     for o in &outcomes {
         if matches!(o, RowOutcome::Issued(_)) {
             state.metrics.badge_issued();
@@ -68,7 +69,7 @@ pub async fn submit_one(
     caller: Caller,
     ApiJson(request): ApiJson<CompletionRequest>,
 ) -> Result<Response, ApiError> {
-    let outcome = submit(&state, &caller, vec![Ok(request)])
+    let outcome = submit(&state, &caller.acting(), vec![Ok(request)])
         .await?
         .pop()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no outcome")))?;
@@ -108,17 +109,8 @@ pub async fn submit_batch(
 ) -> Result<Json<BatchAnswer>, ApiError> {
     let media = media_type(request.headers()).unwrap_or_default();
     let body = read_body(request.into_body(), state.config.max_batch_body_bytes()).await?;
-    let rows: Vec<Result<CompletionRequest, ApiError>> = if is_json(&media) {
-        let batch: BatchRequest = parse_json(&body)?;
-        batch
-            .completions
-            .into_iter()
-            .map(|v| {
-                serde_json::from_value(v).map_err(|e| ApiError::MalformedBody {
-                    detail: format!("invalid completion: {e}"),
-                })
-            })
-            .collect()
+    let rows = if is_json(&media) {
+        parse_json_batch(&body)?
     } else if media == "text/csv" {
         parse_csv_batch(&body)?
     } else {
@@ -132,7 +124,12 @@ pub async fn submit_batch(
             given: rows.len(),
         });
     }
-    let outcomes = submit(&state, &caller, rows).await?;
+    let outcomes = submit(&state, &caller.acting(), rows).await?;
+    Ok(Json(batch_answer(&state, outcomes)))
+}
+
+/// One result per row, in order, as the batch API answers them.
+pub fn batch_answer(state: &AppState, outcomes: Vec<RowOutcome>) -> BatchAnswer {
     let results = outcomes
         .into_iter()
         .enumerate()
@@ -145,7 +142,7 @@ pub async fn submit_batch(
             }
         })
         .collect();
-    Ok(Json(BatchAnswer { results }))
+    BatchAnswer { results }
 }
 
 fn failed_row(row: usize, e: ApiError) -> BatchRow {
