@@ -136,8 +136,8 @@ pub fn batch_answer(state: &AppState, outcomes: Vec<RowOutcome>) -> BatchAnswer 
         .map(|(i, outcome)| {
             let row = i + 1;
             match outcome {
-                RowOutcome::Issued(b) => issued_row(&state, row, StatusCode::CREATED, &b),
-                RowOutcome::Existing(b) => issued_row(&state, row, StatusCode::OK, &b),
+                RowOutcome::Issued(b) => issued_row(state, row, StatusCode::CREATED, &b),
+                RowOutcome::Existing(b) => issued_row(state, row, StatusCode::OK, &b),
                 RowOutcome::Failed(e) => failed_row(row, e.into()),
             }
         })
