@@ -129,6 +129,10 @@ impl Db {
 
 /// Says once, past libtest's output capture, that the PostgreSQL half did not run.
 fn skipped() {
+    assert!(
+        std::env::var_os("CREDENCE_REQUIRE_ALL").is_none(),
+        "CREDENCE_REQUIRE_ALL is set but CREDENCE_TEST_DATABASE_URL is not: the PostgreSQL tests cannot run"
+    );
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         use std::io::Write;

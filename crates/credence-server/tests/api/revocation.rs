@@ -432,7 +432,7 @@ async fn submit_all(app: &TestApp, from: usize, n: usize, batch: usize) -> Vec<S
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_on_one_database_hand_out_distinct_bits() {
     let Some(first) = TestApp::postgres().await else {
-        eprintln!("SKIPPED: two replicas on PostgreSQL (CREDENCE_TEST_DATABASE_URL unset)");
+        crate::harness::skipped_pg("two replicas on PostgreSQL");
         return;
     };
     first.load_demo().await;
