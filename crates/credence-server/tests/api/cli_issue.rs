@@ -31,6 +31,18 @@ fn issue(data_dir: &std::path::Path, file: &std::path::Path) -> (i32, Vec<Value>
     (out.status.code().unwrap_or(-1), rows)
 }
 
+/// Runs `credence admin --database-url URL badge ARGS`.
+fn admin_badge(database_url: &str, args: &[&str]) -> std::process::Output {
+    let mut all = vec![
+        OsStr::new("admin"),
+        OsStr::new("--database-url"),
+        OsStr::new(database_url),
+        OsStr::new("badge"),
+    ];
+    all.extend(args.iter().map(OsStr::new));
+    credence(&all)
+}
+
 /// The verdict of `POST /api/v1/verify` on `body`.
 async fn verdict(http: &mut HttpClient, body: &Value) -> Value {
     let answer = http
@@ -140,18 +152,17 @@ async fn credence_issue_answers_as_the_batch_api_and_admin_badge_revoke_takes_ef
     let body = json!({ "verifiableCredential": credential });
     assert_eq!(verdict(&mut http, &body).await, "valid");
     let database_url = format!("sqlite://{}", data.join("credence.db").display());
-    let out = credence(&[
-        OsStr::new("admin"),
-        OsStr::new("--database-url"),
-        OsStr::new(&database_url),
-        OsStr::new("badge"),
-        OsStr::new("revoke"),
-        OsStr::new(badge),
-        OsStr::new("--reason"),
-        OsStr::new("issued_in_error"),
-        OsStr::new("--note"),
-        OsStr::new("test"),
-    ]);
+    let out = admin_badge(
+        &database_url,
+        &[
+            "revoke",
+            badge,
+            "--reason",
+            "issued_in_error",
+            "--note",
+            "test",
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -162,36 +173,14 @@ async fn credence_issue_answers_as_the_batch_api_and_admin_badge_revoke_takes_ef
     assert_eq!(verdict(&mut http, &body).await, "revoked");
 
     // list and show see it; a second revocation is refused.
-    let out = credence(&[
-        OsStr::new("admin"),
-        OsStr::new("--database-url"),
-        OsStr::new(&database_url),
-        OsStr::new("badge"),
-        OsStr::new("show"),
-        OsStr::new(badge),
-    ]);
+    let out = admin_badge(&database_url, &["show", badge]);
     let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["status"]["revocation"]["reason"], "issued_in_error");
-    let out = credence(&[
-        OsStr::new("admin"),
-        OsStr::new("--database-url"),
-        OsStr::new(&database_url),
-        OsStr::new("badge"),
-        OsStr::new("list"),
-    ]);
+    let out = admin_badge(&database_url, &["list"]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).lines().count(),
         issued.len()
     );
-    let out = credence(&[
-        OsStr::new("admin"),
-        OsStr::new("--database-url"),
-        OsStr::new(&database_url),
-        OsStr::new("badge"),
-        OsStr::new("revoke"),
-        OsStr::new(badge),
-        OsStr::new("--reason"),
-        OsStr::new("other"),
-    ]);
+    let out = admin_badge(&database_url, &["revoke", badge, "--reason", "other"]);
     assert!(!out.status.success());
 }

@@ -581,6 +581,29 @@ impl HttpClient {
     }
 
     /// `GET`.
+    /// Submits one completion as the administrator and returns its badge's signed credential.
+    pub async fn issue(&mut self, completion: &CompletionRequest) -> Value {
+        let issued = self
+            .post_json("/api/v1/completions", ADMIN_TOKEN, completion)
+            .await
+            .unwrap();
+        issued.expect(201);
+        let id = issued.json()["badge_id"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("urn:uuid:")
+            .to_owned();
+        let credential = self
+            .get(
+                &format!("/api/v1/badges/{id}/credential"),
+                Some(ADMIN_TOKEN),
+            )
+            .await
+            .unwrap();
+        credential.expect(200);
+        serde_json::from_slice(&credential.body).unwrap()
+    }
+
     pub async fn get(&mut self, path: &str, token: Option<&str>) -> Result<Reply, hyper::Error> {
         self.send(Method::GET, path, token, None, Vec::new()).await
     }

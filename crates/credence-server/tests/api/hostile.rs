@@ -6,30 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::harness::{resident, synthetic, HttpClient, ServerProcess, ADMIN_TOKEN};
-
-/// An issued badge of the service, with its real proof: the verifier resolves the Centre's key
-/// and canonicalizes whatever document carries that proof.
-async fn centre_badge(http: &mut HttpClient) -> Value {
-    let issued = http
-        .post_json("/api/v1/completions", ADMIN_TOKEN, &synthetic("HOSTILE", 1))
-        .await
-        .unwrap();
-    issued.expect(201);
-    let id = issued.json()["badge_id"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("urn:uuid:")
-        .to_owned();
-    let credential = http
-        .get(
-            &format!("/api/v1/badges/{id}/credential"),
-            Some(ADMIN_TOKEN),
-        )
-        .await
-        .unwrap();
-    serde_json::from_slice(&credential.body).unwrap()
-}
+use crate::harness::{resident, synthetic, HttpClient, ServerProcess};
 
 /// The badge with `extra` in its subject under terms its own context defines.
 fn with_subject_extra(badge: &Value, extra: &[(&str, Value)]) -> Value {
@@ -126,7 +103,7 @@ async fn crafted_graphs_and_contexts_are_answered_and_bounded() {
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("data"), None, &["--verify-rate", "1000"]);
     let mut http = server.connect().await;
-    let badge = centre_badge(&mut http).await;
+    let badge = http.issue(&synthetic("HOSTILE", 1)).await;
 
     let numbers: Vec<Value> = (0..200_000).map(|i| json!(i * 7 + 1)).collect();
     let attacks = [

@@ -1,8 +1,6 @@
 //! The issuer's profile comes from the configuration: `credence serve --issuer-name ...` shows it
 //! at `/issuer` and signs new badges with it; a logo file is published at `/issuer/image`.
 
-use serde_json::Value;
-
 use crate::harness::{synthetic, ServerProcess, ADMIN_TOKEN, BASE_URL};
 
 const NAME: &str = "Centre for Advancing Practice (configured)";
@@ -47,24 +45,7 @@ async fn the_configured_profile_is_published_and_signs_new_badges() {
     assert_eq!(image.content_type(), "image/png");
     assert_eq!(&image.body[..], &std::fs::read(&logo).unwrap()[..]);
 
-    let issued = http
-        .post_json("/api/v1/completions", ADMIN_TOKEN, &synthetic("PROFILE", 1))
-        .await
-        .unwrap();
-    issued.expect(201);
-    let id = issued.json()["badge_id"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("urn:uuid:")
-        .to_owned();
-    let credential = http
-        .get(
-            &format!("/api/v1/badges/{id}/credential"),
-            Some(ADMIN_TOKEN),
-        )
-        .await
-        .unwrap();
-    let badge: Value = serde_json::from_slice(&credential.body).unwrap();
+    let badge = http.issue(&synthetic("PROFILE", 1)).await;
     assert_eq!(badge["issuer"]["name"], NAME);
     assert_eq!(badge["issuer"]["url"], URL);
     assert_eq!(badge["issuer"]["id"], profile["id"]);
