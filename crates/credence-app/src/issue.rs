@@ -1,6 +1,6 @@
 //! Issuing badges, one completion or a batch: parse, authorise, look the records up, let the core
-//! rules decide, sign on the blocking pool, record idempotently. The API, the pages and `credence
-//! issue` all come here.
+//! rules decide, sign on the blocking pool, record idempotently. The completion API, its batch
+//! form and `credence issue` all come here.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
