@@ -1,10 +1,12 @@
-//! Credence's issuing service: an axum [`Router`] over [`credence_core`] and [`credence_store`].
+//! Credence's issuing service: an axum [`Router`] over [`credence_app`] (the use cases),
+//! [`credence_core`] and [`credence_store`].
 //!
 //! [`app`] merges one router per feature (`routes::completions`, `routes::badges`,
 //! `routes::status`, `routes::admin`, `routes::public`, `routes::health`, [`openapi`]) over an
-//! [`AppState`] holding the store, the [`Issuer`](issuer::Issuer) (key, did:web, Data Integrity
-//! engine), a clock and metrics. Handlers only extract, call the core rules through [`issuance`]
-//! (completions) or [`admin`] (administration, shared with `credence admin`), and answer; every
+//! [`AppState`] holding the store, the [`Issuer`](credence_app::Issuer) (key, did:web, Data
+//! Integrity engine), a clock and metrics. Handlers only extract, call a use case
+//! ([`credence_app::Issuing`], [`credence_app::status`]) or [`admin`] (administration, shared with
+//! `credence admin`), and answer; every
 //! failure is an [`ApiError`] rendered once as RFC 9457 problem+json. Status
 //! lists are made and signed in [`status_lists`], for `GET /status/{list}` and for the service's
 //! own verifier ([`verification`]). [`serve`] binds, serves and shuts down gracefully (in-flight
