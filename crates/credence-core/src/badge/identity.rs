@@ -218,7 +218,22 @@ impl RegistrationDigest {
     }
 }
 
-/// Parses `TYPE:VALUE`, e.g. `emailAddress:a@b.co` or `ext:NMCPIN:99A9001E`.
+impl IdentityType {
+    /// The type a person names in short: `email`, `nmc`, `hcpc` or `gphc` (any case).
+    fn from_alias(alias: &str) -> Option<Self> {
+        match alias.trim().to_ascii_lowercase().as_str() {
+            "email" => Some(IdentityType::EmailAddress),
+            "nmc" => Some(IdentityType::NmcPin),
+            "hcpc" => Some(IdentityType::HcpcRegistrationNumber),
+            "gphc" => Some(IdentityType::GphcRegistrationNumber),
+            _ => None,
+        }
+    }
+}
+
+/// Parses `TYPE:VALUE`: the badge's own type names (`emailAddress:a@b.co`,
+/// `ext:NMCPIN:99A9001E`) or their short forms (`email:a@b.co`, `nmc:99A9001E`, `hcpc:...`,
+/// `gphc:...`). The one parser of the CLI, the API and the pages.
 impl FromStr for KnownIdentifier {
     type Err = ModelError;
     fn from_str(s: &str) -> Result<Self, ModelError> {
@@ -234,7 +249,11 @@ impl FromStr for KnownIdentifier {
             });
         };
         let (kind, value) = (s.get(..i).unwrap_or(""), s.get(i + 1..).unwrap_or(""));
-        KnownIdentifier::new(IdentityType::parse(kind)?, value)
+        let kind = match IdentityType::from_alias(kind) {
+            Some(kind) => kind,
+            None => IdentityType::parse(kind)?,
+        };
+        KnownIdentifier::new(kind, value.trim())
     }
 }
 
@@ -410,6 +429,16 @@ mod tests {
         );
         let g: KnownIdentifier = "ext:GPhCRegistrationNumber:2999004".parse().unwrap();
         assert_eq!(g.kind(), IdentityType::GphcRegistrationNumber);
+        // The short forms name the same types.
+        for (short, long) in [
+            ("email:A@B.co", "emailAddress:a@b.co"),
+            ("NMC: 99a9001e", "ext:NMCPIN:99A9001E"),
+            ("gphc:2999004", "ext:GPhCRegistrationNumber:2999004"),
+        ] {
+            let (a, b): (KnownIdentifier, KnownIdentifier) =
+                (short.parse().unwrap(), long.parse().unwrap());
+            assert_eq!((a.kind(), a.value()), (b.kind(), b.value()), "{short}");
+        }
         for bad in [
             "",
             "ext:",
@@ -418,6 +447,8 @@ mod tests {
             "emailAddress:",
             "ext:NMCPIN:12",
             ":x",
+            "nmc:",
+            "ext:nmc:99A9001E",
         ] {
             assert!(bad.parse::<KnownIdentifier>().is_err(), "{bad}");
         }

@@ -10,9 +10,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use credence_core::badge::identity::{IdentityType, KnownIdentifier};
+use credence_core::badge::identity::KnownIdentifier;
 use credence_core::bake::Baked;
-use credence_core::model::ModelError;
 use serde::Deserialize;
 
 use crate::error::ApiError;
@@ -216,28 +215,13 @@ struct RecipientForm {
     badge: Option<String>,
 }
 
-/// Parses an identifier like `email:a@b.org`, `nmc:99A9001E`, or the badge's own type names.
+/// Parses an identifier like `email:a@b.org`, `nmc:99A9001E`, or the badge's own type names
+/// (core's one parser), as a problem when it is not one.
 pub fn parse_identifier(text: &str) -> Result<KnownIdentifier, ApiError> {
-    let invalid = |source| ApiError::Invalid {
+    text.parse().map_err(|source| ApiError::Invalid {
         subject: "identifier",
         source,
-    };
-    if let Ok(k) = text.parse::<KnownIdentifier>() {
-        return Ok(k);
-    }
-    let (kind, value) = text.split_once(':').unwrap_or(("", text));
-    let kind = match kind.trim().to_ascii_lowercase().as_str() {
-        "email" => IdentityType::EmailAddress,
-        "nmc" => IdentityType::NmcPin,
-        "hcpc" => IdentityType::HcpcRegistrationNumber,
-        "gphc" => IdentityType::GphcRegistrationNumber,
-        _ => {
-            return Err(invalid(ModelError::UnknownIdentityType {
-                value: kind.to_owned(),
-            }))
-        }
-    };
-    KnownIdentifier::new(kind, value.trim()).map_err(invalid)
+    })
 }
 
 async fn verify_recipient(
