@@ -1,8 +1,7 @@
 //! Regression tests of the critical security issue, through the service: forged issuers, facts
 //! respelled out of the JSON keys, and registration numbers kept out of badges.
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use credence_core::bake;
 use credence_ld::jsonld::JsonLd;
 use credence_vc::jwt;
@@ -14,36 +13,8 @@ use crate::support::{completion, TestApp};
 
 /// Issues completion `i` and returns (badge path id, credential JSON).
 async fn issued(app: &TestApp, i: usize) -> (String, Value) {
-    let answer = app
-        .admin_post("/api/v1/completions", &completion(i))
-        .await
-        .expect(StatusCode::CREATED);
-    let id = answer["badge_id"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("urn:uuid:")
-        .to_owned();
-    let credential = app
-        .admin_get(&format!("/api/v1/badges/{id}/credential"))
-        .await;
+    let (id, credential) = app.issue(&completion(i)).await;
     (id, serde_json::from_str(&credential.text()).unwrap())
-}
-
-async fn post(
-    app: &TestApp,
-    path: &str,
-    content_type: &str,
-    body: impl Into<Body>,
-) -> crate::support::Reply {
-    app.request(
-        Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header(header::CONTENT_TYPE, content_type)
-            .body(body.into())
-            .unwrap(),
-    )
-    .await
 }
 
 async fn verdict_of(app: &TestApp, body: &Value) -> String {
@@ -82,7 +53,8 @@ async fn a_badge_signed_by_a_did_key_in_the_centres_name_is_not_the_centres() {
         ),
     ];
     for (content_type, body) in &inputs {
-        let report = post(&app, "/api/v1/verify", content_type, body.clone())
+        let report = app
+            .post_body("/api/v1/verify", content_type, body.clone())
             .await
             .expect(StatusCode::OK);
         assert_eq!(report["verdict"], "unknown_issuer", "{report}");
@@ -93,7 +65,9 @@ async fn a_badge_signed_by_a_did_key_in_the_centres_name_is_not_the_centres() {
     assert_eq!(verdict_of(&app, &wrapped).await, "unknown_issuer");
 
     // The page says so, and nothing says "genuine".
-    let page = post(&app, "/verify", "application/json", json_text).await;
+    let page = app
+        .post_body("/verify", "application/json", json_text)
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text();
     assert!(html.contains("Not issued by the Centre"), "{html}");
@@ -144,7 +118,8 @@ async fn a_respelled_status_entry_does_not_hide_a_revocation() {
             &serde_json::to_string(doc).unwrap(),
         )
         .unwrap();
-        let report = post(&app, "/api/v1/verify", "image/png", png)
+        let report = app
+            .post_body("/api/v1/verify", "image/png", png)
             .await
             .expect(StatusCode::OK);
         assert!(
@@ -168,19 +143,7 @@ async fn registrations_stay_out_of_badges_and_are_checked_by_the_service_within_
     for (i, (regulator, number, alias)) in registrations.iter().enumerate() {
         let mut c = completion(i);
         c["practitioner"]["registration"] = json!({"regulator": regulator, "number": number});
-        let answer = app
-            .admin_post("/api/v1/completions", &c)
-            .await
-            .expect(StatusCode::CREATED);
-        let id = answer["badge_id"]
-            .as_str()
-            .unwrap()
-            .trim_start_matches("urn:uuid:")
-            .to_owned();
-        let text = app
-            .admin_get(&format!("/api/v1/badges/{id}/credential"))
-            .await
-            .text();
+        let text = app.issue(&c).await.1.text();
         assert!(!text.contains(number), "{text}");
         for kind in ["NMCPIN", "HCPCRegistrationNumber", "GPhCRegistrationNumber"] {
             assert!(!text.contains(kind), "{kind} in {text}");

@@ -213,6 +213,38 @@ impl TestApp {
     pub async fn admin_post(&self, path: &str, json: &Value) -> Reply {
         self.post(path, &self.admin_token, json).await
     }
+
+    /// `POST path` with `body` as `content_type`, unauthenticated (the public routes).
+    pub async fn post_body(&self, path: &str, content_type: &str, body: impl Into<Body>) -> Reply {
+        self.request(
+            Request::builder()
+                .method(Method::POST)
+                .uri(path)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(body.into())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Submits `completion` as the administrator (201 expected) and returns the badge's path id
+    /// (its UUID) and its credential as served.
+    pub async fn issue(&self, completion: &Value) -> (String, Reply) {
+        let answer = self
+            .admin_post("/api/v1/completions", completion)
+            .await
+            .expect(StatusCode::CREATED);
+        let id = answer["badge_id"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("urn:uuid:")
+            .to_owned();
+        let credential = self
+            .admin_get(&format!("/api/v1/badges/{id}/credential"))
+            .await;
+        assert_eq!(credential.status, StatusCode::OK);
+        (id, credential)
+    }
 }
 
 /// Sends a request to a router and reads the whole response.

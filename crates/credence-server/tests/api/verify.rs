@@ -2,7 +2,7 @@
 //! a readable badge, and a per-address rate limit.
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::support::{completion, TestApp};
@@ -10,18 +10,7 @@ use crate::support::{completion, TestApp};
 /// Issues Amira's badge and returns (credential JSON text, JWT).
 async fn issued(app: &TestApp) -> (String, String) {
     app.load_demo().await;
-    let answer = app
-        .admin_post("/api/v1/completions", &completion(0))
-        .await
-        .expect(StatusCode::CREATED);
-    let id = answer["badge_id"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("urn:uuid:");
-    let credential = app
-        .admin_get(&format!("/api/v1/badges/{id}/credential"))
-        .await;
-    assert_eq!(credential.status, StatusCode::OK);
+    let (id, credential) = app.issue(&completion(0)).await;
     let jwt = app.admin_get(&format!("/api/v1/badges/{id}/jwt")).await;
     assert_eq!(jwt.status, StatusCode::OK);
     (credential.text(), jwt.text())
@@ -32,15 +21,7 @@ async fn verify_raw(
     content_type: &str,
     body: impl Into<Body>,
 ) -> crate::support::Reply {
-    app.request(
-        Request::builder()
-            .method(Method::POST)
-            .uri("/api/v1/verify")
-            .header(header::CONTENT_TYPE, content_type)
-            .body(body.into())
-            .unwrap(),
-    )
-    .await
+    app.post_body("/api/v1/verify", content_type, body).await
 }
 
 #[tokio::test]
