@@ -364,7 +364,16 @@ fn read_issuer_image(path: &Path) -> Result<IssuerImage, ConfigError> {
         path: path.to_owned(),
         reason,
     };
-    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    // Read at most one byte more than allowed, so a huge file is refused without being loaded.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(f, MAX_ISSUER_IMAGE_BYTES as u64 + 1),
+                &mut bytes,
+            )
+        })
+        .map_err(|e| fail(e.to_string()))?;
     if bytes.len() > MAX_ISSUER_IMAGE_BYTES {
         return Err(fail(format!("larger than {MAX_ISSUER_IMAGE_BYTES} bytes")));
     }
@@ -480,6 +489,20 @@ mod tests {
         let args = ServeArgs {
             issuer_name: Some("Centre".into()),
             issuer_image: Some(not_image.display().to_string()),
+            ..ServeArgs::default()
+        };
+        assert!(matches!(
+            Config::resolve(&args),
+            Err(ConfigError::IssuerImage { .. })
+        ));
+        // A logo over the size bound, even one that starts as a PNG, is refused.
+        let big = dir.path().join("big.png");
+        let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+        bytes.resize(MAX_ISSUER_IMAGE_BYTES + 1, 0);
+        std::fs::write(&big, bytes).unwrap();
+        let args = ServeArgs {
+            issuer_name: Some("Centre".into()),
+            issuer_image: Some(big.display().to_string()),
             ..ServeArgs::default()
         };
         assert!(matches!(
