@@ -444,3 +444,28 @@ fn bench_http_pushes_completions_through_the_api_one_by_one_and_in_batches() {
     let out = credence(&["bench", "http", "--batch-size", "10001"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn issue_refuses_a_file_larger_than_the_batch_api_would_take_before_opening_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("credence.toml");
+    // One row per batch: the body limit is then 2,048 bytes.
+    std::fs::write(&config, "max_batch_rows = 1\n").unwrap();
+    let file = dir.path().join("completions.csv");
+    std::fs::write(&file, "x".repeat(3000)).unwrap();
+    let data = dir.path().join("data");
+    let out = credence(&[
+        "issue",
+        file.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("more than the 2048 a batch may have"),
+        "{out:?}"
+    );
+    assert!(!data.exists(), "nothing is created for a refused file");
+}

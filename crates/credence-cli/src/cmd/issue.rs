@@ -26,6 +26,18 @@ pub struct IssueArgs {
 /// results). Exit 0 when every row was issued or already issued, 1 when any was refused.
 pub fn run(args: IssueArgs) -> anyhow::Result<ExitCode> {
     let config = Config::resolve(&args.config).context("reading the configuration")?;
+    // The batch API's body limit: a file the API would refuse is refused here too, before it is
+    // read into memory or the database is opened.
+    let limit = config.max_batch_body_bytes();
+    let size = std::fs::metadata(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?
+        .len();
+    if usize::try_from(size).map_or(true, |size| size > limit) {
+        anyhow::bail!(
+            "{} has {size} bytes, more than the {limit} a batch may have (split the file)",
+            args.file.display()
+        );
+    }
     let body =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let is_json = args
