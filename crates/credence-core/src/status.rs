@@ -147,6 +147,63 @@ impl BadgeStatusSlots {
     }
 }
 
+/// Why a badge's status could not change as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum StatusConflict {
+    /// The badge is revoked, which is final: it can be neither revoked again, suspended nor
+    /// reinstated.
+    #[error("the badge is already revoked")]
+    AlreadyRevoked,
+    /// The badge is already suspended.
+    #[error("the badge is already suspended")]
+    AlreadySuspended,
+    /// The badge is not suspended, so there is nothing to reinstate.
+    #[error("the badge is not suspended")]
+    NotSuspended,
+}
+
+/// A change of a badge's status the Centre may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StatusAction {
+    /// Revoke, for good.
+    Revoke,
+    /// Suspend until reinstated.
+    Suspend,
+    /// Lift a suspension.
+    Reinstate,
+}
+
+impl StatusAction {
+    /// The audit log's name of the change, e.g. `badge.revoke`.
+    pub fn audit_action(self) -> &'static str {
+        match self {
+            StatusAction::Revoke => "badge.revoke",
+            StatusAction::Suspend => "badge.suspend",
+            StatusAction::Reinstate => "badge.reinstate",
+        }
+    }
+}
+
+/// The badge's lifecycle: which bit a change sets or clears, given the bits as they stand.
+/// Revocation is final; a suspended badge cannot be suspended again, nor an unsuspended one
+/// reinstated. Returns the purpose of the bit to change and its new value.
+pub fn status_transition(
+    revoked: bool,
+    suspended: bool,
+    action: StatusAction,
+) -> Result<(StatusPurpose, bool), StatusConflict> {
+    match action {
+        _ if revoked => Err(StatusConflict::AlreadyRevoked),
+        StatusAction::Revoke => Ok((StatusPurpose::Revocation, true)),
+        StatusAction::Suspend if suspended => Err(StatusConflict::AlreadySuspended),
+        StatusAction::Suspend => Ok((StatusPurpose::Suspension, true)),
+        StatusAction::Reinstate if !suspended => Err(StatusConflict::NotSuspended),
+        StatusAction::Reinstate => Ok((StatusPurpose::Suspension, false)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,5 +267,40 @@ mod tests {
             );
         }
         assert!("misconduct".parse::<StatusReason>().is_err());
+    }
+
+    #[test]
+    fn revocation_is_final_and_suspension_toggles() {
+        use StatusAction::*;
+        assert_eq!(
+            status_transition(false, false, Revoke),
+            Ok((StatusPurpose::Revocation, true))
+        );
+        assert_eq!(
+            status_transition(false, true, Revoke),
+            Ok((StatusPurpose::Revocation, true))
+        );
+        for action in [Revoke, Suspend, Reinstate] {
+            assert_eq!(
+                status_transition(true, false, action),
+                Err(StatusConflict::AlreadyRevoked)
+            );
+            assert_eq!(
+                status_transition(true, true, action),
+                Err(StatusConflict::AlreadyRevoked)
+            );
+        }
+        assert_eq!(
+            status_transition(false, true, Suspend),
+            Err(StatusConflict::AlreadySuspended)
+        );
+        assert_eq!(
+            status_transition(false, false, Reinstate),
+            Err(StatusConflict::NotSuspended)
+        );
+        assert_eq!(
+            status_transition(false, true, Reinstate),
+            Ok((StatusPurpose::Suspension, false))
+        );
     }
 }

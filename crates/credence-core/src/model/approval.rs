@@ -217,6 +217,20 @@ impl ProviderApproval {
     pub fn history(&self) -> &[ApprovalChange] {
         &self.history
     }
+    /// Whether this approval may replace `stored`: its status history only extends the stored one
+    /// (a recorded change is never rewritten or removed).
+    pub fn extends(&self, stored: &ProviderApproval) -> bool {
+        self.history.get(..stored.history.len()) == Some(stored.history.as_slice())
+    }
+
+    /// This approval with one more status change, if the result is a valid approval (e.g. the
+    /// change is not dated before the last one).
+    pub fn with_change(self, change: ApprovalChange) -> Result<ProviderApproval, ModelError> {
+        let mut raw = RawProviderApproval::from(self);
+        raw.history.push(change);
+        ProviderApproval::try_from(raw)
+    }
+
     /// Whether this approval covers the given provider and specification version.
     pub fn covers(
         &self,
