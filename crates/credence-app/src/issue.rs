@@ -11,9 +11,11 @@ use credence_core::model::{
     ModelError, Provider, ProviderApproval, ProviderId, RawCompletion, Refusal, Salt, SpecId,
     SpecVersion,
 };
-use credence_store::{Actor, BadgeRecord, IssueOutcome, NewIssuance, StoreError};
+use credence_store::{
+    Actor, BadgeRecord, Issuance, IssueOutcome, NewIssuance, Stamp, StoreError, TokenHash,
+};
 use credence_vc::status::CredentialStatus;
-use rand::RngCore;
+use rand::{RngCore, SeedableRng};
 
 use crate::issuer::{SignError, SignedBadge};
 use crate::Issuing;
@@ -108,11 +110,12 @@ fn refused(r: Refusal) -> IssueError {
     }
 }
 
-/// Rows recorded per store transaction in a batch.
-const RECORD_CHUNK: usize = 500;
+/// Badges issued per store transaction: their status list bits, the badges, their claim links
+/// and audit rows commit together.
+const TRANSACTION_CHUNK: usize = 2000;
 
-/// Rows signed in one step of the sign-while-recording pipeline.
-const PIPELINE_CHUNK: usize = 1000;
+/// Rows signed in one step, while the previous step's rows are written in the same transaction.
+const SIGNING_CHUNK: usize = 500;
 
 /// What became of one submitted completion.
 #[derive(Debug)]
@@ -259,22 +262,29 @@ pub(crate) async fn issue(
         .map(|r| r.and_then(|r| parse(acting, r)))
         .collect();
 
-    // Completions already badged answer from the store without signing again.
+    // Completions already badged answer from the store without signing again: one look-up.
+    let references: Vec<_> = parsed
+        .iter()
+        .filter_map(|p| p.as_ref().ok())
+        .map(|c| (c.provider().clone(), c.provider_reference().clone()))
+        .collect();
+    let existing = if references.is_empty() {
+        Default::default()
+    } else {
+        state.store.badges_for_references(&references).await?
+    };
     let mut rows = Vec::with_capacity(parsed.len());
     let mut pending = Vec::new();
     for (i, p) in parsed.into_iter().enumerate() {
         match p {
             Err(e) => rows.push(Some(Row::Done(RowOutcome::Failed(e)))),
             Ok(c) => {
-                let existing = state
-                    .store
-                    .badge_for_reference(c.provider(), c.provider_reference())
-                    .await?;
-                match existing {
+                let key = (c.provider().clone(), c.provider_reference().clone());
+                match existing.get(&key) {
                     Some(b) if b.fingerprint == c.fingerprint() => {
-                        rows.push(Some(Row::Done(RowOutcome::Existing(b))))
+                        rows.push(Some(Row::Done(RowOutcome::Existing(b.clone()))))
                     }
-                    Some(b) => rows.push(Some(Row::Done(RowOutcome::Failed(conflict(b))))),
+                    Some(b) => rows.push(Some(Row::Done(RowOutcome::Failed(conflict(b.clone()))))),
                     None => {
                         rows.push(None);
                         pending.push((i, c));
@@ -306,18 +316,48 @@ pub(crate) async fn issue(
             Err(e) => set(&mut rows, row, Row::Done(RowOutcome::Failed(e))),
         }
     }
-    let ids: Vec<BadgeId> = accepted.iter().map(|a| a.badge_id.clone()).collect();
-    let slots = if ids.is_empty() {
-        Vec::new()
-    } else {
-        state.store.allocate_status_slots(&ids).await?
-    };
+    let stamp = Stamp::new(acting.actor.clone(), now);
+    let mut rng = rand::rngs::StdRng::from_entropy();
+    let mut accepted = accepted.into_iter().peekable();
+    while accepted.peek().is_some() {
+        let chunk: Vec<Accepted> = accepted.by_ref().take(TRANSACTION_CHUNK).collect();
+        issue_chunk(state, &stamp, &records, &mut rng, chunk, &mut rows).await?;
+    }
+    let out: Vec<RowOutcome> = rows
+        .into_iter()
+        .map(|r| match r {
+            Some(Row::Done(o)) => Ok(o),
+            _ => Err(IssueError::Defect(anyhow::anyhow!(
+                "a row was not answered"
+            ))),
+        })
+        .collect::<Result<_, _>>()?;
+    record_claims(state, &stamp, &out).await?;
+    Ok(out)
+}
+
+/// Issues one chunk of accepted completions in ONE store transaction: reserve their status list
+/// bits, let the rules decide each badge, sign on the blocking pool (the next rows are signed
+/// while the previous ones are written), record, commit. Answers each row in `rows`.
+async fn issue_chunk(
+    state: &Issuing,
+    stamp: &Stamp,
+    records: &Records,
+    rng: &mut rand::rngs::StdRng,
+    chunk: Vec<Accepted>,
+    rows: &mut [Option<Row>],
+) -> Result<(), IssueError> {
+    let now = stamp.at();
+    let mut issuance = state.store.begin_issuance(stamp).await?;
+    let ids: Vec<BadgeId> = chunk.iter().map(|a| a.badge_id.clone()).collect();
+    let slots = issuance.allocate_status_slots(&ids, rng).await?;
     let base_url = state.issuer.base_url();
-    for (a, slots) in accepted.into_iter().zip(slots) {
+    let mut decided = Vec::with_capacity(chunk.len());
+    for (a, slots) in chunk.into_iter().zip(slots) {
         let status = slots.entries(base_url);
-        let decided = input_for(
+        let outcome = input_for(
             state,
-            &records,
+            records,
             &a.completion,
             now,
             &a.badge_id,
@@ -325,43 +365,72 @@ pub(crate) async fn issue(
             &status,
         )
         .and_then(|input| decide(input).map_err(refused));
-        let row = match decided {
-            Ok(unsigned) => Row::Decided {
-                completion: a.completion,
-                badge_id: a.badge_id,
-                unsigned: Box::new(unsigned),
-            },
-            Err(e) => Row::Done(RowOutcome::Failed(e)),
-        };
-        set(&mut rows, a.row, row);
+        match outcome {
+            Ok(unsigned) => decided.push((
+                a.row,
+                Row::Decided {
+                    completion: a.completion,
+                    badge_id: a.badge_id,
+                    unsigned: Box::new(unsigned),
+                },
+            )),
+            Err(e) => set(rows, a.row, Row::Done(RowOutcome::Failed(e))),
+        }
     }
-    let mut rows: Vec<Row> = rows.into_iter().flatten().collect();
-
-    // A pipeline: chunk k+1 is signed on the blocking pool while chunk k is recorded.
-    let mut chunks = Vec::new();
-    while !rows.is_empty() {
-        let rest = rows.split_off(PIPELINE_CHUNK.min(rows.len()));
-        chunks.push(std::mem::replace(&mut rows, rest));
+    let mut steps = Vec::new();
+    let mut decided = decided.into_iter().peekable();
+    while decided.peek().is_some() {
+        steps.push(decided.by_ref().take(SIGNING_CHUNK).collect::<Vec<_>>());
     }
-    let mut out = Vec::new();
-    let mut signing: Option<tokio::task::JoinHandle<Result<Vec<SignedRow>, IssueError>>> = None;
-    for chunk in chunks {
+    let mut signing: Option<SigningTask> = None;
+    for step in steps {
         let owned = state.clone();
-        let next = tokio::spawn(async move { sign_all(&owned, chunk, now).await });
+        let next = tokio::spawn(async move { sign_all(&owned, step, now).await });
         if let Some(previous) = signing.replace(next) {
-            out.extend(record_all(state, acting, joined(previous).await?).await?);
+            record_step(issuance.as_mut(), joined(previous).await?, rows).await?;
         }
     }
     if let Some(last) = signing {
-        out.extend(record_all(state, acting, joined(last).await?).await?);
+        record_step(issuance.as_mut(), joined(last).await?, rows).await?;
     }
-    Ok(out)
+    issuance.commit().await?;
+    Ok(())
+}
+
+/// A signing step on its way: each row's index with what signing made of it.
+type SigningTask = tokio::task::JoinHandle<Result<Vec<(usize, SignedRow)>, IssueError>>;
+
+/// Records one signed step in the chunk's transaction and answers its rows.
+async fn record_step(
+    issuance: &mut dyn Issuance,
+    signed: Vec<(usize, SignedRow)>,
+    rows: &mut [Option<Row>],
+) -> Result<(), IssueError> {
+    let mut batch: Vec<(usize, NewIssuance)> = Vec::new();
+    for (i, row) in signed {
+        match row {
+            SignedRow::Done(o) => set(rows, i, Row::Done(o)),
+            SignedRow::Signed(n) => batch.push((i, *n)),
+        }
+    }
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let (index, issuances): (Vec<usize>, Vec<NewIssuance>) = batch.into_iter().unzip();
+    let outcomes = issuance.record(&issuances).await?;
+    for (i, outcome) in index.into_iter().zip(outcomes) {
+        let outcome = match outcome {
+            IssueOutcome::Issued(b) => RowOutcome::Issued(b),
+            IssueOutcome::AlreadyIssued(b) => RowOutcome::Existing(b),
+            IssueOutcome::Conflict(b) => RowOutcome::Failed(conflict(b)),
+        };
+        set(rows, i, Row::Done(outcome));
+    }
+    Ok(())
 }
 
 /// The rows a signing task produced.
-async fn joined(
-    task: tokio::task::JoinHandle<Result<Vec<SignedRow>, IssueError>>,
-) -> Result<Vec<SignedRow>, IssueError> {
+async fn joined(task: SigningTask) -> Result<Vec<(usize, SignedRow)>, IssueError> {
     task.await.map_err(|e| IssueError::Defect(e.into()))?
 }
 
@@ -375,17 +444,18 @@ fn conflict(b: BadgeRecord) -> IssueError {
 /// A row after signing.
 enum SignedRow {
     Done(RowOutcome),
-    Signed(NewIssuance),
+    Signed(Box<NewIssuance>),
 }
 
 /// Signs every decided row on the blocking pool, spread over the machine's cores.
 async fn sign_all(
     state: &Issuing,
-    rows: Vec<Row>,
+    rows: Vec<(usize, Row)>,
     now: DateTime<Utc>,
-) -> Result<Vec<SignedRow>, IssueError> {
+) -> Result<Vec<(usize, SignedRow)>, IssueError> {
     let issuer = state.issuer.clone();
     let registrations = state.registrations.clone();
+    let claims = state.claims.clone();
     tokio::task::spawn_blocking(move || {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = rows.len().div_ceil(threads).max(1);
@@ -399,11 +469,11 @@ async fn sign_all(
             let handles: Vec<_> = chunks
                 .into_iter()
                 .map(|chunk| {
-                    let (issuer, registrations) = (&issuer, &registrations);
+                    let keys = (&*issuer, &*registrations, &*claims);
                     scope.spawn(move || {
                         chunk
                             .into_iter()
-                            .map(|row| sign_row(issuer, registrations, row, now))
+                            .map(|(i, row)| (i, sign_row(keys, row, now)))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -422,12 +492,14 @@ async fn sign_all(
     .map_err(|e| IssueError::Defect(e.into()))?
 }
 
-fn sign_row(
-    issuer: &crate::Issuer,
-    registrations: &credence_core::badge::identity::RegistrationKey,
-    row: Row,
-    now: DateTime<Utc>,
-) -> SignedRow {
+/// The signer, and the keys of registration digests and claim links.
+type Keys<'a> = (
+    &'a crate::Issuer,
+    &'a credence_core::badge::identity::RegistrationKey,
+    &'a crate::claims::ClaimKeys,
+);
+
+fn sign_row((issuer, registrations, claims): Keys<'_>, row: Row, now: DateTime<Utc>) -> SignedRow {
     match row {
         Row::Done(o) => SignedRow::Done(o),
         Row::Decided {
@@ -435,7 +507,8 @@ fn sign_row(
             badge_id,
             unsigned,
         } => match issuer.sign(&unsigned, now) {
-            Ok(SignedBadge { credential, jwt }) => SignedRow::Signed(NewIssuance {
+            Ok(SignedBadge { credential, jwt }) => SignedRow::Signed(Box::new(NewIssuance {
+                claim: TokenHash::of_token(&claims.token_for(&badge_id)),
                 fingerprint: completion.fingerprint(),
                 provider: completion.provider().clone(),
                 provider_reference: completion.provider_reference().clone(),
@@ -449,72 +522,29 @@ fn sign_row(
                 issued_at: now,
                 registration: registrations
                     .digest_registration(completion.practitioner().registration()),
-            }),
+            })),
             Err(e) => SignedRow::Done(RowOutcome::Failed(e.into())),
         },
     }
 }
 
-/// Records signed rows in chunks, each chunk one transaction, each row idempotent.
-async fn record_all(
-    state: &Issuing,
-    acting: &Acting,
-    rows: Vec<SignedRow>,
-) -> Result<Vec<RowOutcome>, IssueError> {
-    let actor = &acting.actor;
-    let mut out: Vec<Option<RowOutcome>> = Vec::with_capacity(rows.len());
-    let mut batch: Vec<(usize, NewIssuance)> = Vec::new();
-    for (i, row) in rows.into_iter().enumerate() {
-        match row {
-            SignedRow::Done(o) => out.push(Some(o)),
-            SignedRow::Signed(n) => {
-                out.push(None);
-                batch.push((i, n));
-            }
-        }
-    }
-    for chunk in batch.chunks(RECORD_CHUNK) {
-        let issuances: Vec<NewIssuance> = chunk.iter().map(|(_, n)| n.clone()).collect();
-        let outcomes = state.store.record_issuances(actor, &issuances).await?;
-        for ((i, _), outcome) in chunk.iter().zip(outcomes) {
-            let outcome = match outcome {
-                IssueOutcome::Issued(b) => RowOutcome::Issued(b),
-                IssueOutcome::AlreadyIssued(b) => RowOutcome::Existing(b),
-                IssueOutcome::Conflict(b) => RowOutcome::Failed(conflict(b)),
-            };
-            set(&mut out, *i, outcome);
-        }
-    }
-    let out: Vec<RowOutcome> = out
-        .into_iter()
-        .map(|o| o.ok_or_else(|| IssueError::Defect(anyhow::anyhow!("a row was not answered"))))
-        .collect::<Result<_, _>>()?;
-    record_claims(state, actor, &out).await?;
-    Ok(out)
-}
-
-/// Makes sure every badge answered has its claim link (idempotent: a resubmission after a crash
-/// between recording and this step adds the missing ones).
+/// Makes sure every badge that was already issued has its claim link (new badges get theirs in
+/// their issuing transaction; a badge recorded by an older version without one gets it here).
 async fn record_claims(
     state: &Issuing,
-    actor: &Actor,
+    stamp: &Stamp,
     outcomes: &[RowOutcome],
 ) -> Result<(), IssueError> {
     let claims: Vec<_> = outcomes
         .iter()
         .filter_map(|o| match o {
-            RowOutcome::Issued(b) | RowOutcome::Existing(b) => Some(&b.id),
-            RowOutcome::Failed(_) => None,
+            RowOutcome::Existing(b) => Some(&b.id),
+            RowOutcome::Issued(_) | RowOutcome::Failed(_) => None,
         })
-        .map(|id| {
-            (
-                id.clone(),
-                credence_store::TokenHash::of_token(&state.claims.token_for(id)),
-            )
-        })
+        .map(|id| (id.clone(), TokenHash::of_token(&state.claims.token_for(id))))
         .collect();
-    for chunk in claims.chunks(RECORD_CHUNK) {
-        state.store.put_claims(actor, chunk).await?;
+    for chunk in claims.chunks(TRANSACTION_CHUNK) {
+        state.store.put_claims(stamp, chunk).await?;
     }
     Ok(())
 }

@@ -13,9 +13,10 @@
 //! 2. `crates/credence-app/src/issue.rs`: the use case (parse, authorise, look up, sign, record);
 //! 3. `crates/credence-core/src/model/issuance.rs`: the Centre's rules (`judge`, `decide`);
 //! 4. `crates/credence-app/src/issuer.rs`: signing (Data Integrity and VC-JWT, in `credence-vc`);
-//! 5. `crates/credence-store/src/sql.rs`: the store (`record_issuances`, one transaction a chunk).
+//! 5. `crates/credence-store/src/badges.rs`: the store (`record`, in the chunk's one transaction).
 //!
-//! Time comes from the [`clock::Clock`] it is handed; randomness (badge ids, salts) from the
+//! Time comes from the [`clock::Clock`] it is handed and reaches the store in each write's
+//! [`Stamp`](credence_store::Stamp); randomness (badge ids, salts, status list bits) from the
 //! operating system.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

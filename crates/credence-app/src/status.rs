@@ -3,8 +3,8 @@
 //! with its audit row.
 
 use credence_core::model::BadgeId;
-use credence_core::status::{status_note, NoteTooLong, StatusReason};
-use credence_store::{Actor, BadgeStatus, Store, StoreError};
+use credence_core::status::{status_note, NoteTooLong, StatusAction, StatusReason};
+use credence_store::{BadgeStatus, Stamp, Store, StoreError};
 
 /// A change to a badge's status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,25 +43,32 @@ pub enum StatusChangeError {
     Store(#[from] StoreError),
 }
 
-/// Applies `change` to `badge` as `actor`, and returns the badge's status after it.
+impl StatusChange {
+    /// The lifecycle's name of the change, its reason and its note.
+    fn parts(&self) -> (StatusAction, Option<StatusReason>, Option<&str>) {
+        match self {
+            StatusChange::Revoke { reason, note } => {
+                (StatusAction::Revoke, Some(*reason), note.as_deref())
+            }
+            StatusChange::Suspend { reason, note } => {
+                (StatusAction::Suspend, Some(*reason), note.as_deref())
+            }
+            StatusChange::Reinstate { note } => (StatusAction::Reinstate, None, note.as_deref()),
+        }
+    }
+}
+
+/// Applies `change` to `badge`, stamped with who and when, and returns the badge's status after
+/// it. The core's lifecycle decides whether it may be made (inside the store's transaction).
 pub async fn change_status(
     store: &dyn Store,
-    actor: &Actor,
+    stamp: &Stamp,
     badge: &BadgeId,
     change: &StatusChange,
 ) -> Result<BadgeStatus, StatusChangeError> {
-    Ok(match change {
-        StatusChange::Revoke { reason, note } => {
-            let note = status_note(note.as_deref())?;
-            store.revoke_badge(actor, badge, *reason, note).await?
-        }
-        StatusChange::Suspend { reason, note } => {
-            let note = status_note(note.as_deref())?;
-            store.suspend_badge(actor, badge, *reason, note).await?
-        }
-        StatusChange::Reinstate { note } => {
-            let note = status_note(note.as_deref())?;
-            store.reinstate_badge(actor, badge, note).await?
-        }
-    })
+    let (action, reason, note) = change.parts();
+    let note = status_note(note)?;
+    Ok(store
+        .change_badge_status(stamp, badge, action, reason, note)
+        .await?)
 }

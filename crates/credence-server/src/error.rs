@@ -5,8 +5,9 @@ use axum::response::{IntoResponse, Response};
 use credence_app::status::StatusChangeError;
 use credence_app::IssueError;
 use credence_core::model::{BadgeId, ModelError, ProviderId, Refusal, SpecId, SpecVersion};
-use credence_store::types::ScopeError;
-use credence_store::{Entity, StatusConflict, StoreError};
+use credence_core::status::StatusConflict;
+use credence_store::ScopeError;
+use credence_store::{Entity, StoreError};
 use serde::Serialize;
 
 /// The media type of problem details.
@@ -225,6 +226,11 @@ impl From<StoreError> for ApiError {
             StoreError::StatusConflict { badge, conflict } => {
                 ApiError::BadgeStatus { badge, conflict }
             }
+            StoreError::Changed { what, id } => ApiError::Conflict {
+                what: what.as_str(),
+                id,
+                hint: "it changed while this request was being handled; read it again and retry",
+            },
             other => ApiError::Store(other),
         }
     }

@@ -10,7 +10,7 @@ use credence_core::model::{sample, BaseUrl};
 use credence_core::verify::Verifier;
 use credence_ld::budget::Cancel;
 use credence_ld::jsonld::JsonLd;
-use credence_store::{Actor, NewApiClient, Scope, Store, StoreError, TokenHash};
+use credence_store::{Actor, NewApiClient, Scope, Stamp, Store, StoreError, TokenHash};
 use credence_vc::keys::{LocalSigner, PublicKey, SecretKey, VerificationMethodId};
 use credence_vc::proof::DataIntegrity;
 use sha2::{Digest, Sha256};
@@ -245,6 +245,7 @@ impl Bootstrap {
 /// administrator client exists, one is generated and returned (once).
 pub async fn bootstrap_admin(
     store: &dyn Store,
+    stamp: &Stamp,
     env_token: Option<&str>,
 ) -> anyhow::Result<Bootstrap> {
     if let Some(token) = env_token.filter(|t| !t.trim().is_empty()) {
@@ -254,7 +255,7 @@ pub async fn bootstrap_admin(
         }
         let created = store
             .create_api_client(
-                &Actor::system(),
+                stamp,
                 &NewApiClient {
                     name: "bootstrap administrator (from CREDENCE_BOOTSTRAP_TOKEN)".to_owned(),
                     token_hash: hash.clone(),
@@ -286,7 +287,7 @@ pub async fn bootstrap_admin(
     let token = new_token();
     store
         .create_api_client(
-            &Actor::system(),
+            stamp,
             &NewApiClient {
                 name: "bootstrap administrator".to_owned(),
                 token_hash: TokenHash::of_token(&token),
@@ -300,25 +301,24 @@ pub async fn bootstrap_admin(
 /// Loads DOMAIN.md's sample specifications, providers and approvals. Only missing records are
 /// added: loading again writes nothing, and records an administrator has since changed (a
 /// provider renamed, an approval suspended) are left as they are.
-pub async fn load_demo(store: &dyn Store) -> anyhow::Result<()> {
-    let actor = Actor::system();
+pub async fn load_demo(store: &dyn Store, stamp: &Stamp) -> anyhow::Result<()> {
     for spec in sample::specifications()? {
         if store
             .specification(spec.id(), spec.version())
             .await?
             .is_none()
         {
-            store.put_specification(&actor, &spec).await?;
+            store.put_specification(stamp, &spec, None).await?;
         }
     }
     for provider in sample::providers()? {
         if store.provider(provider.ukprn()).await?.is_none() {
-            store.put_provider(&actor, &provider).await?;
+            store.put_provider(stamp, &provider, None).await?;
         }
     }
     for approval in sample::approvals()? {
         if store.approval(approval.id()).await?.is_none() {
-            store.put_approval(&actor, &approval).await?;
+            store.put_approval(stamp, &approval, None).await?;
         }
     }
     Ok(())
@@ -338,7 +338,7 @@ pub async fn state_with(
     let active = store.active_signing_key().await?;
     if active.as_ref().map(|k| &k.verification_method) != Some(&vm) {
         store
-            .activate_signing_key(&Actor::system(), &vm, &public_key)
+            .activate_signing_key(&Stamp::new(Actor::system(), clock.now()), &vm, &public_key)
             .await?;
     }
     let signer = Arc::new(LocalSigner::new(key, vm));
@@ -393,11 +393,12 @@ pub async fn demo_service(
     let store = credence_store::connect(&config.database_url)
         .await
         .context("opening the database")?;
-    let token = bootstrap_admin(store.as_ref(), None)
+    let stamp = Stamp::new(Actor::system(), clock.now());
+    let token = bootstrap_admin(store.as_ref(), &stamp, None)
         .await?
         .generated_token()
         .context("the database already has an administrator")?;
-    load_demo(store.as_ref()).await?;
+    load_demo(store.as_ref(), &stamp).await?;
     let key = SecretKey::generate(&mut rand::rngs::OsRng);
     Ok((state_with(config, store, key, clock).await?, token))
 }
@@ -408,7 +409,8 @@ pub async fn start(config: Config) -> anyhow::Result<(AppState, Startup)> {
     let mut startup = Startup::default();
     let (key, store) = open_parts(&config, &mut startup).await?;
     let env_token = std::env::var(BOOTSTRAP_TOKEN_ENV).ok();
-    match bootstrap_admin(store.as_ref(), env_token.as_deref()).await? {
+    let stamp = Stamp::new(Actor::system(), SystemClock.now());
+    match bootstrap_admin(store.as_ref(), &stamp, env_token.as_deref()).await? {
         Bootstrap::Generated(token) => startup.generated_token = Some(token),
         Bootstrap::Revoked => startup.bootstrap_revoked = true,
         _ => {}
@@ -443,7 +445,11 @@ async fn open_parts(
         .await
         .context("opening the database")?;
     if config.demo {
-        load_demo(store.as_ref()).await?;
+        load_demo(
+            store.as_ref(),
+            &Stamp::new(Actor::system(), SystemClock.now()),
+        )
+        .await?;
         startup.demo_loaded = true;
     }
     Ok((key, store))

@@ -18,6 +18,11 @@ use credence_app::clock::Clock;
 use credence_app::Issuer;
 
 impl AppState {
+    /// `actor` acting now, by this service's clock: the stamp of a write.
+    pub fn stamp(&self, actor: credence_store::Actor) -> credence_store::Stamp {
+        credence_store::Stamp::new(actor, self.clock.now())
+    }
+
     /// The issuance use case over this service's store, issuer, secrets and clock.
     pub fn issuing(&self) -> credence_app::Issuing {
         credence_app::Issuing {

@@ -153,7 +153,7 @@ async fn check_registration(
     let kind = known.kind().as_str();
     state
         .store
-        .record_recipient_check(&Actor::public(), &badge, kind, matched)
+        .record_recipient_check(&state.stamp(Actor::public()), &badge, kind, matched)
         .await?;
     report.record_recipient(
         matched,

@@ -1,18 +1,16 @@
 //! The audit chain's hashing and checking, shared by both backends: each row's hash is SHA-256 over
 //! the previous row's hash and the row's own fields, so an altered or deleted row is detectable.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::types::{Actor, AuditBreak, AuditEntry, BreakReason, ChainCheck};
+use crate::db::{insert_values, sql, Param, Pool, Tx};
+use crate::error::StoreError;
+use crate::types::{AuditBreak, AuditEntry, BreakReason, ChainCheck, Stamp};
+use crate::write::CHUNK;
 
 /// The `prev_hash` of the first row.
 pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// The current time, truncated to microseconds so it survives both databases unchanged.
-pub(crate) fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
 
 /// The chain head as locked at the start of a write transaction.
 #[derive(Debug, Clone)]
@@ -24,29 +22,22 @@ pub(crate) struct Head {
 }
 
 impl Head {
-    /// Builds the next row and advances the head to it.
+    /// Builds the next row, stamped with who and when, and advances the head to it.
     pub(crate) fn append(
         &mut self,
-        actor: &Actor,
+        stamp: &Stamp,
         action: &str,
         subject: &str,
         detail: String,
     ) -> AuditEntry {
         let id = self.last_id + 1;
-        let at = now();
-        let hash = row_hash(
-            &self.last_hash,
-            id,
-            at,
-            actor.as_str(),
-            action,
-            subject,
-            &detail,
-        );
+        let at = stamp.at();
+        let actor = stamp.actor().as_str();
+        let hash = row_hash(&self.last_hash, id, at, actor, action, subject, &detail);
         let entry = AuditEntry {
             id,
             at,
-            actor: actor.as_str().to_owned(),
+            actor: actor.to_owned(),
             action: action.to_owned(),
             subject: subject.to_owned(),
             detail,
@@ -130,17 +121,122 @@ pub(crate) fn check_chain(rows: &[AuditEntry], head: &Head) -> ChainCheck {
     }
 }
 
+/// Raw audit columns, in [`AUDIT_COLUMNS`] order.
+type AuditRow = (
+    i64,
+    DateTime<Utc>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// The columns of an audit row.
+const AUDIT_COLUMNS: &str = "id, at, actor, action, subject, detail, prev_hash, hash";
+
+fn entry_from(row: AuditRow) -> AuditEntry {
+    let (id, at, actor, action, subject, detail, prev_hash, hash) = row;
+    AuditEntry {
+        id,
+        at,
+        actor,
+        action,
+        subject,
+        detail,
+        prev_hash,
+        hash,
+    }
+}
+
+/// Inserts audit rows (already chained) in as few statements as the parameter limit allows.
+pub(crate) async fn insert(tx: &mut Tx, entries: &[AuditEntry]) -> Result<(), StoreError> {
+    for chunk in entries.chunks(CHUNK) {
+        let text = insert_values(&format!("audit_log ({AUDIT_COLUMNS})"), chunk.len(), 8);
+        let params = chunk.iter().flat_map(|e| {
+            [
+                Param::from(e.id),
+                e.at.into(),
+                e.actor.as_str().into(),
+                e.action.as_str().into(),
+                e.subject.as_str().into(),
+                e.detail.as_str().into(),
+                e.prev_hash.as_str().into(),
+                e.hash.as_str().into(),
+            ]
+        });
+        sql(text).bind_all(params).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Audit rows after `after_id`, at most `limit`.
+pub(crate) async fn entries(
+    pool: &Pool,
+    after_id: i64,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows: Vec<AuditRow> = sql(format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2"
+    ))
+    .bind(after_id)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(entry_from).collect())
+}
+
+/// Reads the chain head, locking it on PostgreSQL (`FOR UPDATE`), which serialises writers
+/// across processes so the chain stays linear (SQLite's write lock does that already).
+pub(crate) async fn head(tx: &mut Tx) -> Result<Head, StoreError> {
+    let text = if tx.is_postgres() {
+        "SELECT last_id, last_hash FROM audit_head WHERE id = 1 FOR UPDATE"
+    } else {
+        "SELECT last_id, last_hash FROM audit_head WHERE id = 1"
+    };
+    let (last_id, last_hash): (i64, String) = sql(text).fetch_one(&mut *tx).await?;
+    Ok(Head { last_id, last_hash })
+}
+
+/// Records the new chain head (inside the transaction that appended to it).
+pub(crate) async fn set_head(tx: &mut Tx, head: &Head) -> Result<(), StoreError> {
+    sql("UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1")
+        .bind(head.last_id)
+        .bind(head.last_hash.as_str())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Walks the whole chain in one read transaction (so the head and the rows are one snapshot).
+pub(crate) async fn verify(pool: &Pool) -> Result<ChainCheck, StoreError> {
+    let mut tx = pool.begin_read().await?;
+    let (last_id, last_hash): (i64, String) =
+        sql("SELECT last_id, last_hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut tx)
+            .await?;
+    let rows: Vec<AuditRow> = sql(format!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"))
+        .fetch_all(&mut tx)
+        .await?;
+    tx.commit().await?;
+    let rows: Vec<AuditEntry> = rows.into_iter().map(entry_from).collect();
+    Ok(check_chain(&rows, &Head { last_id, last_hash }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::Actor;
 
     fn chain(n: usize) -> (Vec<AuditEntry>, Head) {
+        let stamp = Stamp::new(Actor::system(), chrono::DateTime::UNIX_EPOCH);
         let mut head = Head {
             last_id: 0,
             last_hash: GENESIS.into(),
         };
         let rows = (0..n)
-            .map(|i| head.append(&Actor::system(), "test", &format!("s{i}"), "{}".into()))
+            .map(|i| head.append(&stamp, "test", &format!("s{i}"), "{}".into()))
             .collect();
         (rows, head)
     }

@@ -8,7 +8,9 @@ use thiserror::Error;
 
 use credence_core::model::{ApprovalId, BadgeId};
 
-use crate::types::{Entity, StatusConflict};
+use credence_core::status::StatusConflict;
+
+use crate::types::Entity;
 
 /// Why a store operation failed.
 #[derive(Debug, Error)]
@@ -31,6 +33,15 @@ pub enum StoreError {
     AlreadyExists {
         /// Which kind of record collided.
         what: Entity,
+    },
+    /// The record is no longer what the caller read before deciding to write (another writer
+    /// changed it in between): read it again and decide again.
+    #[error("{what} {id} changed since it was read")]
+    Changed {
+        /// Which kind of record.
+        what: Entity,
+        /// Its id.
+        id: String,
     },
     /// A referenced record does not exist.
     #[error("{what} {id} not found")]

@@ -1,52 +1,59 @@
-//! Credence storage: the [`Store`] trait and its two implementations, [`SqliteStore`] (embedded,
-//! one WAL file, the default) and [`PgStore`] (PostgreSQL, for several replicas on one database).
+//! Credence storage: the [`Store`] trait and [`SqlStore`], its implementation on SQLite
+//! (embedded, one WAL file, the default) or PostgreSQL (several replicas on one database).
 //!
-//! All SQL lives in the two backends (statements shared through one macro in `sql`); callers see
-//! only the core's domain types ([`credence_core::model`]) and the records in [`types`]. Every
-//! write appends a row to a hash-chained audit log in the same transaction;
-//! [`Store::verify_audit_chain`] finds an altered or deleted row. Badges are recorded with their
-//! completion in one idempotent transaction ([`Store::record_issuance`]): the signed JSON is kept
-//! byte for byte. Embedded migrations (`migrations/sqlite`, `migrations/postgres`) run at connect.
+//! Persistence only: no business rule (where one decides a write, the store calls the core's,
+//! inside the transaction), no clock (every write is [`Stamp`]ed by the caller) and no randomness
+//! (status list bits are drawn with the caller's RNG). Callers see the core's domain types and
+//! the records in [`types`]. One module per aggregate holds its SQL, written once for both
+//! databases (`$n` placeholders, which both accept; see `db`). Every write appends to a
+//! hash-chained audit log in the same transaction; [`Store::verify_audit_chain`] finds an
+//! altered or deleted row. Migrations (`migrations/sqlite`, `migrations/postgres`, embedded by
+//! `sqlx::migrate!`) run at connect; a test checks both describe the same schema.
 //!
-//! Status lists: [`Store::allocate_status_slots`] hands each badge a random revocation and
-//! suspension bit ([`credence_core::status::BadgeStatusSlots`], turned into the badge's
-//! `credentialStatus` by the core) before it is signed; [`Store::revoke_badge`],
-//! [`Store::suspend_badge`] and [`Store::reinstate_badge`] change a bit (audited) and bump the
-//! list's version; [`Store::status_list`] gives a list's set bits for the core to write the list
-//! credential, and caches the signed one per version ([`Store::put_signed_status_list`]).
+//! Issuance is one transaction per chunk ([`Store::begin_issuance`]): the badges' status list
+//! bits are reserved, then the signed badges recorded with their completions, registration
+//! digests, claim links and audit rows, in multi-row statements, idempotently by provider
+//! reference; the signed JSON is kept byte for byte.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), credence_store::StoreError> {
-//! use credence_store::{connect, Actor};
+//! use credence_store::connect;
 //! let store = connect("sqlite://credence-data/credence.db").await?;
-//! for provider in credence_core::model::sample::providers().unwrap_or_default() {
-//!     store.put_provider(&Actor::system(), &provider).await?;
-//! }
+//! println!("{} providers", store.list_providers().await?.len());
 //! # Ok(()) }
 //! ```
 
 #![deny(missing_docs)]
 
+mod approvals;
 mod audit;
+mod badges;
+mod claims;
+mod clients;
+mod db;
+mod decode;
 mod error;
-mod migrations;
-mod postgres;
-mod sql;
-mod sqlite;
+mod keys;
+mod lists;
+mod migrate;
+mod providers;
+mod slots;
+mod specifications;
+mod sql_store;
 mod store;
-pub mod types;
+mod types;
+mod write;
 
 use std::sync::Arc;
 
 pub use error::{CorruptError, StoreError};
-pub use postgres::PgStore;
-pub use sqlite::SqliteStore;
-pub use store::Store;
+pub use sql_store::SqlStore;
+pub use store::{Issuance, Store};
 pub use types::{
     Actor, ApiClient, ApiClientId, ApprovalChangeRecord, AuditBreak, AuditEntry, BadgeFilter,
-    BadgePage, BadgeRecord, BadgeStatus, BreakReason, ChainCheck, Claim, Cursor, Entity,
-    IssueOutcome, KeyState, NewApiClient, NewIssuance, Scope, SigningKeyRecord, SlotStatus,
-    StatusConflict, StatusListRecord, StoreOptions, TokenHash, Written,
+    BadgePage, BadgeRecord, BadgeStatus, BreakReason, ChainCheck, Claim, Cursor, CursorError,
+    Entity, IssueOutcome, KeyState, NewApiClient, NewIssuance, Scope, ScopeError, SigningKeyRecord,
+    SlotStatus, Stamp, StatusListRecord, StoreOptions, TokenHash, Written,
 };
 
 /// Opens the store a database URL names: `sqlite:…` or `postgres:…`/`postgresql:…`.
@@ -59,17 +66,5 @@ pub async fn connect_with(
     database_url: &str,
     options: StoreOptions,
 ) -> Result<Arc<dyn Store>, StoreError> {
-    let scheme = database_url
-        .split_once(':')
-        .map_or("", |(scheme, _)| scheme)
-        .to_ascii_lowercase();
-    match scheme.as_str() {
-        "sqlite" => Ok(Arc::new(
-            SqliteStore::connect_with(database_url, options).await?,
-        )),
-        "postgres" | "postgresql" => Ok(Arc::new(
-            PgStore::connect_with(database_url, options).await?,
-        )),
-        _ => Err(StoreError::UnsupportedUrl { scheme }),
-    }
+    Ok(Arc::new(SqlStore::connect(database_url, options).await?))
 }

@@ -6,14 +6,18 @@ use credence_core::model::{
     ApprovalChange, ApprovalId, BadgeId, CredentialSpecification, Provider, ProviderApproval,
     ProviderId, ProviderReference, SpecId, SpecVersion,
 };
-use credence_core::status::{BadgeStatusSlots, StatusListId, StatusReason};
+use credence_core::status::{BadgeStatusSlots, StatusAction, StatusListId, StatusReason};
 use credence_vc::keys::{PublicKey, VerificationMethodId};
 
 use crate::error::StoreError;
+use std::collections::HashMap;
+
+use rand::RngCore;
+
 use crate::types::{
-    Actor, ApiClient, ApiClientId, ApprovalChangeRecord, AuditEntry, BadgeFilter, BadgePage,
-    BadgeRecord, BadgeStatus, ChainCheck, Claim, Cursor, IssueOutcome, NewApiClient, NewIssuance,
-    SigningKeyRecord, StatusListRecord, TokenHash, Written,
+    ApiClient, ApiClientId, ApprovalChangeRecord, AuditEntry, BadgeFilter, BadgePage, BadgeRecord,
+    BadgeStatus, ChainCheck, Claim, Cursor, IssueOutcome, NewApiClient, NewIssuance,
+    SigningKeyRecord, Stamp, StatusListRecord, TokenHash, Written,
 };
 
 /// Persistent state of the issuing service. Every write appends to the audit log in the same
@@ -25,11 +29,16 @@ pub trait Store: Send + Sync {
     /// Checks the database answers (for readiness probes).
     async fn ping(&self) -> Result<(), StoreError>;
 
-    /// Creates or replaces one specification version.
+    /// Writes one specification version, if the store still holds what the caller's decision
+    /// was based on: `expected` `None` creates it (an
+    /// [`AlreadyExists`](StoreError::AlreadyExists) if another writer was first), `Some(stored)`
+    /// replaces `stored` (a [`Changed`](StoreError::Changed) if it is no longer that). So two
+    /// racing adds of one new key: one wins, the other is refused.
     async fn put_specification(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         spec: &CredentialSpecification,
+        expected: Option<&CredentialSpecification>,
     ) -> Result<Written, StoreError>;
     /// One specification version.
     async fn specification(
@@ -40,25 +49,32 @@ pub trait Store: Send + Sync {
     /// All specification versions, by code then version.
     async fn list_specifications(&self) -> Result<Vec<CredentialSpecification>, StoreError>;
 
-    /// Creates or replaces a provider.
-    async fn put_provider(&self, actor: &Actor, provider: &Provider)
-        -> Result<Written, StoreError>;
+    /// Writes a provider, conditionally as [`put_specification`](Self::put_specification).
+    async fn put_provider(
+        &self,
+        stamp: &Stamp,
+        provider: &Provider,
+        expected: Option<&Provider>,
+    ) -> Result<Written, StoreError>;
     /// One provider.
     async fn provider(&self, ukprn: &ProviderId) -> Result<Option<Provider>, StoreError>;
     /// All providers, by UKPRN.
     async fn list_providers(&self) -> Result<Vec<Provider>, StoreError>;
 
-    /// Creates or replaces an approval. Its provider and specification version must exist; a
-    /// replacement may extend the stored status history but never rewrite it.
+    /// Writes an approval, conditionally as [`put_specification`](Self::put_specification). Its
+    /// provider and specification version must exist; a replacement may extend the stored status
+    /// history but never rewrite it.
     async fn put_approval(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         approval: &ProviderApproval,
+        expected: Option<&ProviderApproval>,
     ) -> Result<Written, StoreError>;
-    /// Appends one status change to an approval's history and returns the approval.
+    /// Appends one status change to an approval's history, if the core accepts the result
+    /// ([`ProviderApproval::with_change`]), and returns the approval.
     async fn add_approval_change(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         id: &ApprovalId,
         change: ApprovalChange,
     ) -> Result<ProviderApproval, StoreError>;
@@ -78,7 +94,7 @@ pub trait Store: Send + Sync {
     /// Registers an API client (the token hash must be new).
     async fn create_api_client(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         client: &NewApiClient,
     ) -> Result<ApiClient, StoreError>;
     /// The unrevoked client holding this token hash.
@@ -89,14 +105,14 @@ pub trait Store: Send + Sync {
     /// Revokes a client (idempotent) and returns it.
     async fn revoke_api_client(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         id: ApiClientId,
     ) -> Result<ApiClient, StoreError>;
 
     /// Adds a key as the active signing key, retiring the previously active one.
     async fn activate_signing_key(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         verification_method: &VerificationMethodId,
         public_key: &PublicKey,
     ) -> Result<SigningKeyRecord, StoreError>;
@@ -105,29 +121,42 @@ pub trait Store: Send + Sync {
     /// All signing keys, oldest first (retired ones stay published).
     async fn signing_keys(&self) -> Result<Vec<SigningKeyRecord>, StoreError>;
 
-    /// Records completions and their badges in ONE transaction, each row independently: a new
-    /// provider reference is `Issued`; a known reference with the same fingerprint is
-    /// `AlreadyIssued` (the stored badge, untouched); with another fingerprint, `Conflict`.
-    /// Safe under concurrency: duplicates never produce a second badge or an error.
+    /// Begins one chunk of issuance: ONE transaction that reserves the badges' status list bits
+    /// and records the signed badges with their completions, registration digests, claim links
+    /// and audit rows. Dropped without [`Issuance::commit`], nothing of it is stored.
+    async fn begin_issuance(&self, stamp: &Stamp) -> Result<Box<dyn Issuance>, StoreError>;
+
+    /// [`Issuance::record`] in a transaction of its own.
     async fn record_issuances(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         issuances: &[NewIssuance],
-    ) -> Result<Vec<IssueOutcome>, StoreError>;
+    ) -> Result<Vec<IssueOutcome>, StoreError> {
+        let mut issuance = self.begin_issuance(stamp).await?;
+        let outcomes = issuance.record(issuances).await?;
+        issuance.commit().await?;
+        Ok(outcomes)
+    }
     /// [`record_issuances`](Self::record_issuances) for one completion.
     async fn record_issuance(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         issuance: &NewIssuance,
     ) -> Result<IssueOutcome, StoreError> {
         let mut outcomes = self
-            .record_issuances(actor, std::slice::from_ref(issuance))
+            .record_issuances(stamp, std::slice::from_ref(issuance))
             .await?;
         outcomes.pop().ok_or(StoreError::NotFound {
             what: crate::types::Entity::Badge,
             id: issuance.badge_id.to_string(),
         })
     }
+    /// The badges already recorded for any of these provider references, by reference: one
+    /// query per provider and chunk of references.
+    async fn badges_for_references(
+        &self,
+        references: &[(ProviderId, ProviderReference)],
+    ) -> Result<HashMap<(ProviderId, ProviderReference), BadgeRecord>, StoreError>;
     /// The badge already recorded for a provider reference (check before signing anew).
     async fn badge_for_reference(
         &self,
@@ -144,19 +173,18 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> Result<BadgePage, StoreError>;
 
-    /// Reserves a revocation bit and a suspension bit for each badge, in ONE transaction, and
-    /// returns them in the order given.
-    ///
-    /// Each bit is drawn at random among the free entries of the newest list of its purpose (herd
-    /// privacy); a new list of [`StoreOptions::status_list_len`](crate::StoreOptions::status_list_len)
-    /// entries is started when that one is full. A bit is never handed out twice, even if its badge
-    /// is never recorded. A badge that already has its bits gets the same bits back. Safe with
-    /// several replicas on one database: allocators take turns on a lock row (PostgreSQL) or the
-    /// write lock (SQLite), and `(list, index)` is unique.
+    /// [`Issuance::allocate_status_slots`] in a transaction of its own.
     async fn allocate_status_slots(
         &self,
+        stamp: &Stamp,
         badges: &[BadgeId],
-    ) -> Result<Vec<BadgeStatusSlots>, StoreError>;
+        rng: &mut (dyn RngCore + Send),
+    ) -> Result<Vec<BadgeStatusSlots>, StoreError> {
+        let mut issuance = self.begin_issuance(stamp).await?;
+        let slots = issuance.allocate_status_slots(badges, rng).await?;
+        issuance.commit().await?;
+        Ok(slots)
+    }
     /// Where a badge's status bits are, if it has any.
     async fn status_slots(&self, badge: &BadgeId) -> Result<Option<BadgeStatusSlots>, StoreError> {
         Ok(self.badge_status(badge).await?.map(|s| s.slots()))
@@ -164,37 +192,53 @@ pub trait Store: Send + Sync {
     /// A badge's current status: both bits, with the reason, note, time and actor of their last
     /// change; `None` if it has no status bits.
     async fn badge_status(&self, badge: &BadgeId) -> Result<Option<BadgeStatus>, StoreError>;
-    /// Revokes a badge for good: sets its revocation bit and bumps the list's version.
+    /// Changes a badge's status as the core's lifecycle allows
+    /// ([`status_transition`](credence_core::status::status_transition)): sets or clears one bit,
+    /// bumps its list's version and records the change, in one audited transaction.
     ///
-    /// A revoked badge is [`StatusConflict::AlreadyRevoked`](crate::StatusConflict); a badge
+    /// A change the lifecycle refuses is a [`StatusConflict`](StoreError::StatusConflict); a badge
     /// without status bits is [`NotFound`](StoreError::NotFound) (`StatusSlot` if it is recorded,
-    /// `Badge` if it is unknown). A suspension in force stays recorded.
+    /// `Badge` if it is unknown). `reason` is recorded for a revocation or suspension only.
+    async fn change_badge_status(
+        &self,
+        stamp: &Stamp,
+        badge: &BadgeId,
+        action: StatusAction,
+        reason: Option<StatusReason>,
+        note: Option<&str>,
+    ) -> Result<BadgeStatus, StoreError>;
+    /// Revokes a badge for good ([`change_badge_status`](Self::change_badge_status)).
     async fn revoke_badge(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         badge: &BadgeId,
         reason: StatusReason,
         note: Option<&str>,
-    ) -> Result<BadgeStatus, StoreError>;
-    /// Suspends a badge: sets its suspension bit and bumps the list's version. A revoked or
-    /// already suspended badge is a [`StatusConflict`](StoreError::StatusConflict); unknown as for
-    /// [`revoke_badge`](Self::revoke_badge).
+    ) -> Result<BadgeStatus, StoreError> {
+        self.change_badge_status(stamp, badge, StatusAction::Revoke, Some(reason), note)
+            .await
+    }
+    /// Suspends a badge ([`change_badge_status`](Self::change_badge_status)).
     async fn suspend_badge(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         badge: &BadgeId,
         reason: StatusReason,
         note: Option<&str>,
-    ) -> Result<BadgeStatus, StoreError>;
-    /// Lifts a suspension: clears the suspension bit (revocation is final and never cleared) and
-    /// bumps the list's version. A badge not suspended, or revoked, is a
-    /// [`StatusConflict`](StoreError::StatusConflict).
+    ) -> Result<BadgeStatus, StoreError> {
+        self.change_badge_status(stamp, badge, StatusAction::Suspend, Some(reason), note)
+            .await
+    }
+    /// Lifts a suspension ([`change_badge_status`](Self::change_badge_status)).
     async fn reinstate_badge(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         badge: &BadgeId,
         note: Option<&str>,
-    ) -> Result<BadgeStatus, StoreError>;
+    ) -> Result<BadgeStatus, StoreError> {
+        self.change_badge_status(stamp, badge, StatusAction::Reinstate, None, note)
+            .await
+    }
     /// A status list: its purpose, size, version, set bits at that version, and the signed list
     /// credential stored for that version, if any (else sign anew and
     /// [`put_signed_status_list`](Self::put_signed_status_list)).
@@ -227,7 +271,7 @@ pub trait Store: Send + Sync {
     /// Returns how many were new.
     async fn put_claims(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         claims: &[(BadgeId, TokenHash)],
     ) -> Result<u64, StoreError>;
     /// The badge a claim token hash opens, with its share setting.
@@ -241,7 +285,7 @@ pub trait Store: Send + Sync {
     /// `kind` (e.g. `ext:NMCPIN`), and the answer; never the identifier asked about.
     async fn record_recipient_check(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         badge: &BadgeId,
         kind: &str,
         matched: bool,
@@ -251,8 +295,35 @@ pub trait Store: Send + Sync {
     /// Turns a badge's public share page on or off; returns the setting.
     async fn set_share(
         &self,
-        actor: &Actor,
+        stamp: &Stamp,
         badge: &BadgeId,
         enabled: bool,
     ) -> Result<bool, StoreError>;
+}
+
+/// One chunk of issuance in one transaction ([`Store::begin_issuance`]).
+#[async_trait]
+pub trait Issuance: Send {
+    /// Reserves a revocation bit and a suspension bit for each badge, returned in the order given.
+    ///
+    /// Each bit is drawn with `rng` among the free entries of the newest list of its purpose
+    /// (herd privacy); a new list of
+    /// [`StoreOptions::status_list_len`](crate::StoreOptions::status_list_len) entries is started
+    /// when that one is full. A badge that already has its bits gets the same bits back. Safe
+    /// with several replicas on one database: allocators take turns on a lock row (PostgreSQL)
+    /// or the write lock (SQLite), and `(list, index)` is unique.
+    async fn allocate_status_slots(
+        &mut self,
+        badges: &[BadgeId],
+        rng: &mut (dyn RngCore + Send),
+    ) -> Result<Vec<BadgeStatusSlots>, StoreError>;
+
+    /// Records completions with their badges, each row independently: a new provider reference
+    /// is `Issued`; a known reference with the same fingerprint is `AlreadyIssued` (the stored
+    /// badge, untouched); with another fingerprint, `Conflict`. Safe under concurrency:
+    /// duplicates never produce a second badge or an error.
+    async fn record(&mut self, issuances: &[NewIssuance]) -> Result<Vec<IssueOutcome>, StoreError>;
+
+    /// Commits everything reserved and recorded.
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -135,6 +135,36 @@ impl fmt::Display for Actor {
     }
 }
 
+/// Who made a change and when: every write is stamped with one, and the store keeps the time it
+/// is handed (truncated to microseconds, so it reads back the same from both databases). The
+/// store reads no clock of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    actor: Actor,
+    at: DateTime<Utc>,
+}
+
+impl Stamp {
+    /// `actor` acting at `at`.
+    pub fn new(actor: Actor, at: DateTime<Utc>) -> Self {
+        use chrono::SubsecRound;
+        Stamp {
+            actor,
+            at: at.trunc_subsecs(6),
+        }
+    }
+
+    /// Who.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// When (microsecond precision).
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+}
+
 /// Whether a `put_*` created a record or replaced one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Written {
@@ -318,6 +348,8 @@ pub struct NewIssuance {
     pub issued_at: DateTime<Utc>,
     /// The keyed digest of the holder's registration (the badge carries none).
     pub registration: RegistrationDigest,
+    /// The hash of the badge's claim link, recorded with it.
+    pub claim: TokenHash,
 }
 
 /// A stored badge with its completion's keys.
@@ -563,29 +595,6 @@ impl BadgeStatus {
             revocation: self.revocation.slot,
             suspension: self.suspension.slot,
         }
-    }
-}
-
-/// Why a badge's status could not change as asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StatusConflict {
-    /// The badge is revoked, which is final: it can be neither revoked again, suspended nor
-    /// reinstated.
-    AlreadyRevoked,
-    /// The badge is already suspended.
-    AlreadySuspended,
-    /// The badge is not suspended, so there is nothing to reinstate.
-    NotSuspended,
-}
-
-impl fmt::Display for StatusConflict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            StatusConflict::AlreadyRevoked => "the badge is already revoked",
-            StatusConflict::AlreadySuspended => "the badge is already suspended",
-            StatusConflict::NotSuspended => "the badge is not suspended",
-        })
     }
 }
 

@@ -12,11 +12,12 @@ use credence_core::model::sample::{self, Expected};
 use credence_core::model::{
     ApprovalChange, ApprovalId, ApprovalStatus, BadgeId, Completion, ProviderId, ProviderReference,
 };
-use credence_core::status::{BadgeStatusSlots, StatusListId, StatusReason, StatusSlot};
+use credence_core::status::{
+    BadgeStatusSlots, StatusConflict, StatusListId, StatusReason, StatusSlot,
+};
 use credence_store::{
     Actor, BadgeFilter, BreakReason, ChainCheck, Entity, IssueOutcome, KeyState, NewApiClient,
-    NewIssuance, PgStore, Scope, SqliteStore, StatusConflict, Store, StoreError, StoreOptions,
-    TokenHash, Written,
+    NewIssuance, Scope, SqlStore, Stamp, Store, StoreError, StoreOptions, TokenHash, Written,
 };
 use credence_vc::keys::{SecretKey, VerificationMethodId};
 use credence_vc::status::{StatusPurpose, MIN_LIST_LEN};
@@ -46,7 +47,9 @@ impl Db {
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let store = credence_store::connect(&url).await.unwrap();
         // Reconnecting runs the migrations again: they must be idempotent.
-        SqliteStore::connect(&url).await.unwrap();
+        SqlStore::connect(&url, StoreOptions::default())
+            .await
+            .unwrap();
         let raw = SqlitePool::connect(&url).await.unwrap();
         Db {
             store,
@@ -67,7 +70,9 @@ impl Db {
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
         let store = credence_store::connect(&url).await.unwrap();
-        PgStore::connect(&url).await.unwrap();
+        SqlStore::connect(&url, StoreOptions::default())
+            .await
+            .unwrap();
         let pool = PgPool::connect(&url).await.unwrap();
         Some(Db {
             store,
@@ -143,22 +148,37 @@ fn skipped() {
     });
 }
 
-fn admin() -> Actor {
-    Actor::cli("tester")
+/// The time every write of the tests is stamped with: a fixed clock, which must reach every
+/// stored timestamp.
+fn test_time() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 4, 5, 6, 7).unwrap() + chrono::Duration::microseconds(891_011)
+}
+
+fn admin() -> Stamp {
+    Stamp::new(Actor::cli("tester"), test_time())
+}
+
+fn stamp(actor: Actor) -> Stamp {
+    Stamp::new(actor, test_time())
+}
+
+/// A random source for status list allocation.
+fn rng() -> rand::rngs::StdRng {
+    rand::SeedableRng::from_entropy()
 }
 
 async fn load_sample(store: &dyn Store) {
     for s in sample::specifications().unwrap() {
         assert_eq!(
-            store.put_specification(&admin(), &s).await.unwrap(),
+            store.put_specification(&admin(), &s, None).await.unwrap(),
             Written::Created
         );
     }
     for p in sample::providers().unwrap() {
-        store.put_provider(&admin(), &p).await.unwrap();
+        store.put_provider(&admin(), &p, None).await.unwrap();
     }
     for a in sample::approvals().unwrap() {
-        store.put_approval(&admin(), &a).await.unwrap();
+        store.put_approval(&admin(), &a, None).await.unwrap();
     }
 }
 
@@ -186,6 +206,7 @@ fn issuance(completion: &Completion, n: u64) -> NewIssuance {
         issued_at: Utc.with_ymd_and_hms(2025, 6, 1, 10, 0, 0).unwrap()
             + chrono::Duration::nanoseconds(n as i64 * 1_000_123),
         registration: registrations().digest_registration(completion.practitioner().registration()),
+        claim: TokenHash::of_token(&format!("claim-{n}")),
     }
 }
 
@@ -229,7 +250,7 @@ mod cases {
             .is_none());
 
         store
-            .record_recipient_check(&Actor::system(), &badge_id(1), "ext:NMCPIN", true)
+            .record_recipient_check(&stamp(Actor::system()), &badge_id(1), "ext:NMCPIN", true)
             .await
             .unwrap();
         let entries = store.audit_entries(0, 1000).await.unwrap();
@@ -265,12 +286,31 @@ mod cases {
         let approvals = store.list_approvals(None).await.unwrap();
         assert_eq!(approvals, sample::approvals().unwrap());
         assert_eq!(store.list_approvals(Some(&leeds)).await.unwrap().len(), 2);
-        // Replacing a specification reports an update and keeps one row.
+        // Replacing a specification reports an update and keeps one row; adding it again is
+        // refused, and so is replacing a version that is no longer the one read.
         let first = &expected[0];
         assert_eq!(
-            store.put_specification(&admin(), first).await.unwrap(),
+            store
+                .put_specification(&admin(), first, Some(first))
+                .await
+                .unwrap(),
             Written::Updated
         );
+        assert!(matches!(
+            store.put_specification(&admin(), first, None).await,
+            Err(StoreError::AlreadyExists {
+                what: credence_store::Entity::Specification
+            })
+        ));
+        assert!(matches!(
+            store
+                .put_specification(&admin(), first, Some(&expected[1]))
+                .await,
+            Err(StoreError::Changed {
+                what: credence_store::Entity::Specification,
+                ..
+            })
+        ));
         assert_eq!(
             store.list_specifications().await.unwrap().len(),
             expected.len()
@@ -281,7 +321,7 @@ mod cases {
         raw.provider = "10000001".into();
         let orphan = credence_core::model::ProviderApproval::try_from(raw).unwrap();
         assert!(matches!(
-            store.put_approval(&admin(), &orphan).await,
+            store.put_approval(&admin(), &orphan, None).await,
             Err(StoreError::NotFound {
                 what: credence_store::Entity::Provider,
                 ..
@@ -332,8 +372,9 @@ mod cases {
         assert_eq!(store.approval_history(&id).await.unwrap().len(), 2);
         // Putting the original approval again would rewrite the history.
         let original = sample::approvals().unwrap().remove(0);
+        let stored = store.approval(original.id()).await.unwrap().unwrap();
         assert!(matches!(
-            store.put_approval(&admin(), &original).await,
+            store.put_approval(&admin(), &original, Some(&stored)).await,
             Err(StoreError::HistoryRewrite { .. })
         ));
         assert!(matches!(
@@ -507,10 +548,11 @@ mod cases {
         let ChainCheck::Intact { rows } = store.verify_audit_chain().await.unwrap() else {
             panic!("chain should verify")
         };
-        // 9 specifications + 5 providers + 6 approvals + 1 badge.
-        assert_eq!(rows, 21);
+        // 9 specifications + 5 providers + 6 approvals + 1 badge and its claim link.
+        assert_eq!(rows, 22);
         let entries = store.audit_entries(0, 100).await.unwrap();
         assert_eq!(entries[20].action, "badge.issue");
+        assert_eq!(entries[21].action, "claim.create");
         assert_eq!(entries[0].actor, "cli:tester");
         // Alter one row.
         assert_eq!(
@@ -611,7 +653,7 @@ mod cases {
         let hash = TokenHash::of_token("secret-token");
         let client = store
             .create_api_client(
-                &Actor::system(),
+                &stamp(Actor::system()),
                 &NewApiClient {
                     name: "Leeds registry".into(),
                     token_hash: hash.clone(),
@@ -635,13 +677,13 @@ mod cases {
             scope: Scope::Admin,
         };
         assert!(matches!(
-            store.create_api_client(&Actor::system(), &dup).await,
+            store.create_api_client(&stamp(Actor::system()), &dup).await,
             Err(StoreError::AlreadyExists {
                 what: credence_store::Entity::ApiClient
             })
         ));
         let revoked = store
-            .revoke_api_client(&Actor::client(client.id), client.id)
+            .revoke_api_client(&stamp(Actor::client(client.id)), client.id)
             .await
             .unwrap();
         assert!(revoked.revoked_at.is_some());
@@ -672,7 +714,10 @@ mod cases {
     pub async fn status_allocation(db: &Db) {
         let store = &*db.store;
         let badges: Vec<BadgeId> = (0..300).map(|n| badge_id(1000 + n)).collect();
-        let slots = store.allocate_status_slots(&badges).await.unwrap();
+        let slots = store
+            .allocate_status_slots(&admin(), &badges, &mut rng())
+            .await
+            .unwrap();
         assert_eq!(slots.len(), 300);
         all_distinct(&slots);
         let revocation = slots[0].revocation.list;
@@ -706,7 +751,11 @@ mod cases {
 
         // A badge that has its bits gets them back; duplicates in one call get one pair.
         let again = store
-            .allocate_status_slots(&[badges[7].clone(), badge_id(5000), badges[7].clone()])
+            .allocate_status_slots(
+                &admin(),
+                &[badges[7].clone(), badge_id(5000), badges[7].clone()],
+                &mut rng(),
+            )
             .await
             .unwrap();
         assert_eq!(again[0], slots[7]);
@@ -715,7 +764,11 @@ mod cases {
         let list = store.status_list(revocation).await.unwrap().unwrap();
         assert_eq!(list.allocated, 301);
         assert_eq!(db.count("SELECT COUNT(*) FROM status_slots").await, 2 * 301);
-        assert!(store.allocate_status_slots(&[]).await.unwrap().is_empty());
+        assert!(store
+            .allocate_status_slots(&admin(), &[], &mut rng())
+            .await
+            .unwrap()
+            .is_empty());
 
         let status = store.badge_status(&badges[3]).await.unwrap().unwrap();
         assert_eq!(status.slots(), slots[3]);
@@ -740,7 +793,12 @@ mod cases {
         let mut all = Vec::new();
         // 10, then 10 more (6 fill the first lists, 4 start new ones), then 20 in one call.
         for (from, n) in [(0, 10), (10, 10), (20, 20)] {
-            all.extend(small.allocate_status_slots(&batch(from, n)).await.unwrap());
+            all.extend(
+                small
+                    .allocate_status_slots(&admin(), &batch(from, n), &mut rng())
+                    .await
+                    .unwrap(),
+            );
         }
         all_distinct(&all);
         let mut per_list: std::collections::BTreeMap<StatusListId, Vec<u64>> =
@@ -783,7 +841,7 @@ mod cases {
         // A store with the default size keeps filling the open list at its own size.
         let more = db
             .store
-            .allocate_status_slots(&batch(100, 1))
+            .allocate_status_slots(&admin(), &batch(100, 1), &mut rng())
             .await
             .unwrap();
         assert_eq!(more[0].revocation.list, all[39].revocation.list);
@@ -802,7 +860,12 @@ mod cases {
                     for start in (from..from + per_replica).step_by(500) {
                         let end = (start + 500).min(from + per_replica);
                         let ids: Vec<BadgeId> = (start..end).map(badge_id).collect();
-                        out.extend(store.allocate_status_slots(&ids).await.unwrap());
+                        out.extend(
+                            store
+                                .allocate_status_slots(&admin(), &ids, &mut rng())
+                                .await
+                                .unwrap(),
+                        );
                     }
                     out
                 })
@@ -853,7 +916,7 @@ mod cases {
         unslotted.provider_reference = ProviderReference::try_from("LEEDS-OTHER").unwrap();
         store.record_issuance(&admin(), &unslotted).await.unwrap();
         let slots = store
-            .allocate_status_slots(&[badge_id(1), badge_id(2)])
+            .allocate_status_slots(&admin(), &[badge_id(1), badge_id(2)], &mut rng())
             .await
             .unwrap();
         let rows_before = store.audit_entries(0, 1000).await.unwrap().len();
@@ -1032,7 +1095,10 @@ mod cases {
 
     pub async fn signed_list_cache(db: &Db) {
         let store = &*db.store;
-        let slots = store.allocate_status_slots(&[badge_id(1)]).await.unwrap();
+        let slots = store
+            .allocate_status_slots(&admin(), &[badge_id(1)], &mut rng())
+            .await
+            .unwrap();
         let id = slots[0].suspension.list;
         let list = store.status_list(id).await.unwrap().unwrap();
         assert_eq!((list.version, list.signed.as_deref()), (0, None));
@@ -1119,14 +1185,20 @@ mod cases {
         let store = &*db.store;
         let ids: Vec<BadgeId> = (0..10_000).map(|n| badge_id(200_000 + n)).collect();
         let started = std::time::Instant::now();
-        let slots = store.allocate_status_slots(&ids).await.unwrap();
+        let slots = store
+            .allocate_status_slots(&admin(), &ids, &mut rng())
+            .await
+            .unwrap();
         let took = started.elapsed();
         println!("allocate_status_slots: 10,000 badges in {took:?}");
         assert_eq!(all_distinct(&slots).len(), 20_000);
         // And 10,000 more on the now fuller lists.
         let more: Vec<BadgeId> = (0..10_000).map(|n| badge_id(300_000 + n)).collect();
         let started = std::time::Instant::now();
-        let mut slots2 = store.allocate_status_slots(&more).await.unwrap();
+        let mut slots2 = store
+            .allocate_status_slots(&admin(), &more, &mut rng())
+            .await
+            .unwrap();
         println!(
             "allocate_status_slots: 10,000 more badges in {:?}",
             started.elapsed()
@@ -1143,10 +1215,9 @@ mod cases {
             .record_issuance(&admin(), &issuance(&c, 1))
             .await
             .unwrap();
-        let hash = TokenHash::of_token("clm_secret-one");
+        // The claim link is recorded with the badge; putting it again writes nothing.
+        let hash = TokenHash::of_token("claim-1");
         let claims = [(badge_id(1), hash.clone())];
-        assert_eq!(store.put_claims(&admin(), &claims).await.unwrap(), 1);
-        // Idempotent: the same claim again writes nothing.
         assert_eq!(store.put_claims(&admin(), &claims).await.unwrap(), 0);
         let claim = store.claim(&hash).await.unwrap().unwrap();
         assert_eq!(claim.badge.id, badge_id(1));
@@ -1191,6 +1262,138 @@ mod cases {
     }
 }
 
+mod house {
+    use super::*;
+
+    /// Every timestamp the store keeps is the one it was handed: the store reads no clock.
+    pub async fn stamps_reach_every_timestamp(db: &Db) {
+        let store = &*db.store;
+        load_sample(store).await;
+        let at = test_time();
+        let key = SecretKey::from_seed(&[1; 32]).public_key();
+        let vm = VerificationMethodId::new("did:web:centre.example#key-1").unwrap();
+        let key = store
+            .activate_signing_key(&admin(), &vm, &key)
+            .await
+            .unwrap();
+        assert_eq!(key.created_at, at);
+        let client = store
+            .create_api_client(
+                &admin(),
+                &NewApiClient {
+                    name: "stamped".into(),
+                    token_hash: TokenHash::of_token("cred_stamped"),
+                    scope: Scope::Admin,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(client.created_at, at);
+        let revoked = store.revoke_api_client(&admin(), client.id).await.unwrap();
+        assert_eq!(revoked.revoked_at, Some(at));
+        let slots = store
+            .allocate_status_slots(&admin(), &[badge_id(1)], &mut rng())
+            .await
+            .unwrap();
+        store
+            .record_issuance(&admin(), &issuance(&amira(), 1))
+            .await
+            .unwrap();
+        let status = store
+            .suspend_badge(
+                &admin(),
+                &badge_id(1),
+                StatusReason::UnderInvestigation,
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(status.suspension.changed_at, Some(at));
+        let list = store
+            .status_list(slots[0].revocation.list)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(list.created_at, at);
+        let id = sample::approvals().unwrap().remove(0).id().clone();
+        for change in store.approval_history(&id).await.unwrap() {
+            assert_eq!(change.recorded_at, at);
+        }
+        let entries = store.audit_entries(0, 1000).await.unwrap();
+        assert!(entries.len() > 20);
+        assert!(
+            entries.iter().all(|e| e.at == at),
+            "every audit row at {at}"
+        );
+    }
+
+    /// A chunk of issuance is one transaction: dropped before commit, neither its status list
+    /// bits nor its badges, claim links or audit rows are stored.
+    pub async fn an_issuance_chunk_is_one_transaction(db: &Db) {
+        let store = &*db.store;
+        load_sample(store).await;
+        let before = store.audit_entries(0, 1000).await.unwrap().len();
+        {
+            let mut chunk = store.begin_issuance(&admin()).await.unwrap();
+            chunk
+                .allocate_status_slots(&[badge_id(1)], &mut rng())
+                .await
+                .unwrap();
+            let outcomes = chunk.record(&[issuance(&amira(), 1)]).await.unwrap();
+            assert!(matches!(outcomes[..], [IssueOutcome::Issued(_)]));
+        }
+        assert!(store.badge(&badge_id(1)).await.unwrap().is_none());
+        assert!(store.status_slots(&badge_id(1)).await.unwrap().is_none());
+        assert_eq!(db.count("SELECT COUNT(*) FROM claims").await, 0);
+        assert_eq!(db.count("SELECT COUNT(*) FROM status_slots").await, 0);
+        assert_eq!(store.audit_entries(0, 1000).await.unwrap().len(), before);
+
+        let mut chunk = store.begin_issuance(&admin()).await.unwrap();
+        let slots = chunk
+            .allocate_status_slots(&[badge_id(1)], &mut rng())
+            .await
+            .unwrap();
+        chunk.record(&[issuance(&amira(), 1)]).await.unwrap();
+        chunk.commit().await.unwrap();
+        assert_eq!(
+            store.status_slots(&badge_id(1)).await.unwrap(),
+            Some(slots[0])
+        );
+        assert!(store
+            .claim(&TokenHash::of_token("claim-1"))
+            .await
+            .unwrap()
+            .is_some());
+        assert!(matches!(
+            store.verify_audit_chain().await.unwrap(),
+            ChainCheck::Intact { .. }
+        ));
+    }
+
+    /// Two adds of one new key racing from two replicas: one is stored, the other refused.
+    pub async fn racing_adds_of_one_key(db: &Db) {
+        let (a, b) = (
+            db.replica(MIN_LIST_LEN).await,
+            db.replica(MIN_LIST_LEN).await,
+        );
+        let provider = sample::providers().unwrap().remove(0);
+        let by = admin();
+        let (x, y) = tokio::join!(
+            a.put_provider(&by, &provider, None),
+            b.put_provider(&by, &provider, None)
+        );
+        let won = [&x, &y].iter().filter(|r| r.is_ok()).count();
+        assert_eq!(won, 1, "{x:?} {y:?}");
+        assert!([x, y].into_iter().any(|r| matches!(
+            r,
+            Err(StoreError::AlreadyExists {
+                what: credence_store::Entity::Provider
+            })
+        )));
+        assert_eq!(a.list_providers().await.unwrap(), vec![provider]);
+    }
+}
+
 macro_rules! suite {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1198,7 +1401,7 @@ macro_rules! suite {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     let db = super::Db::sqlite().await;
-                    super::cases::$name(&db).await;
+                    super::$name(&db).await;
                     db.finish().await;
                 }
             )*
@@ -1211,7 +1414,7 @@ macro_rules! suite {
                         super::skipped();
                         return;
                     };
-                    super::cases::$name(&db).await;
+                    super::$name(&db).await;
                     db.finish().await;
                 }
             )*
@@ -1219,7 +1422,13 @@ macro_rules! suite {
     };
 }
 
+use cases::*;
+use house::*;
+
 suite!(
+    stamps_reach_every_timestamp,
+    an_issuance_chunk_is_one_transaction,
+    racing_adds_of_one_key,
     sample_round_trips,
     approval_history,
     idempotent_issuance,
@@ -1237,3 +1446,230 @@ suite!(
     claims_and_sharing,
     registration_digests_and_checks,
 );
+
+/// The two backends' migrations describe one schema: the same tables, columns (in order, with
+/// the same storage class and nullability), primary keys, unique constraints, foreign keys and
+/// named indexes.
+mod schema {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use sqlx::{PgPool, SqlitePool};
+
+    /// A column: name, storage class (`text` or `integer`), not null.
+    type Column = (String, &'static str, bool);
+
+    #[derive(Debug, Default, PartialEq, Eq)]
+    struct Table {
+        columns: Vec<Column>,
+        primary_key: Vec<String>,
+        unique: BTreeSet<Vec<String>>,
+        foreign_keys: BTreeSet<(Vec<String>, String, Vec<String>)>,
+        /// Named indexes that back no constraint: name, columns, unique, partial.
+        indexes: BTreeSet<(String, Vec<String>, bool, bool)>,
+    }
+
+    type Schema = BTreeMap<String, Table>;
+
+    /// SQLite's type affinity of a declared type (as the SQLite documentation gives it).
+    fn sqlite_class(declared: &str) -> &'static str {
+        let t = declared.to_ascii_uppercase();
+        if t.contains("INT") {
+            "integer"
+        } else if t.contains("CHAR") || t.contains("TEXT") || t.contains("CLOB") {
+            "text"
+        } else {
+            "other"
+        }
+    }
+
+    /// The SQLite storage class a PostgreSQL type corresponds to.
+    fn postgres_class(data_type: &str) -> &'static str {
+        match data_type {
+            "bigint" | "integer" | "smallint" | "boolean" => "integer",
+            "text" | "character varying" | "date" | "timestamp with time zone" => "text",
+            _ => "other",
+        }
+    }
+
+    async fn sqlite(pool: &SqlitePool) -> Schema {
+        let tables: Vec<(String,)> = sqlx::query_as(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let mut schema = Schema::new();
+        for (table,) in tables {
+            let mut t = Table::default();
+            let columns: Vec<(String, String, bool, i64)> = sqlx::query_as(
+                "SELECT name, type, \"notnull\", pk FROM pragma_table_info($1) ORDER BY cid",
+            )
+            .bind(&table)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            let mut pk: Vec<(i64, String)> = Vec::new();
+            for (name, declared, not_null, key) in columns {
+                if key > 0 {
+                    pk.push((key, name.clone()));
+                }
+                t.columns
+                    .push((name, sqlite_class(&declared), not_null || key > 0));
+            }
+            pk.sort();
+            t.primary_key = pk.into_iter().map(|(_, n)| n).collect();
+            let indexes: Vec<(String, bool, String, bool)> = sqlx::query_as(
+                "SELECT name, \"unique\", origin, partial FROM pragma_index_list($1)",
+            )
+            .bind(&table)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            for (name, unique, origin, partial) in indexes {
+                let columns: Vec<(String,)> =
+                    sqlx::query_as("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
+                        .bind(&name)
+                        .fetch_all(pool)
+                        .await
+                        .unwrap();
+                let columns: Vec<String> = columns.into_iter().map(|(c,)| c).collect();
+                match origin.as_str() {
+                    "u" => {
+                        t.unique.insert(columns);
+                    }
+                    "pk" => {}
+                    _ => {
+                        t.indexes.insert((name, columns, unique, partial));
+                    }
+                }
+            }
+            let fks: Vec<(i64, String, String, String)> = sqlx::query_as(
+                "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list($1) \
+                 ORDER BY id, seq",
+            )
+            .bind(&table)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            let mut by_id: BTreeMap<i64, (Vec<String>, String, Vec<String>)> = BTreeMap::new();
+            for (id, target, from, to) in fks {
+                let fk = by_id.entry(id).or_insert((Vec::new(), target, Vec::new()));
+                fk.0.push(from);
+                fk.2.push(to);
+            }
+            t.foreign_keys = by_id.into_values().collect();
+            schema.insert(table, t);
+        }
+        schema
+    }
+
+    async fn postgres(pool: &PgPool) -> Schema {
+        let columns: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text \
+             FROM information_schema.columns WHERE table_schema = current_schema() \
+             AND table_name <> '_sqlx_migrations' ORDER BY table_name, ordinal_position",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let mut schema = Schema::new();
+        for (table, name, data_type, nullable) in columns {
+            schema.entry(table).or_default().columns.push((
+                name,
+                postgres_class(&data_type),
+                nullable == "NO",
+            ));
+        }
+        let names = "(SELECT array_agg(a.attname::text ORDER BY k.ord) \
+             FROM unnest(KEYS) WITH ORDINALITY k(attnum, ord) \
+             JOIN pg_attribute a ON a.attrelid = REL AND a.attnum = k.attnum)";
+        let constraints: Vec<(
+            String,
+            String,
+            Vec<String>,
+            Option<String>,
+            Option<Vec<String>>,
+        )> = sqlx::query_as(&format!(
+            "SELECT t.relname::text, c.contype::text, {}, r.relname::text, {} \
+                 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid \
+                 JOIN pg_namespace n ON n.oid = t.relnamespace \
+                 LEFT JOIN pg_class r ON r.oid = c.confrelid \
+                 WHERE n.nspname = current_schema() AND c.contype IN ('p', 'u', 'f') \
+                 AND t.relname <> '_sqlx_migrations'",
+            names
+                .replace("KEYS", "c.conkey")
+                .replace("REL", "c.conrelid"),
+            names
+                .replace("KEYS", "c.confkey")
+                .replace("REL", "c.confrelid"),
+        ))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        for (table, kind, columns, target, target_columns) in constraints {
+            let t = schema.entry(table).or_default();
+            match kind.as_str() {
+                "p" => t.primary_key = columns,
+                "u" => {
+                    t.unique.insert(columns);
+                }
+                _ => {
+                    t.foreign_keys.insert((
+                        columns,
+                        target.unwrap_or_default(),
+                        target_columns.unwrap_or_default(),
+                    ));
+                }
+            }
+        }
+        let indexes: Vec<(String, String, bool, bool, Vec<String>)> = sqlx::query_as(&format!(
+            "SELECT t.relname::text, i.relname::text, x.indisunique, x.indpred IS NOT NULL, {} \
+             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid \
+             JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace \
+             WHERE n.nspname = current_schema() AND t.relname <> '_sqlx_migrations' \
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+            names
+                .replace("KEYS", "x.indkey::int2[]")
+                .replace("REL", "x.indrelid"),
+        ))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        for (table, name, unique, partial, columns) in indexes {
+            schema
+                .entry(table)
+                .or_default()
+                .indexes
+                .insert((name, columns, unique, partial));
+        }
+        schema
+    }
+
+    #[tokio::test]
+    async fn sqlite_and_postgres_migrations_describe_one_schema() {
+        let lite = super::Db::sqlite().await;
+        let Some(pg) = super::Db::postgres().await else {
+            super::skipped();
+            lite.finish().await;
+            return;
+        };
+        let (super::Raw::Sqlite(lite_pool), super::Raw::Pg { pool: pg_pool, .. }) =
+            (&lite.raw, &pg.raw)
+        else {
+            unreachable!("a SQLite and a PostgreSQL database");
+        };
+        let (a, b) = (sqlite(lite_pool).await, postgres(pg_pool).await);
+        assert!(a.len() >= 12, "tables found: {:?}", a.keys());
+        for (name, table) in &a {
+            assert_eq!(Some(table), b.get(name), "table {name} differs");
+        }
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "the same tables"
+        );
+        lite.finish().await;
+        pg.finish().await;
+    }
+}

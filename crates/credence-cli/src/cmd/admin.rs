@@ -13,7 +13,9 @@ use credence_app::status::{change_status, StatusChange};
 use credence_core::model::{ApprovalChange, ApprovalId, ApprovalStatus, BadgeId, ProviderId};
 use credence_core::status::StatusReason;
 use credence_server::admin::{self, Added};
-use credence_store::{Actor, ApiClientId, BadgeFilter, BadgeStatus, ChainCheck, SlotStatus, Store};
+use credence_store::{
+    Actor, ApiClientId, BadgeFilter, BadgeStatus, ChainCheck, SlotStatus, Stamp, Store,
+};
 use serde::de::DeserializeOwned;
 
 /// The database `credence serve` uses with its default data directory.
@@ -277,12 +279,12 @@ async fn admin_command(args: AdminArgs) -> anyhow::Result<ExitCode> {
     );
     let store = open(&args.db, writes).await?;
     let store = store.as_ref();
-    let actor = actor();
+    let stamp = Stamp::new(actor(), chrono::Utc::now());
     match args.command {
-        AdminCommand::Client(c) => client(store, &actor, c).await?,
+        AdminCommand::Client(c) => client(store, &stamp, c).await?,
         AdminCommand::Spec(SpecCommand::Add { file }) => {
             for raw in documents(&file)? {
-                let (spec, added) = admin::add_specification(store, &actor, raw).await?;
+                let (spec, added) = admin::add_specification(store, &stamp, raw).await?;
                 report(
                     added,
                     &format!("specification {} {}", spec.id(), spec.version()),
@@ -299,9 +301,9 @@ async fn admin_command(args: AdminArgs) -> anyhow::Result<ExitCode> {
         AdminCommand::Provider(ProviderCommand::Add { file, replace }) => {
             for raw in documents(&file)? {
                 let (provider, added) = if replace {
-                    admin::replace_provider(store, &actor, raw).await?
+                    admin::replace_provider(store, &stamp, raw).await?
                 } else {
-                    admin::add_provider(store, &actor, raw).await?
+                    admin::add_provider(store, &stamp, raw).await?
                 };
                 report(added, &format!("provider {}", provider.ukprn()));
             }
@@ -312,10 +314,10 @@ async fn admin_command(args: AdminArgs) -> anyhow::Result<ExitCode> {
                 println!("{}\t{}\t{url}", p.ukprn(), p.name());
             }
         }
-        AdminCommand::Approval(c) => approval(store, &actor, c).await?,
-        AdminCommand::Badge(c) => badge(store, &actor, c).await?,
+        AdminCommand::Approval(c) => approval(store, &stamp, c).await?,
+        AdminCommand::Badge(c) => badge(store, &stamp, c).await?,
         AdminCommand::Demo => {
-            credence_server::setup::load_demo(store).await?;
+            credence_server::setup::load_demo(store, &stamp).await?;
             println!("loaded the sample specifications, providers and approvals");
         }
     }
@@ -353,7 +355,7 @@ fn status_json(status: &BadgeStatus) -> serde_json::Value {
     })
 }
 
-async fn badge(store: &dyn Store, actor: &Actor, command: BadgeCommand) -> anyhow::Result<()> {
+async fn badge(store: &dyn Store, stamp: &Stamp, command: BadgeCommand) -> anyhow::Result<()> {
     let change = match command {
         BadgeCommand::List { provider, limit } => {
             let filter = BadgeFilter {
@@ -414,15 +416,15 @@ async fn badge(store: &dyn Store, actor: &Actor, command: BadgeCommand) -> anyho
         BadgeCommand::Reinstate { id, note } => (id, StatusChange::Reinstate { note }),
     };
     let (id, change) = change;
-    let status = change_status(store, actor, &badge_id(&id)?, &change).await?;
+    let status = change_status(store, stamp, &badge_id(&id)?, &change).await?;
     println!("{}", serde_json::to_string_pretty(&status_json(&status))?);
     Ok(())
 }
 
-async fn client(store: &dyn Store, actor: &Actor, command: ClientCommand) -> anyhow::Result<()> {
+async fn client(store: &dyn Store, stamp: &Stamp, command: ClientCommand) -> anyhow::Result<()> {
     match command {
         ClientCommand::Create { name, scope } => {
-            let (client, token) = admin::create_client(store, actor, &name, &scope).await?;
+            let (client, token) = admin::create_client(store, stamp, &name, &scope).await?;
             let answer = serde_json::json!({
                 "id": client.id.0,
                 "name": client.name,
@@ -443,7 +445,7 @@ async fn client(store: &dyn Store, actor: &Actor, command: ClientCommand) -> any
             }
         }
         ClientCommand::Revoke { id } => {
-            let c = admin::revoke_client(store, actor, ApiClientId(id)).await?;
+            let c = admin::revoke_client(store, stamp, ApiClientId(id)).await?;
             println!("revoked API client {} ({})", c.id, c.name);
         }
     }
@@ -452,13 +454,13 @@ async fn client(store: &dyn Store, actor: &Actor, command: ClientCommand) -> any
 
 async fn approval(
     store: &dyn Store,
-    actor: &Actor,
+    stamp: &Stamp,
     command: ApprovalCommand,
 ) -> anyhow::Result<()> {
     match command {
         ApprovalCommand::Add { file } => {
             for raw in documents(&file)? {
-                let (a, added) = admin::add_approval(store, actor, raw).await?;
+                let (a, added) = admin::add_approval(store, stamp, raw).await?;
                 report(added, &format!("approval {}", a.id()));
             }
         }
@@ -474,7 +476,7 @@ async fn approval(
                 effective: on,
                 note: reason,
             };
-            let a = admin::change_approval(store, actor, &id, change).await?;
+            let a = admin::change_approval(store, stamp, &id, change).await?;
             println!(
                 "approval {}: {} from {on} ({} changes recorded)",
                 a.id(),

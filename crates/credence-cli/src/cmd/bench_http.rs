@@ -19,7 +19,7 @@ use credence_server::wire::{
     AssessmentRequest, CompletionRequest, PractitionerRequest, RegistrationRequest,
 };
 use credence_server::{setup, AppState, Config};
-use credence_store::{Actor, NewIssuance};
+use credence_store::{Actor, NewIssuance, Stamp, TokenHash};
 use credence_vc::keys::SecretKey;
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;
@@ -127,9 +127,10 @@ async fn bench(args: &HttpArgs) -> anyhow::Result<Figures> {
     let store = credence_store::connect(&url)
         .await
         .context("opening the database")?;
-    setup::load_demo(store.as_ref()).await?;
+    let stamp = Stamp::new(Actor::system(), Utc::now());
+    setup::load_demo(store.as_ref(), &stamp).await?;
     let token = credence_server::auth::new_token();
-    setup::bootstrap_admin(store.as_ref(), Some(&token)).await?;
+    setup::bootstrap_admin(store.as_ref(), &stamp, Some(&token)).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -315,7 +316,9 @@ async fn stages(state: &AppState, prefix: &str, n: usize) -> anyhow::Result<Stag
         .iter()
         .map(|_| BadgeId::try_from(format!("urn:uuid:{}", uuid::Uuid::new_v4()).as_str()))
         .collect::<Result<Vec<_>, _>>()?;
-    let slots = store.allocate_status_slots(&ids).await?;
+    let stamp = Stamp::new(Actor::system(), now);
+    let mut rng = rand::rngs::OsRng;
+    let slots = store.allocate_status_slots(&stamp, &ids, &mut rng).await?;
     let mut unsigned = Vec::with_capacity(n);
     for ((c, badge_id), slots) in completions.iter().zip(ids).zip(slots) {
         let status = slots.entries(issuer.base_url());
@@ -375,11 +378,11 @@ async fn stages(state: &AppState, prefix: &str, n: usize) -> anyhow::Result<Stag
     let sign_per_s = n as f64 / started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    for c in &completions {
-        store
-            .badge_for_reference(c.provider(), c.provider_reference())
-            .await?;
-    }
+    let references: Vec<_> = completions
+        .iter()
+        .map(|c| (c.provider().clone(), c.provider_reference().clone()))
+        .collect();
+    store.badges_for_references(&references).await?;
     let lookup_per_s = n as f64 / started.elapsed().as_secs_f64();
 
     let issuances: Vec<NewIssuance> = completions
@@ -393,6 +396,7 @@ async fn stages(state: &AppState, prefix: &str, n: usize) -> anyhow::Result<Stag
             specification: c.specification().clone(),
             version: c.version().clone(),
             completed_on: c.completed_on(),
+            claim: TokenHash::of_token(&state.claims.token_for(&badge_id)),
             badge_id,
             credential: s.credential,
             jwt: Some(s.jwt),
@@ -404,8 +408,8 @@ async fn stages(state: &AppState, prefix: &str, n: usize) -> anyhow::Result<Stag
         })
         .collect();
     let started = Instant::now();
-    for chunk in issuances.chunks(500) {
-        store.record_issuances(&Actor::system(), chunk).await?;
+    for chunk in issuances.chunks(2000) {
+        store.record_issuances(&stamp, chunk).await?;
     }
     let record_per_s = n as f64 / started.elapsed().as_secs_f64();
     Ok(Stages {

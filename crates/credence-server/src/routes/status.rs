@@ -148,7 +148,13 @@ async fn set_bit(
         StatusPurpose::Revocation => app::StatusChange::Revoke { reason, note },
         StatusPurpose::Suspension => app::StatusChange::Suspend { reason, note },
     };
-    let status = app::change_status(state.store.as_ref(), &caller.actor(), &badge, &change).await?;
+    let status = app::change_status(
+        state.store.as_ref(),
+        &state.stamp(caller.actor()),
+        &badge,
+        &change,
+    )
+    .await?;
     Ok(Json(BadgeStatusView::new(state, &status)))
 }
 
@@ -221,7 +227,13 @@ pub async fn reinstate(
     };
     let badge = badge_id(&id)?;
     let change = app::StatusChange::Reinstate { note: change.note };
-    let status = app::change_status(state.store.as_ref(), &caller.actor(), &badge, &change).await?;
+    let status = app::change_status(
+        state.store.as_ref(),
+        &state.stamp(caller.actor()),
+        &badge,
+        &change,
+    )
+    .await?;
     Ok(Json(BadgeStatusView::new(&state, &status)))
 }
 

@@ -270,7 +270,10 @@ async fn toggle_share(
     check_form(&state, &headers, &token, &form.form_token)?;
     let enabled = matches!(form.enabled.as_str(), "true" | "on" | "1");
     let actor = credence_store::Actor::practitioner(&badge.id);
-    state.store.set_share(&actor, &badge.id, enabled).await?;
+    state
+        .store
+        .set_share(&state.stamp(actor), &badge.id, enabled)
+        .await?;
     Ok(Redirect::to(&format!("/claim/{token}")).into_response())
 }
 

@@ -178,7 +178,7 @@ async fn refused_callers_get_the_right_status_and_write_nothing() {
         .client(credence_store::Scope::Provider(LEEDS.try_into().unwrap()))
         .await;
     app.store()
-        .revoke_api_client(&Actor::system(), revoked_id)
+        .revoke_api_client(&app.state.stamp(Actor::system()), revoked_id)
         .await
         .unwrap();
     let amira = sample_case("Amira Okafor");

@@ -195,7 +195,12 @@ impl TestApp {
 
     async fn on(url: String, pg: Option<PgSchema>, dir: TempDir) -> TestApp {
         let store = credence_store::connect(&url).await.unwrap();
-        setup::load_demo(store.as_ref()).await.unwrap();
+        setup::load_demo(
+            store.as_ref(),
+            &credence_store::Stamp::new(credence_store::Actor::system(), sample::fixture_now()),
+        )
+        .await
+        .unwrap();
         let key = SecretKey::generate(&mut rand::rngs::OsRng);
         let config = Config::for_tests(BASE_URL, &url, dir.path());
         let clock = Arc::new(FixedClock(sample::fixture_now()));
@@ -221,7 +226,7 @@ impl TestApp {
         let client = self
             .store()
             .create_api_client(
-                &credence_store::Actor::system(),
+                &self.state.stamp(credence_store::Actor::system()),
                 &NewApiClient {
                     name: format!("test client {scope}"),
                     token_hash: TokenHash::of_token(&token),

@@ -43,12 +43,21 @@ impl LimitedApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("credence.db").display());
         let store = credence_store::connect(&url).await.unwrap();
-        let admin = setup::bootstrap_admin(store.as_ref(), None)
-            .await
-            .unwrap()
-            .generated_token()
-            .unwrap();
-        setup::load_demo(store.as_ref()).await.unwrap();
+        let admin = setup::bootstrap_admin(
+            store.as_ref(),
+            &credence_store::Stamp::new(credence_store::Actor::system(), sample::fixture_now()),
+            None,
+        )
+        .await
+        .unwrap()
+        .generated_token()
+        .unwrap();
+        setup::load_demo(
+            store.as_ref(),
+            &credence_store::Stamp::new(credence_store::Actor::system(), sample::fixture_now()),
+        )
+        .await
+        .unwrap();
         let mut config = Config::for_tests(BASE_URL, &url, dir.path());
         edit(&mut config);
         let clock = Arc::new(FixedClock(sample::fixture_now()));

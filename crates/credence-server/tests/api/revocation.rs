@@ -84,7 +84,11 @@ async fn revoke_suspend_and_reinstate_change_every_verdict_at_once() {
         let badge_id = BadgeId::try_from(id.as_str()).unwrap();
         app.state
             .store
-            .set_share(&Actor::practitioner(&badge_id), &badge_id, true)
+            .set_share(
+                &app.state.stamp(Actor::practitioner(&badge_id)),
+                &badge_id,
+                true,
+            )
             .await
             .unwrap();
         let badge = credential(&app, &id).await;

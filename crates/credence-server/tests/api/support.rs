@@ -91,11 +91,15 @@ impl TestApp {
         options: StoreOptions,
     ) -> TestApp {
         let store = credence_store::connect_with(&url, options).await.unwrap();
-        let admin_token = credence_server::setup::bootstrap_admin(store.as_ref(), None)
-            .await
-            .unwrap()
-            .generated_token()
-            .expect("a fresh database gets a first administrator token");
+        let admin_token = credence_server::setup::bootstrap_admin(
+            store.as_ref(),
+            &credence_store::Stamp::new(credence_store::Actor::system(), sample::fixture_now()),
+            None,
+        )
+        .await
+        .unwrap()
+        .generated_token()
+        .expect("a fresh database gets a first administrator token");
         let key = SecretKey::generate(&mut rand::rngs::OsRng);
         let key_pem = key.to_pkcs8_pem().unwrap().to_string();
         let state = TestApp::state(&url, &dir, store, key).await;
@@ -147,9 +151,12 @@ impl TestApp {
 
     /// Loads DOMAIN.md's sample specifications, providers and approvals.
     pub async fn load_demo(&self) {
-        credence_server::setup::load_demo(self.state.store.as_ref())
-            .await
-            .unwrap();
+        credence_server::setup::load_demo(
+            self.state.store.as_ref(),
+            &credence_store::Stamp::new(credence_store::Actor::system(), sample::fixture_now()),
+        )
+        .await
+        .unwrap();
     }
 
     /// Drops the PostgreSQL schema (SQLite's folder goes with the app).

@@ -141,7 +141,8 @@ pub async fn create(
     Admin(caller): Admin,
     ApiJson(raw): ApiJson<RawProviderApproval>,
 ) -> Result<Response, ApiError> {
-    let (approval, written) = add_approval(state.store.as_ref(), &caller.actor(), raw).await?;
+    let (approval, written) =
+        add_approval(state.store.as_ref(), &state.stamp(caller.actor()), raw).await?;
     Ok(added(
         written,
         format!("/api/v1/approvals/{}", approval.id()),
@@ -191,7 +192,13 @@ pub async fn add_change(
     ApiJson(change): ApiJson<ApprovalChange>,
 ) -> Result<Response, ApiError> {
     let id = approval_id(&id)?;
-    let approval = change_approval(state.store.as_ref(), &caller.actor(), &id, change).await?;
+    let approval = change_approval(
+        state.store.as_ref(),
+        &state.stamp(caller.actor()),
+        &id,
+        change,
+    )
+    .await?;
     let location = format!("/api/v1/approvals/{id}/history");
     Ok((
         StatusCode::CREATED,

@@ -116,7 +116,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let (client, token) = create_client(
         state.store.as_ref(),
-        &caller.actor(),
+        &state.stamp(caller.actor()),
         &request.name,
         &request.scope,
     )
@@ -156,6 +156,11 @@ pub async fn revoke(
         what: "API client",
         id: id.clone(),
     })?;
-    let client = revoke_client(state.store.as_ref(), &caller.actor(), ApiClientId(id)).await?;
+    let client = revoke_client(
+        state.store.as_ref(),
+        &state.stamp(caller.actor()),
+        ApiClientId(id),
+    )
+    .await?;
     Ok(Json(client.into()))
 }

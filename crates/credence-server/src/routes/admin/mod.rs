@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
 fn added<T: Serialize>(added: Added, location: String, body: T) -> Response {
     let status = match added {
         Added::Created => StatusCode::CREATED,
-        Added::Unchanged | Added::Updated => StatusCode::OK,
+        _ => StatusCode::OK,
     };
     (status, [(header::LOCATION, location)], Json(body)).into_response()
 }

@@ -67,7 +67,8 @@ pub async fn create(
     Admin(caller): Admin,
     ApiJson(raw): ApiJson<RawProvider>,
 ) -> Result<Response, ApiError> {
-    let (provider, written) = add_provider(state.store.as_ref(), &caller.actor(), raw).await?;
+    let (provider, written) =
+        add_provider(state.store.as_ref(), &state.stamp(caller.actor()), raw).await?;
     Ok(added(
         written,
         location(provider.ukprn()),
@@ -101,7 +102,8 @@ pub async fn replace(
             ),
         });
     }
-    let (provider, written) = replace_provider(state.store.as_ref(), &caller.actor(), raw).await?;
+    let (provider, written) =
+        replace_provider(state.store.as_ref(), &state.stamp(caller.actor()), raw).await?;
     Ok(added(
         written,
         location(provider.ukprn()),

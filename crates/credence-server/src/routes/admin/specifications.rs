@@ -64,7 +64,8 @@ pub async fn create(
     Admin(caller): Admin,
     ApiJson(raw): ApiJson<RawCredentialSpecification>,
 ) -> Result<Response, ApiError> {
-    let (spec, written) = add_specification(state.store.as_ref(), &caller.actor(), raw).await?;
+    let (spec, written) =
+        add_specification(state.store.as_ref(), &state.stamp(caller.actor()), raw).await?;
     let location = format!("/api/v1/specifications/{}/{}", spec.id(), spec.version());
     Ok(added(
         written,
