@@ -410,7 +410,7 @@ async fn record_step(
     for (i, row) in signed {
         match row {
             SignedRow::Done(o) => set(rows, i, Row::Done(o)),
-            SignedRow::Signed(n) => batch.push((i, *n)),
+            SignedRow::Signed(n) => batch.push((i, n)),
         }
     }
     if batch.is_empty() {
@@ -444,7 +444,7 @@ fn conflict(b: BadgeRecord) -> IssueError {
 /// A row after signing.
 enum SignedRow {
     Done(RowOutcome),
-    Signed(Box<NewIssuance>),
+    Signed(NewIssuance),
 }
 
 /// Signs every decided row on the blocking pool, spread over the machine's cores.
@@ -507,7 +507,7 @@ fn sign_row((issuer, registrations, claims): Keys<'_>, row: Row, now: DateTime<U
             badge_id,
             unsigned,
         } => match issuer.sign(&unsigned, now) {
-            Ok(SignedBadge { credential, jwt }) => SignedRow::Signed(Box::new(NewIssuance {
+            Ok(SignedBadge { credential, jwt }) => SignedRow::Signed(NewIssuance {
                 claim: TokenHash::of_token(&claims.token_for(&badge_id)),
                 fingerprint: completion.fingerprint(),
                 provider: completion.provider().clone(),
@@ -522,7 +522,7 @@ fn sign_row((issuer, registrations, claims): Keys<'_>, row: Row, now: DateTime<U
                 issued_at: now,
                 registration: registrations
                     .digest_registration(completion.practitioner().registration()),
-            })),
+            }),
             Err(e) => SignedRow::Done(RowOutcome::Failed(e.into())),
         },
     }

@@ -1,6 +1,6 @@
 //! Credence's use cases, between the HTTP service (and the `credence` command) and the rules.
 //!
-//! It holds issuance and status changes. [`Issuing::issue`] takes completions (one, or a batch), lets the
+//! It holds issuance, status changes and administration ([`admin`]). [`Issuing::issue`] takes completions (one, or a batch), lets the
 //! Centre's rules in `credence-core` decide, signs with the [`Issuer`] and records the badges,
 //! their status list slots and claim links in the store, idempotently. `POST /api/v1/completions`,
 //! the batch API and `credence issue` all call it, and nothing else issues.
@@ -27,6 +27,7 @@ use credence_core::badge::identity::RegistrationKey;
 use credence_core::model::RawCompletion;
 use credence_store::Store;
 
+pub mod admin;
 pub mod claims;
 pub mod clock;
 mod issue;

@@ -110,11 +110,3 @@ impl FromRequestParts<AppState> for Admin {
         Ok(Admin(caller))
     }
 }
-
-/// A new random bearer token: `cred_` and 256 random bits in hex.
-pub fn new_token() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!("cred_{}", hex::encode(bytes))
-}

@@ -2,8 +2,10 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use credence_app::admin::AdminError;
 use credence_app::status::StatusChangeError;
 use credence_app::IssueError;
+use credence_core::admin::AddConflict;
 use credence_core::model::{BadgeId, ModelError, ProviderId, Refusal, SpecId, SpecVersion};
 use credence_core::status::StatusConflict;
 use credence_store::ScopeError;
@@ -201,6 +203,48 @@ impl From<IssueError> for ApiError {
             IssueError::Store(e) => e.into(),
             e => ApiError::Internal(e.into()),
         }
+    }
+}
+
+impl From<AdminError> for ApiError {
+    fn from(e: AdminError) -> Self {
+        match e {
+            AdminError::Invalid { subject, source } => ApiError::Invalid { subject, source },
+            AdminError::Conflict { what, id, conflict } => ApiError::Conflict {
+                what,
+                id,
+                hint: conflict_hint(conflict),
+            },
+            AdminError::UnknownProvider(p) => ApiError::UnknownProvider(p),
+            AdminError::UnknownSpecification {
+                specification,
+                version,
+            } => ApiError::UnknownSpecification {
+                specification,
+                version,
+            },
+            AdminError::InvalidScope(e) => ApiError::InvalidScope(e),
+            AdminError::Store(e) => e.into(),
+            e => ApiError::Internal(e.into()),
+        }
+    }
+}
+
+/// What to do instead of an add the rules refused.
+fn conflict_hint(conflict: AddConflict) -> &'static str {
+    match conflict {
+        AddConflict::SpecificationFixed => {
+            "a published version is fixed except for extending its status history; \
+             publish a new version instead"
+        }
+        AddConflict::ProviderExists => {
+            "replace it with PUT /api/v1/providers/{ukprn} (credence admin provider add --replace)"
+        }
+        AddConflict::ApprovalExists => {
+            "record status changes with POST /api/v1/approvals/{id}/changes \
+             (credence admin approval change)"
+        }
+        _ => "a different record is stored under this key",
     }
 }
 

@@ -5,8 +5,8 @@
 //! `routes::status`, `routes::admin`, `routes::public`, `routes::health`, [`openapi`]) over an
 //! [`AppState`] holding the store, the [`Issuer`](credence_app::Issuer) (key, did:web, Data
 //! Integrity engine), a clock and metrics. Handlers only extract, call a use case
-//! ([`credence_app::Issuing`], [`credence_app::status`]) or [`admin`] (administration, shared with
-//! `credence admin`), and answer; every
+//! ([`credence_app::Issuing`], [`credence_app::status`], [`credence_app::admin`], each shared
+//! with the `credence` command), and answer; every
 //! failure is an [`ApiError`] rendered once as RFC 9457 problem+json. Status
 //! lists are made and signed in [`status_lists`], for `GET /status/{list}` and for the service's
 //! own verifier ([`verification`]). [`serve`] binds, serves and shuts down gracefully (in-flight
@@ -17,7 +17,6 @@
 // index that can be out of bounds (`get` and iterators instead). Tests may index.
 #![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
 
-pub mod admin;
 pub mod artwork;
 pub mod auth;
 pub mod config;

@@ -15,11 +15,11 @@ use credence_vc::keys::{LocalSigner, PublicKey, SecretKey, VerificationMethodId}
 use credence_vc::proof::DataIntegrity;
 use sha2::{Digest, Sha256};
 
-use crate::auth::new_token;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::ratelimit::{KeyedLimiter, Rate};
 use crate::state::AppState;
+use credence_app::admin::new_token;
 use credence_app::claims::{ClaimKeys, CLAIM_SECRET_FILE, REGISTRATION_SECRET_FILE};
 use credence_app::clock::{Clock, SystemClock};
 use credence_app::Issuer;

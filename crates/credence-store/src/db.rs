@@ -93,8 +93,8 @@ impl<'a> From<&'a Pool> for On<'a> {
 impl<'a> From<&'a mut Tx> for On<'a> {
     fn from(tx: &'a mut Tx) -> Self {
         match tx {
-            Tx::Sqlite(t) => On::SqliteTx(&mut **t),
-            Tx::Postgres(t) => On::PgTx(&mut **t),
+            Tx::Sqlite(t) => On::SqliteTx(t),
+            Tx::Postgres(t) => On::PgTx(t),
         }
     }
 }

@@ -505,6 +505,18 @@ pub enum BreakReason {
     TruncatedTail,
 }
 
+impl BreakReason {
+    /// A stable snake_case code, e.g. `hash_mismatch`.
+    pub fn code(self) -> &'static str {
+        match self {
+            BreakReason::HashMismatch => "hash_mismatch",
+            BreakReason::PrevHashMismatch => "prev_hash_mismatch",
+            BreakReason::MissingRows => "missing_rows",
+            BreakReason::TruncatedTail => "truncated_tail",
+        }
+    }
+}
+
 impl fmt::Display for BreakReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

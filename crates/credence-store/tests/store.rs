@@ -1584,13 +1584,14 @@ mod schema {
         let names = "(SELECT array_agg(a.attname::text ORDER BY k.ord) \
              FROM unnest(KEYS) WITH ORDINALITY k(attnum, ord) \
              JOIN pg_attribute a ON a.attrelid = REL AND a.attnum = k.attnum)";
-        let constraints: Vec<(
+        type ConstraintRow = (
             String,
             String,
             Vec<String>,
             Option<String>,
             Option<Vec<String>>,
-        )> = sqlx::query_as(&format!(
+        );
+        let constraints: Vec<ConstraintRow> = sqlx::query_as(&format!(
             "SELECT t.relname::text, c.contype::text, {}, r.relname::text, {} \
                  FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid \
                  JOIN pg_namespace n ON n.oid = t.relnamespace \

@@ -1,5 +1,5 @@
 //! `credence admin …` and `credence audit verify`: the Centre's administration, acting on the
-//! database directly through the same rules as the HTTP API ([`credence_server::admin`]), audited
+//! database directly through the same rules as the HTTP API ([`credence_app::admin`]), audited
 //! as `cli:<user>`.
 
 use std::path::{Path, PathBuf};
@@ -9,10 +9,10 @@ use std::sync::Arc;
 use anyhow::{bail, Context as _};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
+use credence_app::admin::{self, Added};
 use credence_app::status::{change_status, StatusChange};
 use credence_core::model::{ApprovalChange, ApprovalId, ApprovalStatus, BadgeId, ProviderId};
 use credence_core::status::StatusReason;
-use credence_server::admin::{self, Added};
 use credence_store::{
     Actor, ApiClientId, BadgeFilter, BadgeStatus, ChainCheck, SlotStatus, Stamp, Store,
 };
@@ -521,7 +521,7 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
                         "audit log broken at row {}: {} ({})",
                         b.row_id,
                         b.reason,
-                        admin::break_code(b.reason)
+                        b.reason.code()
                     );
                     Ok(ExitCode::from(1))
                 }

@@ -129,7 +129,7 @@ async fn bench(args: &HttpArgs) -> anyhow::Result<Figures> {
         .context("opening the database")?;
     let stamp = Stamp::new(Actor::system(), Utc::now());
     setup::load_demo(store.as_ref(), &stamp).await?;
-    let token = credence_server::auth::new_token();
+    let token = credence_app::admin::new_token();
     setup::bootstrap_admin(store.as_ref(), &stamp, Some(&token)).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

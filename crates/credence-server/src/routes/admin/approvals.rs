@@ -14,11 +14,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{added, ApprovalChangeDoc, ApprovalDoc};
-use crate::admin::{add_approval, change_approval};
 use crate::auth::Admin;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 use crate::state::AppState;
+use credence_app::admin::{add_approval, change_approval};
 
 /// The approval routes.
 pub fn router() -> Router<AppState> {

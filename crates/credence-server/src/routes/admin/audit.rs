@@ -10,7 +10,6 @@ use credence_store::{AuditEntry, ChainCheck, SigningKeyRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::admin::break_code;
 use crate::auth::Admin;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
@@ -152,7 +151,7 @@ impl From<ChainCheck> for ChainReport {
                 intact: false,
                 rows: None,
                 row_id: Some(b.row_id),
-                reason: Some(break_code(b.reason).to_owned()),
+                reason: Some(b.reason.code().to_owned()),
                 detail: Some(b.reason.to_string()),
             },
         }

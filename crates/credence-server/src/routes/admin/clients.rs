@@ -10,11 +10,11 @@ use credence_store::{ApiClient, ApiClientId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::admin::{create_client, revoke_client};
 use crate::auth::Admin;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 use crate::state::AppState;
+use credence_app::admin::{create_client, revoke_client};
 
 /// The API client routes.
 pub fn router() -> Router<AppState> {

@@ -20,8 +20,8 @@ use serde::Serialize;
 use utoipa::openapi::schema::{ObjectBuilder, Schema};
 use utoipa::openapi::RefOr;
 
-use crate::admin::Added;
 use crate::state::AppState;
+use credence_app::admin::Added;
 
 /// The administration routes.
 pub fn router() -> Router<AppState> {

@@ -9,11 +9,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{added, ProviderDoc};
-use crate::admin::{add_provider, replace_provider};
 use crate::auth::Admin;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 use crate::state::AppState;
+use credence_app::admin::{add_provider, replace_provider};
 
 /// The provider routes.
 pub fn router() -> Router<AppState> {

@@ -9,11 +9,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{added, SpecificationDoc};
-use crate::admin::add_specification;
 use crate::auth::Admin;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 use crate::state::AppState;
+use credence_app::admin::add_specification;
 
 /// The specification routes.
 pub fn router() -> Router<AppState> {

@@ -1,12 +1,13 @@
-//! The Centre's administration rules: adding specifications, providers, approvals and API clients,
-//! recording approval changes, revoking clients. The HTTP API (`routes::admin`) and
-//! `credence admin` call these same functions, so both answer a request the same way.
+//! Administering: adding specifications, providers, approvals and API clients, recording approval
+//! changes, revoking clients. The HTTP API and `credence admin` call these same functions, so
+//! both answer a request the same way.
 //!
-//! Adding is idempotent: the same document again is [`Added::Unchanged`] and writes nothing. A
-//! different document under an existing key is refused with [`ApiError::Conflict`], except that a
-//! specification version's status history may be extended (to retire it, say) and a provider may
-//! be replaced on purpose ([`replace_provider`]). Approval status changes go through
-//! [`change_approval`], which the store checks against the approval's history.
+//! Each add reads what is stored, lets the core's rules ([`credence_core::admin`]) decide, and
+//! writes on condition that the store still holds what was read: adding is idempotent (the same
+//! document again is [`Added::Unchanged`] and writes nothing), a different document under a
+//! stored key is [`AdminError::Conflict`], and two racing adds of one new key store one and
+//! refuse the other ([`StoreError::AlreadyExists`]). Approval status changes go through
+//! [`change_approval`], which the store checks with the core against the approval's history.
 
 pub use credence_core::admin::Added;
 use credence_core::admin::{self as rules, AddConflict};
@@ -14,32 +15,80 @@ use credence_core::model::{
     ApprovalChange, ApprovalId, CredentialSpecification, ModelError, Provider, ProviderApproval,
     RawCredentialSpecification, RawProvider, RawProviderApproval,
 };
+use credence_core::model::{ProviderId, SpecId, SpecVersion};
 use credence_store::{
-    ApiClient, ApiClientId, BreakReason, NewApiClient, Scope, Stamp, Store, TokenHash,
+    ApiClient, ApiClientId, NewApiClient, Scope, ScopeError, Stamp, Store, StoreError, TokenHash,
 };
 
-use crate::auth::new_token;
-use crate::error::ApiError;
+/// Why an administration request was not carried out.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AdminError {
+    /// The document is not valid.
+    #[error("invalid {subject}")]
+    Invalid {
+        /// What was being read.
+        subject: &'static str,
+        /// Why.
+        #[source]
+        source: ModelError,
+    },
+    /// A different record is stored under the same key.
+    #[error("{what} {id} exists with other content: {conflict}")]
+    Conflict {
+        /// What kind of record.
+        what: &'static str,
+        /// Its key.
+        id: String,
+        /// Which rule refused it.
+        conflict: AddConflict,
+    },
+    /// The provider is not known.
+    #[error("unknown provider {0}")]
+    UnknownProvider(ProviderId),
+    /// The specification version is not known.
+    #[error("unknown credential specification {specification} version {version}")]
+    UnknownSpecification {
+        /// The code.
+        specification: SpecId,
+        /// The version.
+        version: SpecVersion,
+    },
+    /// An API client scope that does not parse.
+    #[error("invalid API client scope")]
+    InvalidScope(#[source] ScopeError),
+    /// The store refused the write (e.g. another writer was first) or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
-fn invalid(subject: &'static str) -> impl FnOnce(ModelError) -> ApiError {
-    move |source| ApiError::Invalid { subject, source }
+fn invalid(subject: &'static str) -> impl FnOnce(ModelError) -> AdminError {
+    move |source| AdminError::Invalid { subject, source }
+}
+
+/// A new random bearer token: `cred_` and 256 random bits in hex.
+pub fn new_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("cred_{}", hex::encode(bytes))
 }
 
 /// Adds a specification version. A stored version is fixed: the same document is `Unchanged`;
 /// one whose only difference is a longer status history (the stored one a prefix of it) is
-/// `Updated`; anything else is a [`ApiError::Conflict`] (publish a new version instead).
+/// `Updated`; anything else is a [`AdminError::Conflict`] (publish a new version instead).
 pub async fn add_specification(
     store: &dyn Store,
     stamp: &Stamp,
     raw: RawCredentialSpecification,
-) -> Result<(CredentialSpecification, Added), ApiError> {
+) -> Result<(CredentialSpecification, Added), AdminError> {
     let spec = CredentialSpecification::try_from(raw).map_err(invalid("specification"))?;
     let stored = store.specification(spec.id(), spec.version()).await?;
     let added =
-        rules::add_specification(stored.as_ref(), &spec).map_err(|c| ApiError::Conflict {
+        rules::add_specification(stored.as_ref(), &spec).map_err(|c| AdminError::Conflict {
             what: "specification",
             id: format!("{} {}", spec.id(), spec.version()),
-            hint: hint(c),
+            conflict: c,
         })?;
     if added != Added::Unchanged {
         store
@@ -49,31 +98,13 @@ pub async fn add_specification(
     Ok((spec, added))
 }
 
-/// What to do instead, for each refusal.
-fn hint(conflict: AddConflict) -> &'static str {
-    match conflict {
-        AddConflict::SpecificationFixed => {
-            "a published version is fixed except for extending its status history; \
-             publish a new version instead"
-        }
-        AddConflict::ProviderExists => {
-            "replace it with PUT /api/v1/providers/{ukprn} (credence admin provider add --replace)"
-        }
-        AddConflict::ApprovalExists => {
-            "record status changes with POST /api/v1/approvals/{id}/changes \
-             (credence admin approval change)"
-        }
-        _ => "the stored record differs",
-    }
-}
-
-/// Adds a provider: `Created`, `Unchanged` for the same document, [`ApiError::Conflict`] for a
+/// Adds a provider: `Created`, `Unchanged` for the same document, [`AdminError::Conflict`] for a
 /// different one under the same UKPRN (use [`replace_provider`]).
 pub async fn add_provider(
     store: &dyn Store,
     stamp: &Stamp,
     raw: RawProvider,
-) -> Result<(Provider, Added), ApiError> {
+) -> Result<(Provider, Added), AdminError> {
     add_or_replace_provider(store, stamp, raw, false).await
 }
 
@@ -82,7 +113,7 @@ pub async fn replace_provider(
     store: &dyn Store,
     stamp: &Stamp,
     raw: RawProvider,
-) -> Result<(Provider, Added), ApiError> {
+) -> Result<(Provider, Added), AdminError> {
     add_or_replace_provider(store, stamp, raw, true).await
 }
 
@@ -91,14 +122,14 @@ async fn add_or_replace_provider(
     stamp: &Stamp,
     raw: RawProvider,
     replace: bool,
-) -> Result<(Provider, Added), ApiError> {
+) -> Result<(Provider, Added), AdminError> {
     let provider = Provider::try_from(raw).map_err(invalid("provider"))?;
     let stored = store.provider(provider.ukprn()).await?;
     let added = rules::add_provider(stored.as_ref(), &provider, replace).map_err(|c| {
-        ApiError::Conflict {
+        AdminError::Conflict {
             what: "provider",
             id: provider.ukprn().to_string(),
-            hint: hint(c),
+            conflict: c,
         }
     })?;
     if added != Added::Unchanged {
@@ -110,33 +141,33 @@ async fn add_or_replace_provider(
 }
 
 /// Adds an approval of a known provider for a known specification version: `Created`,
-/// `Unchanged` for the same document, [`ApiError::Conflict`] for a different one under the same id
+/// `Unchanged` for the same document, [`AdminError::Conflict`] for a different one under the same id
 /// (status changes go through [`change_approval`]).
 pub async fn add_approval(
     store: &dyn Store,
     stamp: &Stamp,
     raw: RawProviderApproval,
-) -> Result<(ProviderApproval, Added), ApiError> {
+) -> Result<(ProviderApproval, Added), AdminError> {
     let approval = ProviderApproval::try_from(raw).map_err(invalid("approval"))?;
     if store.provider(approval.provider()).await?.is_none() {
-        return Err(ApiError::UnknownProvider(approval.provider().clone()));
+        return Err(AdminError::UnknownProvider(approval.provider().clone()));
     }
     if store
         .specification(approval.specification(), approval.version())
         .await?
         .is_none()
     {
-        return Err(ApiError::UnknownSpecification {
+        return Err(AdminError::UnknownSpecification {
             specification: approval.specification().clone(),
             version: approval.version().clone(),
         });
     }
     let stored = store.approval(approval.id()).await?;
     let added =
-        rules::add_approval(stored.as_ref(), &approval).map_err(|c| ApiError::Conflict {
+        rules::add_approval(stored.as_ref(), &approval).map_err(|c| AdminError::Conflict {
             what: "approval",
             id: approval.id().to_string(),
-            hint: hint(c),
+            conflict: c,
         })?;
     if added != Added::Unchanged {
         store
@@ -148,13 +179,13 @@ pub async fn add_approval(
 
 /// Appends a status change (suspension, reinstatement, withdrawal...) to an approval's history.
 /// A change that is not after the last one, or otherwise makes the approval invalid, is
-/// [`ApiError::Invalid`].
+/// [`AdminError::Invalid`].
 pub async fn change_approval(
     store: &dyn Store,
     stamp: &Stamp,
     id: &ApprovalId,
     change: ApprovalChange,
-) -> Result<ProviderApproval, ApiError> {
+) -> Result<ProviderApproval, AdminError> {
     Ok(store.add_approval_change(stamp, id, change).await?)
 }
 
@@ -177,12 +208,12 @@ pub async fn create_client(
     stamp: &Stamp,
     name: &str,
     scope: &str,
-) -> Result<(ApiClient, String), ApiError> {
+) -> Result<(ApiClient, String), AdminError> {
     let name = client_name(name).map_err(invalid("API client"))?;
-    let scope: Scope = scope.parse().map_err(ApiError::InvalidScope)?;
+    let scope: Scope = scope.parse().map_err(AdminError::InvalidScope)?;
     if let Scope::Provider(ukprn) = &scope {
         if store.provider(ukprn).await?.is_none() {
-            return Err(ApiError::UnknownProvider(ukprn.clone()));
+            return Err(AdminError::UnknownProvider(ukprn.clone()));
         }
     }
     let token = new_token();
@@ -204,19 +235,8 @@ pub async fn revoke_client(
     store: &dyn Store,
     stamp: &Stamp,
     id: ApiClientId,
-) -> Result<ApiClient, ApiError> {
+) -> Result<ApiClient, AdminError> {
     Ok(store.revoke_api_client(stamp, id).await?)
-}
-
-/// A stable snake_case code for an audit chain break.
-pub fn break_code(reason: BreakReason) -> &'static str {
-    match reason {
-        BreakReason::HashMismatch => "hash_mismatch",
-        BreakReason::PrevHashMismatch => "prev_hash_mismatch",
-        BreakReason::MissingRows => "missing_rows",
-        BreakReason::TruncatedTail => "truncated_tail",
-        _ => "broken",
-    }
 }
 
 #[cfg(test)]
