@@ -42,3 +42,4 @@ pub mod jwt;
 pub mod keys;
 pub mod proof;
 pub mod status;
+pub mod verify;

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::report::Facts;
+use super::Facts;
 use crate::badge::document::IdentityObject;
 use credence_ld::rdf::{Literal, Node, Object, Quad};
 use credence_vc::status::{ListCredential, StatusEntry, StatusError, StatusList, StatusPurpose};

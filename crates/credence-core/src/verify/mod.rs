@@ -9,9 +9,6 @@
 //! [`Report`].
 
 mod claims;
-mod report;
-mod resolve;
-mod trust;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -34,9 +31,11 @@ use credence_vc::status::{StatusEntry, StatusPurpose};
 use claims::{Claims, SignedList, Stamp};
 
 pub use claims::ClaimsError;
-pub use report::{Check, CheckName, Facts, Outcome, ProblemDetail, Report, Verdict};
-pub use resolve::{KeyResolver, LocalKeys, LocalStatusLists, ResolveError, StatusResolver};
-pub use trust::TrustedIssuers;
+use credence_vc::verify::problem_for;
+pub use credence_vc::verify::{
+    Check, CheckName, Facts, KeyResolver, LocalKeys, LocalStatusLists, Outcome, ProblemDetail,
+    Report, ResolveError, StatusResolver, TrustedIssuers, Verdict,
+};
 
 /// The largest input the verifier reads (a baked image may be up to the baking limit).
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
@@ -585,75 +584,6 @@ fn finish(
         checks,
         credential,
         errors,
-    }
-}
-
-impl Report {
-    /// Whether the badge is shown to be its trusted issuer's: the key is the issuer's and the
-    /// proof verifies. Only then do its status, dates and recipient mean anything.
-    pub fn is_genuine(&self) -> bool {
-        self.outcome(CheckName::KeyResolution) == Outcome::Pass
-            && self.outcome(CheckName::Proof) == Outcome::Pass
-    }
-
-    /// Records a recipient check the caller made against its own records, for an identifier the
-    /// badge does not carry (the Centre's registration digests), and settles the verdict again:
-    /// no match on an otherwise valid badge is [`Verdict::RecipientMismatch`]. Ignored unless the
-    /// badge [is genuine](Self::is_genuine) and its own recipient check did not run.
-    pub fn record_recipient(&mut self, matched: bool, reason: impl Into<String>) {
-        if !self.is_genuine() || self.outcome(CheckName::Recipient) != Outcome::NotChecked {
-            return;
-        }
-        let check = Check {
-            check: CheckName::Recipient,
-            outcome: if matched {
-                Outcome::Pass
-            } else {
-                Outcome::Fail
-            },
-            reason: reason.into(),
-        };
-        if !matched {
-            self.errors.push(problem_for(&check));
-            if self.verdict == Verdict::Valid {
-                self.verdict = Verdict::RecipientMismatch;
-                self.verified = false;
-            }
-        }
-        match self
-            .checks
-            .iter_mut()
-            .find(|c| c.check == CheckName::Recipient)
-        {
-            Some(c) => *c = check,
-            None => self.checks.push(check),
-        }
-    }
-}
-
-fn problem_for(check: &Check) -> ProblemDetail {
-    let (kind, title) = match check.check {
-        CheckName::Parsed => (
-            "https://www.w3.org/TR/vc-data-model#PARSING_ERROR",
-            "Parsing error",
-        ),
-        CheckName::DataModel | CheckName::Schema | CheckName::Recipient => (
-            "https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR",
-            "Malformed value error",
-        ),
-        CheckName::Proof | CheckName::KeyResolution => (
-            "https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR",
-            "Cryptographic security error",
-        ),
-        CheckName::ValidityWindow | CheckName::Status => (
-            "https://www.w3.org/TR/vc-data-model#RANGE_ERROR",
-            "Range error",
-        ),
-    };
-    ProblemDetail {
-        kind,
-        title,
-        detail: check.reason.clone(),
     }
 }
 

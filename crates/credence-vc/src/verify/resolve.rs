@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use credence_vc::keys::DidDocument;
+use crate::keys::DidDocument;
 
 /// Why a document could not be resolved.
 #[derive(Debug, thiserror::Error)]
@@ -60,11 +60,9 @@ impl KeyResolver for LocalKeys {
             return Ok(doc.clone());
         }
         if controller.starts_with("did:key:") {
-            return credence_vc::keys::resolve_did_key(controller).map_err(|e| {
-                ResolveError::Invalid {
-                    id: controller.to_owned(),
-                    source: Box::new(e),
-                }
+            return crate::keys::resolve_did_key(controller).map_err(|e| ResolveError::Invalid {
+                id: controller.to_owned(),
+                source: Box::new(e),
             });
         }
         Err(ResolveError::NotFound(controller.to_owned()))
