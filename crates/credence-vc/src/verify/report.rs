@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+use super::claims::Claims;
+use super::plan::Read;
+
 /// The checks a verification runs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -12,7 +15,8 @@ pub enum CheckName {
     /// The credential's JSON-LD reads as one verifiable credential, with the pinned contexts'
     /// terms as its keys, so that what it shows is what its proof covers.
     DataModel,
-    /// The credential conforms to the Open Badges 3.0 JSON Schema.
+    /// The credential conforms to the JSON Schema of its profile (Open Badges 3.0, say). Run by
+    /// the profile's verifier: this crate knows no schema.
     Schema,
     /// The proof (Data Integrity or JWS) verifies.
     Proof,
@@ -22,13 +26,15 @@ pub enum CheckName {
     ValidityWindow,
     /// Neither revoked nor suspended on its status lists.
     Status,
-    /// The credential's hashed identifiers match an identifier the verifier knows.
+    /// The credential's subject matches an identifier the verifier knows. Run by the profile's
+    /// verifier: this crate knows no identifier scheme.
     Recipient,
 }
 
 /// How one check went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Outcome {
     /// The check passed.
     Pass,
@@ -76,8 +82,9 @@ pub enum Verdict {
     Malformed,
 }
 
-/// The facts an employer reads off a badge, as its proof covers them (read from the signed RDF,
-/// never from the JSON keys); unverified when the report's verdict is not valid.
+/// The facts a credential states in the VC data model's terms, as its proof covers them (read
+/// from the signed RDF, never from the JSON keys); unverified when the report's verdict is not
+/// valid. A profile adds its own (see [`Report`]'s `F`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facts {
     /// The credential id.
@@ -89,24 +96,6 @@ pub struct Facts {
     /// The issuer's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_name: Option<String>,
-    /// The achievement (specification) name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub achievement: Option<String>,
-    /// The achievement's human code (specification id).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub human_code: Option<String>,
-    /// The achievement's version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// The provider (the subject's `source`) name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// How the credential was completed (the narrative of the evidence whose genre is `Route`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub route: Option<String>,
-    /// The award date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub awarded_date: Option<String>,
     /// `validFrom`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<String>,
@@ -127,9 +116,10 @@ pub struct ProblemDetail {
     pub detail: String,
 }
 
-/// The whole verification report.
+/// The whole verification report, with the facts `F` read off the credential (a profile such as
+/// Open Badges shows more than the VC data model's [`Facts`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
+pub struct Report<F = Facts> {
     /// True when the verdict is [`Verdict::Valid`].
     pub verified: bool,
     /// The overall answer.
@@ -142,12 +132,12 @@ pub struct Report {
     /// Each check, in order.
     pub checks: Vec<Check>,
     /// Facts read off the credential (unverified when `verified` is false).
-    pub credential: Facts,
+    pub credential: F,
     /// Problem details of the failed checks.
     pub errors: Vec<ProblemDetail>,
 }
 
-impl Report {
+impl<F> Report<F> {
     /// The outcome of one check.
     pub fn outcome(&self, check: CheckName) -> Outcome {
         self.checks
@@ -157,7 +147,7 @@ impl Report {
     }
 }
 
-impl Report {
+impl<F> Report<F> {
     /// Whether the badge is shown to be its trusted issuer's: the key is the issuer's and the
     /// proof verifies. Only then do its status, dates and recipient mean anything.
     pub fn is_genuine(&self) -> bool {
@@ -224,5 +214,145 @@ pub fn problem_for(check: &Check) -> ProblemDetail {
         kind,
         title,
         detail: check.reason.clone(),
+    }
+}
+
+/// Collects checks as they run.
+#[derive(Debug, Default)]
+pub(crate) struct Checks(pub(crate) Vec<Check>);
+
+impl Checks {
+    fn push(&mut self, check: CheckName, outcome: Outcome, reason: impl ToString) {
+        self.0.push(Check {
+            check,
+            outcome,
+            reason: reason.to_string(),
+        });
+    }
+    pub(crate) fn pass(&mut self, check: CheckName, reason: impl ToString) {
+        self.push(check, Outcome::Pass, reason);
+    }
+    pub(crate) fn fail(&mut self, check: CheckName, reason: impl ToString) {
+        self.push(check, Outcome::Fail, reason);
+    }
+    pub(crate) fn skip(&mut self, check: CheckName, reason: impl ToString) {
+        self.push(check, Outcome::NotChecked, reason);
+    }
+}
+
+/// Verdicts from worst to least bad: the report gives the first that applies.
+const PRIORITY: [Verdict; 9] = [
+    Verdict::Malformed,
+    Verdict::InvalidSignature,
+    Verdict::UnknownIssuer,
+    Verdict::Revoked,
+    Verdict::Suspended,
+    Verdict::Expired,
+    Verdict::NotYetValid,
+    Verdict::StatusUnknown,
+    Verdict::RecipientMismatch,
+];
+
+/// The checks of a report, in order.
+const CHECK_ORDER: [CheckName; 8] = [
+    CheckName::Parsed,
+    CheckName::DataModel,
+    CheckName::Schema,
+    CheckName::KeyResolution,
+    CheckName::Proof,
+    CheckName::ValidityWindow,
+    CheckName::Status,
+    CheckName::Recipient,
+];
+
+/// A verification whose generic checks have run: a profile may add its own checks (schema,
+/// recipient) and facts, then [`finish`](Self::finish) it into a [`Report`].
+#[derive(Debug)]
+pub struct Verification {
+    pub(crate) format: &'static str,
+    pub(crate) proof_format: Option<&'static str>,
+    pub(crate) checks: Checks,
+    pub(crate) verdicts: Vec<Verdict>,
+    pub(crate) read: Option<Box<Read>>,
+    pub(crate) genuine: bool,
+}
+
+impl Verification {
+    /// Whether the credential is shown to be its trusted issuer's: the key is the issuer's and
+    /// the proof verifies. Only then do its status, dates and recipient mean anything.
+    pub fn is_genuine(&self) -> bool {
+        self.genuine
+    }
+
+    /// The credential's JSON as received, when it was read.
+    pub fn credential(&self) -> Option<&serde_json::Value> {
+        self.read.as_ref().map(|r| r.secured.credential())
+    }
+
+    /// What the signed RDF says, when the credential was read.
+    pub fn claims(&self) -> Option<&Claims> {
+        self.read.as_ref().map(|r| &r.claims)
+    }
+
+    /// The generic facts read off the credential (none when it was not read).
+    pub fn facts(&self) -> Facts {
+        self.claims().map(|c| c.facts.clone()).unwrap_or_default()
+    }
+
+    /// Records a check that passed.
+    pub fn pass(&mut self, check: CheckName, reason: impl ToString) {
+        self.checks.pass(check, reason);
+    }
+
+    /// Records a check that failed, and the verdict it leads to.
+    pub fn fail(&mut self, check: CheckName, reason: impl ToString, verdict: Verdict) {
+        self.checks.fail(check, reason);
+        self.verdicts.push(verdict);
+    }
+
+    /// Records a check that was not run, and why.
+    pub fn skip(&mut self, check: CheckName, reason: impl ToString) {
+        self.checks.skip(check, reason);
+    }
+
+    /// The report with the VC data model's facts.
+    pub fn into_report(self) -> Report {
+        let facts = self.facts();
+        self.finish(facts)
+    }
+
+    /// The report, with `credential` as its facts: every check in order (a check that did not
+    /// run says so), and the worst verdict found.
+    pub fn finish<F>(self, credential: F) -> Report<F> {
+        let verdict = PRIORITY
+            .iter()
+            .copied()
+            .find(|v| self.verdicts.contains(v))
+            .unwrap_or(Verdict::Valid);
+        let mut checks = self.checks.0;
+        for name in CHECK_ORDER {
+            if !checks.iter().any(|c| c.check == name) {
+                checks.push(Check {
+                    check: name,
+                    outcome: Outcome::NotChecked,
+                    reason: "not reached: an earlier check failed".to_owned(),
+                });
+            }
+        }
+        checks.sort_by_key(|c| CHECK_ORDER.iter().position(|n| *n == c.check));
+        let errors = checks
+            .iter()
+            .filter(|c| c.outcome == Outcome::Fail)
+            .map(problem_for)
+            .collect();
+        Report {
+            verified: verdict == Verdict::Valid,
+            verdict,
+            format: self.format,
+            proof_format: self.proof_format,
+            checks,
+            credential,
+            errors,
+        }
     }
 }
