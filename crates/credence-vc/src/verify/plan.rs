@@ -120,9 +120,9 @@ pub(crate) enum State {
     Read(Box<Read>),
 }
 
-/// The outcome of [`Verifier::plan`](super::Verifier::plan): the checks made so far, the
-/// credential as read, and what it [needs](Plan::needs) resolved. Owns everything, so it can move
-/// between threads while the caller resolves.
+/// The outcome of [`Verifier::plan_text`](super::Verifier::plan_text): the checks made so far,
+/// the credential as read, and what it [needs](Plan::needs) resolved. Owns everything, so it can
+/// move between threads while the caller resolves.
 #[derive(Debug)]
 pub struct Plan {
     pub(crate) format: &'static str,
