@@ -2,7 +2,7 @@
 //! verdict always comes with a passing proof check.
 #![no_main]
 
-use credence_core::verify::{CheckName, Outcome, Verdict};
+use credence_vc::verify::{CheckName, Outcome, Verdict};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -9,11 +9,12 @@ use std::sync::OnceLock;
 
 use credence_core::badge::identity::KnownIdentifier;
 use credence_core::model::sample::fixture_now;
-use credence_core::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verifier, VerifyOptions};
+use credence_core::verify::{Verifier, VerifyOptions};
 use credence_ld::contexts::ContextStore;
 use credence_ld::jsonld::JsonLd;
 use credence_vc::keys::{DidDocument, PublicKey};
 use credence_vc::proof::DataIntegrity;
+use credence_vc::verify::{LocalKeys, LocalStatusLists, TrustedIssuers};
 
 /// The controller document of the seed badges' issuer (`did:web:badges.example.org`).
 const SEED_DID_DOCUMENT: &str = include_str!("../seeds/verify/did.json");

@@ -1,11 +1,14 @@
 //! Credence's use cases, between the HTTP service (and the `credence` command) and the rules.
 //!
-//! It holds issuance, status changes and administration ([`admin`]). [`Issuing::issue`] takes completions (one, or a batch), lets the
+//! It holds issuance, status changes, administration ([`admin`]) and verification.
+//! [`Issuing::issue`] takes completions (one, or a batch), lets the
 //! Centre's rules in `credence-core` decide, signs with the [`Issuer`] and records the badges,
 //! their status list slots and claim links in the store, idempotently. `POST /api/v1/completions`,
 //! the batch API and `credence issue` all call it, and nothing else issues.
 //! [`status::change_status`] revokes, suspends and reinstates, for the API and `credence admin
-//! badge`.
+//! badge`. [`Verifying::verify`] verifies a badge for the API, the pages and `credence verify`:
+//! the pure plan and verify steps of `credence-core` on the blocking pool, and between them the
+//! caller's async [`Resolve`] for the keys and status lists the plan names.
 //!
 //! From `POST /api/v1/completions` to a stored signed badge, in five files:
 //!
@@ -25,7 +28,9 @@ use std::sync::Arc;
 
 use credence_core::badge::identity::RegistrationKey;
 use credence_core::model::RawCompletion;
+use credence_core::verify::{Report, Verifier};
 use credence_store::Store;
+use credence_vc::verify::TrustedIssuers;
 
 pub mod admin;
 pub mod claims;
@@ -33,9 +38,11 @@ pub mod clock;
 mod issue;
 mod issuer;
 pub mod status;
+mod verify;
 
 pub use issue::{Acting, IssueError, RowOutcome};
 pub use issuer::{Issuer, SignError, SignedBadge};
+pub use verify::{LocalResolver, Resolve, VerifyError, VerifyRequest};
 
 /// What issuing needs: the store, the signing identity, the secrets of registration digests and
 /// claim links, and the clock. Cheap to clone.
@@ -71,5 +78,28 @@ impl Issuing {
         completions: Vec<Result<RawCompletion, IssueError>>,
     ) -> Result<Vec<RowOutcome>, IssueError> {
         issue::issue(self, acting, completions).await
+    }
+}
+
+/// What verifying needs: the badge verifier (its Data Integrity engine and status list cache) and
+/// the issuers to accept. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Verifying {
+    /// The verifier.
+    pub verifier: Arc<Verifier>,
+    /// The issuers whose badges are accepted; anyone else's are `unknown_issuer`.
+    pub trusted: TrustedIssuers,
+}
+
+impl Verifying {
+    /// Verifies a badge: plans on the blocking pool, resolves what the plan needs through
+    /// `resolver` (here, in async code), then verifies on the blocking pool. Every problem with
+    /// the badge is a failed check in the report; an error means the work did not finish.
+    pub async fn verify(
+        &self,
+        request: VerifyRequest,
+        resolver: &dyn Resolve,
+    ) -> Result<Report, VerifyError> {
+        verify::verify(&self.verifier, &self.trusted, request, resolver).await
     }
 }

@@ -5,12 +5,13 @@ use serde_json::Value;
 
 use crate::model::sample::{self, SampleError};
 use crate::model::BaseUrl;
-use crate::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verifier, VerifyOptions};
+use crate::verify::{Verifier, VerifyOptions};
 use credence_ld::contexts::ContextError;
 use credence_ld::jsonld::JsonLd;
 use credence_vc::keys::{DidDocument, KeyError, LocalSigner, SecretKey, VerificationMethodId};
 use credence_vc::proof::{DataIntegrity, ProofError, ProofOptions};
 use credence_vc::status::{self, StatusEntry, StatusError, StatusList};
+use credence_vc::verify::{LocalKeys, LocalStatusLists, TrustedIssuers};
 
 /// The public base URL of the fixture issuer; its `did:web` is the issuer id.
 pub const BASE_URL: &str = "https://badges.example.org";

@@ -12,8 +12,9 @@
 //!    canonicalizes it (RDFC-1.0), then hash, sign (`credence_vc::keys::Signer`) and attach;
 //!    `credence_vc::jwt` makes the VC-JWT form.
 //! 4. [`verify::Verifier`] reads JSON, JWT or a baked image ([`bake`]), and reports each check
-//!    (schema, proof, key resolution, validity, status, recipient) with a verdict. Keys and
-//!    status lists come through resolver traits the caller implements.
+//!    (schema, proof, key resolution, validity, status, recipient) with a verdict. It adds the
+//!    Open Badges checks to `credence_vc::verify`'s sans-IO verifier: a plan says which keys and
+//!    status lists it needs, the caller resolves them, and a pure step verifies.
 //! 5. For the practitioner's downloads, `credence-artwork` draws a specification's badge image
 //!    (SVG, PNG), ready for [`bake`], with QR codes and share links.
 //!
@@ -21,7 +22,8 @@
 //!
 //! ```
 //! use credence_vc::proof::DataIntegrity;
-//! use credence_core::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verdict, Verifier, VerifyOptions};
+//! use credence_core::verify::{Verifier, VerifyOptions};
+//! use credence_vc::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verdict};
 //! use credence_ld::jsonld::JsonLd;
 //!
 //! let verifier = Verifier::new(DataIntegrity::new(JsonLd::new(credence_core::contexts::pinned()?)));

@@ -1,76 +1,65 @@
-//! Verifying badges in the service: the core [`Verifier`] with resolvers backed by the store, so
+//! Verifying badges in the service: the verify use case with a resolver backed by the store, so
 //! the Centre's own did:web keys and status lists are read locally, never over the network. The
 //! service trusts exactly one issuer, the Centre's `did:web`, and resolves no other key: any
 //! other credential, whatever name it gives its issuer, is `unknown_issuer`. A
 //! status list is the one `GET /status/{list}` serves ([`status_lists::published`]), read afresh
 //! for each verification, so a revocation changes the verdict as soon as it is recorded.
 
-use std::sync::Arc;
-
+use async_trait::async_trait;
+use credence_app::{Resolve, VerifyRequest, Verifying};
 use credence_core::badge::identity::KnownIdentifier;
 use credence_core::model::BadgeId;
-use credence_core::verify::{
-    CheckName, KeyResolver, Outcome, Report, ResolveError, StatusResolver, TrustedIssuers,
-    Verifier, VerifyOptions,
-};
+use credence_core::verify::Report;
 use credence_ld::budget::{Budget, Cancel};
 use credence_store::Actor;
 use credence_vc::keys::DidDocument;
+use credence_vc::verify::{CheckName, Outcome, ResolveError, TrustedIssuers};
 use serde_json::Value;
-use tokio::runtime::Handle;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::status_lists;
 
-/// Resolves the Centre's own DID and status lists from the store. Called by the core verifier on
-/// a blocking thread, so it may wait on the async store.
+/// Resolves the Centre's own DID and status lists from the store, in async code: a cold status
+/// list is signed and stored here, before the pure verify step runs.
 struct StoreResolver {
     state: AppState,
-    handle: Handle,
     did: String,
 }
 
-impl KeyResolver for StoreResolver {
-    fn controller_document(&self, controller: &str) -> Result<DidDocument, ResolveError> {
+#[async_trait]
+impl Resolve for StoreResolver {
+    async fn controller_document(&self, controller: &str) -> Result<DidDocument, ResolveError> {
         if controller != self.did {
             // Only the Centre's own keys: no did:key, no other issuer's document.
             return Err(ResolveError::NotFound(controller.to_owned()));
         }
         let keys = self
-            .handle
-            .block_on(self.state.store.signing_keys())
-            .map_err(|e| invalid(controller, e))?;
+            .state
+            .store
+            .signing_keys()
+            .await
+            .map_err(|e| ResolveError::invalid(controller, e))?;
         DidDocument::from_keys(
             self.did.clone(),
             keys.iter().map(|k| (&k.verification_method, &k.public_key)),
         )
-        .map_err(|e| invalid(controller, e))
+        .map_err(|e| ResolveError::invalid(controller, e))
     }
-}
 
-impl StatusResolver for StoreResolver {
-    fn status_list(&self, url: &str) -> Result<Value, ResolveError> {
+    async fn status_list(&self, url: &str) -> Result<Value, ResolveError> {
         // Only this service's lists: other issuers' badges are not verified here.
         let not_found = || ResolveError::NotFound(url.to_owned());
         let id = status_lists::list_id_of_url(self.state.issuer.base_url(), url)
             .ok_or_else(not_found)?;
-        let list = self
-            .handle
-            .block_on(status_lists::published(&self.state, id))
+        let list = status_lists::published(&self.state, id)
+            .await
             .map_err(|e| {
                 tracing::error!(error = ?e, url, "status list unavailable");
-                invalid(url, e)
+                ResolveError::invalid(url, e)
             })?
             .ok_or_else(not_found)?;
-        serde_json::from_str(&list.credential).map_err(|e| invalid(url, e))
-    }
-}
-
-fn invalid(id: &str, e: impl std::error::Error + Send + Sync + 'static) -> ResolveError {
-    ResolveError::Invalid {
-        id: id.to_owned(),
-        source: Box::new(e),
+        serde_json::from_str(&list.credential).map_err(|e| ResolveError::invalid(url, e))
     }
 }
 
@@ -83,39 +72,37 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Verifies `input` (JSON, JWT, PNG or SVG bytes) now, on the blocking pool. A registration
-/// number to match is checked against the Centre's records ([`check_registration`]): the badge
-/// carries none.
+/// Verifies `input` (JSON, JWT, PNG or SVG bytes) now, through the verify use case (its CPU steps
+/// on the blocking pool). A registration number to match is checked against the Centre's records
+/// ([`check_registration`]): the badge carries none.
 pub async fn verify(
     state: &AppState,
     input: Vec<u8>,
     known: Option<KnownIdentifier>,
 ) -> Result<Report, ApiError> {
-    let verifier: Arc<Verifier> = state.verifier.clone();
+    let did = state.issuer.did().to_owned();
+    let verifying = Verifying {
+        verifier: state.verifier.clone(),
+        trusted: TrustedIssuers::only([did.clone()]),
+    };
     let resolver = StoreResolver {
         state: state.clone(),
-        handle: Handle::current(),
-        did: state.issuer.did().to_owned(),
+        did,
     };
-    let at = state.clock.now();
-    let trusted = TrustedIssuers::only([state.issuer.did().to_owned()]);
     // The work stops when the request does (its time limit drops this future, and the guard with
     // it) or when the service shuts down.
     let budget = Budget::with_cancel(state.shutdown.child());
     let _stop_with_the_request = CancelOnDrop(budget.cancel.clone());
-    let (mut report, known) = tokio::task::spawn_blocking(move || {
-        let options = VerifyOptions {
-            at,
-            keys: &resolver,
-            status: &resolver,
-            trusted: &trusted,
-            known_identifier: known.as_ref(),
-            budget: Some(&budget),
-        };
-        (verifier.verify_bytes(&input, &options), known)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?;
+    let request = VerifyRequest {
+        input,
+        at: state.clock.now(),
+        known_identifier: known.clone(),
+        budget,
+    };
+    let mut report = verifying
+        .verify(request, &resolver)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
     if let Some(known) = known.filter(|k| k.kind().is_registration()) {
         check_registration(state, &mut report, &known).await?;
     }

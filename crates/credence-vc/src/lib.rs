@@ -7,6 +7,9 @@
 //! - [`jwt`]: the VC-JWT and VC-JOSE forms.
 //! - [`status`]: Bitstring Status List entries, lists and list credentials.
 //! - [`contexts`]: the W3C contexts, shipped and pinned by SHA-256.
+//! - [`verify`]: the sans-IO verifier: a [`verify::Plan`] says which controller documents and
+//!   status lists a credential needs, the caller resolves them ([`verify::Resolved`]), and
+//!   [`verify::Verifier::verify`] checks key, proof, validity and status into a report.
 //!
 //! No I/O, no clock, no randomness it was not handed: keys, times and documents come from the
 //! caller, and JSON-LD runs on `credence-ld` over pinned contexts only.
@@ -42,3 +45,4 @@ pub mod jwt;
 pub mod keys;
 pub mod proof;
 pub mod status;
+pub mod verify;

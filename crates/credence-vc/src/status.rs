@@ -18,7 +18,7 @@ pub const MIN_LIST_LEN: usize = 131_072;
 pub const MAX_LIST_BYTES: usize = 16 * 1024 * 1024;
 
 /// Why a status entry or list could not be used.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StatusError {
     /// The `credentialStatus` entry is missing a field or has one of the wrong type.

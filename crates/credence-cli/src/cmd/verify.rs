@@ -2,14 +2,16 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Args;
+use credence_app::{LocalResolver, VerifyRequest, Verifying};
 use credence_core::badge::identity::KnownIdentifier;
-use credence_core::verify::{
-    CheckName, LocalKeys, LocalStatusLists, Outcome, TrustedIssuers, Verifier, VerifyOptions,
-};
+use credence_core::verify::Verifier;
+use credence_ld::budget::Budget;
 use credence_vc::keys::DidDocument;
+use credence_vc::verify::{CheckName, LocalKeys, LocalStatusLists, Outcome, TrustedIssuers};
 
 use super::{data_integrity, parse_time, read_bytes, read_json, read_text, ExtraContext};
 
@@ -68,16 +70,20 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     } else {
         TrustedIssuers::only(args.trust.iter().cloned())
     };
-    let verifier = Verifier::new(data_integrity(&args.contexts)?);
-    let options = VerifyOptions {
-        at: args.at.unwrap_or_else(chrono::Utc::now),
-        keys: &keys,
-        status: &lists,
-        trusted: &trusted,
-        known_identifier: known.as_ref(),
-        budget: None,
+    let verifying = Verifying {
+        verifier: Arc::new(Verifier::new(data_integrity(&args.contexts)?)),
+        trusted,
     };
-    let report = verifier.verify_bytes(&input, &options);
+    let request = VerifyRequest {
+        input,
+        at: args.at.unwrap_or_else(chrono::Utc::now),
+        known_identifier: known,
+        budget: Budget::default(),
+    };
+    let resolver = LocalResolver { keys, lists };
+    // The command's one entry into async code: the use case runs its CPU steps on the runtime's
+    // blocking pool and resolves from the files given.
+    let report = super::runtime()?.block_on(verifying.verify(request, &resolver))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -94,7 +100,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             let mark = match c.outcome {
                 Outcome::Pass => "pass",
                 Outcome::Fail => "FAIL",
-                Outcome::NotChecked => "  - ",
+                _ => "  - ",
             };
             let name = serde_json::to_value(c.check)?;
             println!(

@@ -314,7 +314,7 @@ pub fn is_bidi_control(c: char) -> bool {
 }
 
 /// A name as shown to people (a practitioner's, a specification's title, a provider's, an API
-/// client's...): [`required_text`]'s rules, and no bidirectional control characters, which could
+/// client's...): `required_text`'s rules, and no bidirectional control characters, which could
 /// make one name display as another.
 pub fn checked_name(field: &'static str, value: &str, max: usize) -> Result<String, ModelError> {
     let v = required_text(field, value, max)?;

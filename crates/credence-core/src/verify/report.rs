@@ -1,80 +1,11 @@
-//! The verification report: one line per check, and the overall verdict.
+//! The badge report: credence-vc's report with the facts an employer reads off a badge.
 
 use serde::Serialize;
 
-/// The checks a verification runs, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum CheckName {
-    /// The input was read: JSON, compact JWT, or a baked PNG/SVG.
-    Parsed,
-    /// The credential's JSON-LD reads as one verifiable credential, with the pinned contexts'
-    /// terms as its keys, so that what it shows is what its proof covers.
-    DataModel,
-    /// The credential conforms to the Open Badges 3.0 JSON Schema.
-    Schema,
-    /// The proof (Data Integrity or JWS) verifies.
-    Proof,
-    /// The verification method is the issuer's, authorised for `assertionMethod`.
-    KeyResolution,
-    /// The verification time lies within `validFrom` .. `validUntil`.
-    ValidityWindow,
-    /// Neither revoked nor suspended on its status lists.
-    Status,
-    /// The credential's hashed identifiers match an identifier the verifier knows.
-    Recipient,
-}
+use super::claims::BadgeClaims;
 
-/// How one check went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// The check passed.
-    Pass,
-    /// The check failed.
-    Fail,
-    /// The check was not run (not applicable, or an earlier check failed).
-    NotChecked,
-}
-
-/// One check's result with a plain-English reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
-    /// Which check.
-    pub check: CheckName,
-    /// How it went.
-    pub outcome: Outcome,
-    /// Why, in a sentence.
-    pub reason: String,
-}
-
-/// The overall answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Verdict {
-    /// Every check that ran passed.
-    Valid,
-    /// The issuer revoked the badge.
-    Revoked,
-    /// The issuer suspended the badge.
-    Suspended,
-    /// The badge's `validUntil` has passed.
-    Expired,
-    /// The badge's `validFrom` is still to come.
-    NotYetValid,
-    /// The proof is missing, unsupported or does not verify.
-    InvalidSignature,
-    /// The signing key is not one the issuer published for assertions.
-    UnknownIssuer,
-    /// A status list could not be had or checked.
-    StatusUnknown,
-    /// The badge does not belong to the identifier given.
-    RecipientMismatch,
-    /// The input is not a readable credential, or breaks the schema.
-    Malformed,
-}
+/// The verification report of a badge.
+pub type Report = credence_vc::verify::Report<Facts>;
 
 /// The facts an employer reads off a badge, as its proof covers them (read from the signed RDF,
 /// never from the JSON keys); unverified when the report's verdict is not valid.
@@ -115,44 +46,21 @@ pub struct Facts {
     pub valid_until: Option<String>,
 }
 
-/// A problem detail for a failed check, as the VC 2.0 verification result carries them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ProblemDetail {
-    /// The VC 2.0 error type URL.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// A short title.
-    pub title: &'static str,
-    /// What went wrong.
-    pub detail: String,
-}
-
-/// The whole verification report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
-    /// True when the verdict is [`Verdict::Valid`].
-    pub verified: bool,
-    /// The overall answer.
-    pub verdict: Verdict,
-    /// What the input was: `json`, `jwt`, `png`, `svg`, or `unknown`.
-    pub format: &'static str,
-    /// The proof suite, or `vc-jwt` / `vc-jose` for a JWS, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proof_format: Option<&'static str>,
-    /// Each check, in order.
-    pub checks: Vec<Check>,
-    /// Facts read off the credential (unverified when `verified` is false).
-    pub credential: Facts,
-    /// Problem details of the failed checks.
-    pub errors: Vec<ProblemDetail>,
-}
-
-impl Report {
-    /// The outcome of one check.
-    pub fn outcome(&self, check: CheckName) -> Outcome {
-        self.checks
-            .iter()
-            .find(|c| c.check == check)
-            .map_or(Outcome::NotChecked, |c| c.outcome)
+impl Facts {
+    /// The VC data model's facts and the badge's own.
+    pub(crate) fn of(vc: credence_vc::verify::Facts, badge: BadgeClaims) -> Self {
+        Self {
+            id: vc.id,
+            issuer: vc.issuer,
+            issuer_name: vc.issuer_name,
+            achievement: badge.achievement,
+            human_code: badge.human_code,
+            version: badge.version,
+            provider: badge.provider,
+            route: badge.route,
+            awarded_date: badge.awarded_date,
+            valid_from: vc.valid_from,
+            valid_until: vc.valid_until,
+        }
     }
 }

@@ -3,13 +3,14 @@
 
 use chrono::{TimeZone, Utc};
 use credence_core::bake;
-use credence_core::verify::{
-    CheckName, LocalKeys, LocalStatusLists, Outcome, Report, TrustedIssuers, Verdict, VerifyOptions,
-};
+use credence_core::verify::{Report, VerifyOptions};
 use credence_vc::jwt;
 use credence_vc::keys::{LocalSigner, SecretKey, Signer as _, VerificationMethodId};
 use credence_vc::proof::ProofOptions;
 use credence_vc::status::{StatusList, MIN_LIST_LEN};
+use credence_vc::verify::{
+    CheckName, LocalKeys, LocalStatusLists, Outcome, TrustedIssuers, Verdict,
+};
 use serde_json::{json, Value};
 
 use crate::support::{show, sign_list, Fixture};

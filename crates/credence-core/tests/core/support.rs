@@ -6,13 +6,12 @@ use std::sync::OnceLock;
 
 use credence_core::model::sample;
 use credence_core::model::BaseUrl;
-use credence_core::verify::{
-    LocalKeys, LocalStatusLists, Report, TrustedIssuers, Verifier, VerifyOptions,
-};
+use credence_core::verify::{Report, Verifier, VerifyOptions};
 use credence_ld::jsonld::JsonLd;
 use credence_vc::keys::{DidDocument, LocalSigner, SecretKey, VerificationMethodId};
 use credence_vc::proof::{DataIntegrity, ProofOptions};
 use credence_vc::status::{self, StatusEntry, StatusList, StatusPurpose};
+use credence_vc::verify::{LocalKeys, LocalStatusLists, TrustedIssuers};
 use serde_json::Value;
 
 /// The proof creation time used throughout.

@@ -6,14 +6,13 @@ use chrono::{Duration, TimeZone, Utc};
 use credence_core::badge::identity::{IdentityType, KnownIdentifier};
 use credence_core::bake;
 use credence_core::model::sample;
-use credence_core::verify::{
-    CheckName, LocalKeys, LocalStatusLists, Outcome, Report, Verdict, VerifyOptions,
-};
+use credence_core::verify::{Report, VerifyOptions};
 use credence_vc::jwt;
 use credence_vc::keys::{
     LocalSigner, SecretKey, Signer as _, VerificationMethod, VerificationMethodId,
 };
 use credence_vc::status::{StatusEntry, StatusList, StatusPurpose, MIN_LIST_LEN};
+use credence_vc::verify::{CheckName, LocalKeys, LocalStatusLists, Outcome, Verdict};
 use serde_json::{json, Value};
 
 use crate::support::{show, sign_list, Fixture, Issuer};

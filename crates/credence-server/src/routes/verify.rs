@@ -4,7 +4,8 @@
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::routing::post;
 use axum::{Json, Router};
-use credence_core::verify::{CheckName, Outcome, Report, MAX_INPUT_BYTES};
+use credence_core::verify::{Report, MAX_INPUT_BYTES};
+use credence_vc::verify::{CheckName, Outcome};
 use serde::Deserialize;
 use serde_json::Value;
 

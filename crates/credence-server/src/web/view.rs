@@ -1,6 +1,7 @@
 //! What the pages show of a verification report, in plain English.
 
-use credence_core::verify::{CheckName, Outcome, Report, Verdict};
+use credence_core::verify::Report;
+use credence_vc::verify::{CheckName, Outcome, Verdict};
 
 use crate::state::AppState;
 

@@ -4,13 +4,12 @@
 use std::collections::HashMap;
 
 use credence_core::model::sample::{self, Expected};
-use credence_core::verify::{
-    LocalKeys, LocalStatusLists, TrustedIssuers, Verdict, Verifier, VerifyOptions,
-};
+use credence_core::verify::{Verifier, VerifyOptions};
 use credence_ld::jsonld::JsonLd;
 use credence_store::Actor;
 use credence_vc::keys::DidDocument;
 use credence_vc::proof::DataIntegrity;
+use credence_vc::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verdict};
 use serde_json::{json, Value};
 
 use crate::harness::{

@@ -1,0 +1,224 @@
+//! The checks of a read credential: key resolution, proof and validity window.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use credence_ld::budget::Budget;
+use serde_json::Value;
+
+use super::failure::{KeyFailure, ProofFailure, ValidityFailure};
+use super::plan::{jwt_form, Read, Secured};
+use super::report::{CheckName, Checks, Verdict};
+use super::resolve::Resolved;
+use super::{beyond_limits, Verifier};
+use crate::jwt;
+use crate::keys::{PublicKey, VerificationMethodId};
+
+/// A key found for a verification method, and whether it speaks for the issuer.
+pub(crate) struct ResolvedKey {
+    pub(crate) key: PublicKey,
+    pub(crate) issuers: bool,
+}
+
+impl ResolvedKey {
+    /// `Ok` when the key is the issuer's; a valid signature by anyone else's key is not the
+    /// issuer's credential.
+    fn genuine(&self) -> Result<(), Verdict> {
+        if self.issuers {
+            Ok(())
+        } else {
+            Err(Verdict::UnknownIssuer)
+        }
+    }
+}
+
+/// Key resolution: the issuer must be one the caller trusts, the method an assertion key in its
+/// controller's document, and that controller the issuer. A key that resolves but belongs to
+/// someone else still lets the proof be checked, so the report can say "signature valid, but not
+/// the issuer's key". An issuer the caller does not trust is not resolved at all.
+pub(crate) fn resolve_key(
+    issuer: &str,
+    trusted: bool,
+    vm: &VerificationMethodId,
+    resolved: &Resolved,
+    checks: &mut Checks,
+) -> Option<ResolvedKey> {
+    if !trusted {
+        let failure = KeyFailure::Untrusted {
+            issuer: issuer.to_owned(),
+        };
+        checks.fail(CheckName::KeyResolution, failure);
+        return None;
+    }
+    let controller = vm.controller();
+    let doc = match resolved.controller(controller) {
+        Ok(doc) => doc,
+        Err(source) => {
+            let failure = KeyFailure::Unresolved {
+                controller: controller.to_owned(),
+                source,
+            };
+            checks.fail(CheckName::KeyResolution, failure);
+            return None;
+        }
+    };
+    let key = match doc.assertion_key(vm) {
+        Ok(key) => key,
+        Err(source) => {
+            let failure = KeyFailure::NotAssertionKey {
+                method: vm.clone(),
+                controller: controller.to_owned(),
+                source,
+            };
+            checks.fail(CheckName::KeyResolution, failure);
+            return None;
+        }
+    };
+    let issuers = issuer == controller;
+    if issuers {
+        checks.pass(
+            CheckName::KeyResolution,
+            format!("{vm} is an assertion key of the issuer {issuer}"),
+        );
+    } else {
+        let failure = KeyFailure::OtherController {
+            method: vm.clone(),
+            controller: controller.to_owned(),
+            issuer: issuer.to_owned(),
+        };
+        checks.fail(CheckName::KeyResolution, failure);
+    }
+    Some(ResolvedKey { key, issuers })
+}
+
+impl Verifier {
+    /// Runs key resolution and the proof check. Returns the proof format, and `Ok` when the
+    /// credential is shown to be its (trusted) issuer's, else the verdict that says why not.
+    pub(crate) fn check_proof(
+        &self,
+        read: &Read,
+        resolved: &Resolved,
+        budget: &Budget,
+        checks: &mut Checks,
+    ) -> (Option<&'static str>, Result<(), Verdict>) {
+        let issuer = read.claims.issuer.as_str();
+        match &read.secured {
+            Secured::DataIntegrity(doc) => {
+                let proof = match self.di.proof_of(doc) {
+                    Ok(proof) => proof,
+                    Err(e) => {
+                        checks.skip(CheckName::KeyResolution, "no usable proof names a key");
+                        checks.fail(CheckName::Proof, ProofFailure::NoProof(e));
+                        return (None, Err(Verdict::InvalidSignature));
+                    }
+                };
+                let suite = proof.suite().name();
+                if proof.proof_purpose() != Some("assertionMethod") {
+                    checks.skip(CheckName::KeyResolution, "the proof is not an assertion");
+                    checks.fail(CheckName::Proof, ProofFailure::NotAssertion);
+                    return (Some(suite), Err(Verdict::InvalidSignature));
+                }
+                let Some(key) = resolve_key(
+                    issuer,
+                    read.trusted,
+                    proof.verification_method(),
+                    resolved,
+                    checks,
+                ) else {
+                    checks.skip(CheckName::Proof, "no key to check the proof with");
+                    return (Some(suite), Err(Verdict::UnknownIssuer));
+                };
+                match self
+                    .di
+                    .verify_rdf(doc, &read.quads, &proof, &key.key, budget)
+                {
+                    Ok(()) => {
+                        checks.pass(CheckName::Proof, format!("the {suite} proof verifies"));
+                        (Some(suite), key.genuine())
+                    }
+                    Err(source) if beyond_limits(&source) => {
+                        checks.fail(
+                            CheckName::Proof,
+                            ProofFailure::BeyondLimits { suite, source },
+                        );
+                        (Some(suite), Err(Verdict::Malformed))
+                    }
+                    Err(source) => {
+                        checks.fail(
+                            CheckName::Proof,
+                            ProofFailure::DoesNotVerify { suite, source },
+                        );
+                        (Some(suite), Err(Verdict::InvalidSignature))
+                    }
+                }
+            }
+            Secured::Jwt(decoded) => {
+                let form = jwt_form(decoded);
+                let Some(vm) = decoded.kid() else {
+                    checks.skip(CheckName::KeyResolution, "the JWT header has no kid");
+                    checks.fail(CheckName::Proof, ProofFailure::NoKid);
+                    return (Some(form), Err(Verdict::InvalidSignature));
+                };
+                let Some(key) = resolve_key(issuer, read.trusted, vm, resolved, checks) else {
+                    checks.skip(CheckName::Proof, "no key to check the JWT with");
+                    return (Some(form), Err(Verdict::UnknownIssuer));
+                };
+                let verified =
+                    jwt::verify_jwt(decoded, &key.key).and_then(|()| match decoded.form() {
+                        jwt::JwtForm::VcJose => Ok(()),
+                        _ => jwt::check_ob3_claims(decoded),
+                    });
+                match verified {
+                    Ok(()) => {
+                        checks.pass(CheckName::Proof, format!("the {form} signature verifies"));
+                        (Some(form), key.genuine())
+                    }
+                    Err(source) => {
+                        checks.fail(
+                            CheckName::Proof,
+                            ProofFailure::JwtDoesNotVerify { form, source },
+                        );
+                        (Some(form), Err(Verdict::InvalidSignature))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The validity window at `at`: `validFrom` .. `validUntil` as signed.
+pub(crate) fn check_validity(
+    read: &Read,
+    at: DateTime<Utc>,
+    checks: &mut Checks,
+) -> Option<Verdict> {
+    let claims = &read.claims;
+    // A VC-JWT's `exp` sets the expiry when the credential has no `validUntil` (OB 3.0 §8.2.4).
+    let jwt_exp = match &read.secured {
+        Secured::Jwt(d) => d
+            .claims()
+            .get("exp")
+            .and_then(Value::as_i64)
+            .and_then(|secs| DateTime::from_timestamp(secs, 0)),
+        Secured::DataIntegrity(_) => None,
+    };
+    let until = claims.valid_until.as_ref().map(|s| s.at).or(jwt_exp);
+    if let Some(from) = &claims.valid_from {
+        if at < from.at {
+            checks.fail(
+                CheckName::ValidityWindow,
+                ValidityFailure::NotYetValid(from.at),
+            );
+            return Some(Verdict::NotYetValid);
+        }
+    }
+    if let Some(until) = until {
+        if at >= until {
+            checks.fail(CheckName::ValidityWindow, ValidityFailure::Expired(until));
+            return Some(Verdict::Expired);
+        }
+    }
+    checks.pass(
+        CheckName::ValidityWindow,
+        format!("valid at {}", at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+    );
+    None
+}

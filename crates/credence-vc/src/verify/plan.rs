@@ -1,0 +1,500 @@
+//! The first, pure step: read the secured credential and say which documents its checks need.
+
+use std::collections::BTreeSet;
+
+use credence_ld::rdf::Quad;
+use serde_json::Value;
+
+use super::claims::Claims;
+use super::report::{CheckName, Checks, Verdict};
+use crate::jwt::{self, DecodedJwt};
+use crate::keys::VerificationMethodId;
+use crate::proof::{DataIntegrity, ProofError};
+
+/// The most status list credentials one plan asks for; entries on further lists are reported
+/// unknown. (A genuine credential names a few; the plan is made before its proof is checked.)
+pub const MAX_STATUS_LISTS: usize = 16;
+
+/// The credential as received, with how it is secured.
+#[derive(Debug)]
+pub(crate) enum Secured {
+    /// A JSON-LD credential with an embedded proof.
+    DataIntegrity(Value),
+    /// A compact JWS.
+    Jwt(Box<DecodedJwt>),
+}
+
+impl Secured {
+    /// The credential's JSON, as received.
+    pub(crate) fn credential(&self) -> &Value {
+        match self {
+            Self::DataIntegrity(v) => v,
+            Self::Jwt(d) => d.credential(),
+        }
+    }
+
+    /// The RDF the signature covers: the document without its proof, or the JWT's credential.
+    fn rdf(
+        &self,
+        di: &DataIntegrity,
+        budget: &credence_ld::budget::Budget,
+    ) -> Result<Vec<Quad>, ProofError> {
+        match self {
+            Self::DataIntegrity(doc) => di.document_rdf(doc, budget),
+            Self::Jwt(d) => Ok(di
+                .jsonld()
+                .credential_rdf_with(d.credential(), None, budget)?),
+        }
+    }
+
+    /// The proof format when it can be told without checking the proof.
+    fn proof_format(&self, di: &DataIntegrity) -> Option<&'static str> {
+        match self {
+            Self::DataIntegrity(doc) => di.proof_of(doc).ok().map(|p| p.suite().name()),
+            Self::Jwt(d) => Some(jwt_form(d)),
+        }
+    }
+
+    /// The assertion method the proof names, if it names one and is an assertion.
+    fn assertion_method(&self, di: &DataIntegrity) -> Option<VerificationMethodId> {
+        match self {
+            Self::DataIntegrity(doc) => di
+                .proof_of(doc)
+                .ok()
+                .filter(|p| p.proof_purpose() == Some("assertionMethod"))
+                .map(|p| p.verification_method().clone()),
+            Self::Jwt(d) => d.kid().cloned(),
+        }
+    }
+}
+
+/// `vc-jose` or `vc-jwt`.
+pub(crate) fn jwt_form(decoded: &DecodedJwt) -> &'static str {
+    match decoded.form() {
+        jwt::JwtForm::VcJose => "vc-jose",
+        _ => "vc-jwt",
+    }
+}
+
+/// What the caller must resolve before [`Verifier::verify`](super::Verifier::verify), each read
+/// from what the proof covers: nothing for a credential that cannot be the (trusted) issuer's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Needs {
+    /// The verification method the proof names, when its controller's document is needed.
+    pub verification_method: Option<VerificationMethodId>,
+    /// The controller documents, by id: the method's controller (the issuer, when the credential
+    /// carries status entries, whose lists its keys sign).
+    pub controllers: Vec<String>,
+    /// The `BitstringStatusListCredential`s, by URL, in the order the entries name them.
+    pub status_lists: Vec<String>,
+}
+
+impl Needs {
+    /// Whether nothing is to be resolved.
+    pub fn is_empty(&self) -> bool {
+        self.controllers.is_empty() && self.status_lists.is_empty()
+    }
+}
+
+/// A credential read and understood, whose checks wait for the resolved documents.
+#[derive(Debug)]
+pub(crate) struct Read {
+    pub(crate) secured: Secured,
+    pub(crate) quads: Vec<Quad>,
+    pub(crate) claims: Claims,
+    /// Whether the caller trusts the issuer.
+    pub(crate) trusted: bool,
+    /// The proof format as far as it can be told before checking.
+    pub(crate) proof_format: Option<&'static str>,
+}
+
+#[derive(Debug)]
+pub(crate) enum State {
+    /// The report is decided already (unreadable input or credential).
+    Decided {
+        proof_format: Option<&'static str>,
+        verdict: Verdict,
+    },
+    /// The credential was read; its proof, dates and status wait.
+    Read(Box<Read>),
+}
+
+/// The outcome of [`Verifier::plan_text`](super::Verifier::plan_text): the checks made so far,
+/// the credential as read, and what it [needs](Plan::needs) resolved. Owns everything, so it can
+/// move between threads while the caller resolves.
+#[derive(Debug)]
+pub struct Plan {
+    pub(crate) format: &'static str,
+    pub(crate) checks: Checks,
+    pub(crate) state: State,
+    pub(crate) needs: Needs,
+}
+
+impl Plan {
+    /// A plan for input that could not be read at all (the `parsed` check fails with `reason`):
+    /// it needs nothing, and its report is [`Verdict::Malformed`].
+    pub fn unreadable(format: &'static str, reason: impl ToString) -> Self {
+        let mut checks = Checks::default();
+        checks.fail(CheckName::Parsed, reason);
+        Self {
+            format,
+            checks,
+            state: State::Decided {
+                proof_format: None,
+                verdict: Verdict::Malformed,
+            },
+            needs: Needs::default(),
+        }
+    }
+
+    /// What the input was: `json`, `jwt`, or the container the caller named.
+    pub fn format(&self) -> &'static str {
+        self.format
+    }
+
+    /// What must be resolved.
+    pub fn needs(&self) -> &Needs {
+        &self.needs
+    }
+
+    fn read(&self) -> Option<&Read> {
+        match &self.state {
+            State::Read(read) => Some(read),
+            State::Decided { .. } => None,
+        }
+    }
+
+    /// The credential's JSON as received, when it was read (its keys are the pinned contexts'
+    /// terms, so what a JSON Schema sees of it is what was signed).
+    pub fn credential(&self) -> Option<&Value> {
+        self.read().map(|r| r.secured.credential())
+    }
+
+    /// The RDF the proof covers, when the credential was read.
+    pub fn quads(&self) -> Option<&[Quad]> {
+        self.read().map(|r| r.quads.as_slice())
+    }
+
+    /// What the RDF says, when the credential was read.
+    pub fn claims(&self) -> Option<&Claims> {
+        self.read().map(|r| &r.claims)
+    }
+
+    /// Refuses a credential that was read, for a reason a profile found in its RDF (a repeated
+    /// term of its own, say): the `data_model` check fails with `reason`, nothing is resolved, and
+    /// the report is [`Verdict::Malformed`]. Does nothing to a plan whose report is decided.
+    pub fn refuse(&mut self, reason: impl ToString) {
+        let State::Read(read) = &self.state else {
+            return;
+        };
+        let proof_format = read.proof_format;
+        self.checks.0.retain(|c| c.check != CheckName::DataModel);
+        self.checks.fail(CheckName::DataModel, reason);
+        self.state = State::Decided {
+            proof_format,
+            verdict: Verdict::Malformed,
+        };
+        self.needs = Needs::default();
+    }
+}
+
+/// The needs of a read credential: the issuer's keys only when it is trusted and the proof names
+/// a method; its status lists only when that method is the issuer's (else it cannot be genuine,
+/// and its status is never checked).
+pub(crate) fn needs_of(read: &Read, di: &DataIntegrity) -> Needs {
+    let Some(method) = read
+        .trusted
+        .then(|| read.secured.assertion_method(di))
+        .flatten()
+    else {
+        return Needs::default();
+    };
+    let controller = method.controller().to_owned();
+    let status_lists = if controller == read.claims.issuer {
+        let mut seen = BTreeSet::new();
+        read.claims
+            .statuses
+            .iter()
+            .filter_map(|e| e.as_ref().ok())
+            .map(|e| e.list_url.clone())
+            .filter(|url| seen.insert(url.clone()))
+            .take(MAX_STATUS_LISTS)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Needs {
+        verification_method: Some(method),
+        controllers: vec![controller],
+        status_lists,
+    }
+}
+
+impl super::Verifier {
+    /// Plans the verification of text: a JSON credential with an embedded proof, or a compact
+    /// JWS. `container` names what held it (`png`, `svg`) for the report's format; `None`: the
+    /// format is `json` or `jwt`.
+    pub fn plan_text(
+        &self,
+        text: &str,
+        container: Option<&'static str>,
+        trusted: &super::TrustedIssuers,
+        budget: &credence_ld::budget::Budget,
+    ) -> Plan {
+        let trimmed = text.trim();
+        if trimmed.starts_with('{') {
+            let format = container.unwrap_or("json");
+            let value: Value = match serde_json::from_str(trimmed) {
+                Ok(v) => v,
+                Err(e) => return Plan::unreadable(format, super::InputError::NotJson(e)),
+            };
+            if !value.is_object() {
+                return Plan::unreadable(format, super::InputError::NotAnObject);
+            }
+            return self.plan_secured(format, Secured::DataIntegrity(value), trusted, budget);
+        }
+        let format = container.unwrap_or("jwt");
+        match jwt::decode(trimmed) {
+            Ok(decoded) => {
+                self.plan_secured(format, Secured::Jwt(Box::new(decoded)), trusted, budget)
+            }
+            Err(e) => Plan::unreadable(format, super::InputError::NotJsonOrJwt(e)),
+        }
+    }
+
+    /// Plans the verification of a JSON credential already parsed.
+    pub fn plan_json(
+        &self,
+        credential: &Value,
+        trusted: &super::TrustedIssuers,
+        budget: &credence_ld::budget::Budget,
+    ) -> Plan {
+        if !credential.is_object() {
+            return Plan::unreadable("json", super::InputError::NotAnObject);
+        }
+        self.plan_secured(
+            "json",
+            Secured::DataIntegrity(credential.clone()),
+            trusted,
+            budget,
+        )
+    }
+
+    fn plan_secured(
+        &self,
+        format: &'static str,
+        secured: Secured,
+        trusted: &super::TrustedIssuers,
+        budget: &credence_ld::budget::Budget,
+    ) -> Plan {
+        let di = self.data_integrity();
+        let mut checks = Checks::default();
+        checks.pass(CheckName::Parsed, format!("read a {format} credential"));
+        let proof_format = secured.proof_format(di);
+        let decided = |checks, verdict| Plan {
+            format,
+            checks,
+            state: State::Decided {
+                proof_format,
+                verdict,
+            },
+            needs: Needs::default(),
+        };
+        let quads = match secured.rdf(di, budget) {
+            Ok(quads) => quads,
+            Err(e) => {
+                let verdict = unreadable(&secured, e, &mut checks);
+                return decided(checks, verdict);
+            }
+        };
+        let claims = match Claims::read(&quads) {
+            Ok(claims) => claims,
+            Err(e) => {
+                checks.fail(CheckName::DataModel, super::DataModelError::Claims(e));
+                return decided(checks, Verdict::Malformed);
+            }
+        };
+        checks.pass(
+            CheckName::DataModel,
+            "reads as one verifiable credential in the terms of its pinned contexts",
+        );
+        let read = Read {
+            trusted: trusted.trusts(&claims.issuer),
+            secured,
+            quads,
+            claims,
+            proof_format,
+        };
+        let needs = needs_of(&read, di);
+        Plan {
+            format,
+            checks,
+            state: State::Read(Box::new(read)),
+            needs,
+        }
+    }
+}
+
+/// The checks for a credential whose RDF could not be read, and its verdict. A key that spells a
+/// pinned term another way is malformed; any other JSON-LD failure of a Data Integrity document
+/// means its proof cannot verify (the signer's processor would have refused it too).
+fn unreadable(secured: &Secured, error: ProofError, checks: &mut Checks) -> Verdict {
+    use credence_ld::jsonld::JsonLdError;
+    let aliased = matches!(error, ProofError::JsonLd(JsonLdError::AliasedTerm { .. }));
+    let beyond = super::beyond_limits(&error);
+    let failure = super::DataModelError::Unreadable(error);
+    checks.fail(CheckName::DataModel, &failure);
+    match secured {
+        Secured::DataIntegrity(_) if !aliased && !beyond => {
+            checks.fail(CheckName::Proof, super::ProofFailure::Unreadable(failure));
+            Verdict::InvalidSignature
+        }
+        _ => Verdict::Malformed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{LocalSigner, SecretKey};
+    use crate::proof::ProofOptions;
+    use crate::status::StatusPurpose;
+    use crate::verify::report::Outcome;
+    use crate::verify::{TrustedIssuers, Verifier};
+    use credence_ld::budget::Budget;
+    use credence_ld::jsonld::JsonLd;
+    use serde_json::json;
+
+    const ISSUER: &str = "did:example:issuer";
+
+    fn verifier() -> Verifier {
+        Verifier::new(DataIntegrity::new(JsonLd::new(
+            crate::contexts::vc_contexts().unwrap(),
+        )))
+    }
+
+    fn signer() -> LocalSigner {
+        let vm = VerificationMethodId::new(format!("{ISSUER}#key-1")).unwrap();
+        LocalSigner::new(SecretKey::from_seed(&[7; 32]), vm)
+    }
+
+    fn credential() -> Value {
+        let entry = |url: &str, purpose: StatusPurpose| {
+            json!({
+                "id": format!("{url}#7"),
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": purpose.as_str(),
+                "statusListIndex": "7",
+                "statusListCredential": url,
+            })
+        };
+        json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": ISSUER,
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:subject"},
+            "credentialStatus": [
+                entry("https://status.example/1", StatusPurpose::Revocation),
+                entry("https://status.example/2", StatusPurpose::Suspension),
+            ],
+        })
+    }
+
+    fn expected() -> Needs {
+        Needs {
+            verification_method: Some(signer().verification_method().clone()),
+            controllers: vec![ISSUER.to_owned()],
+            status_lists: vec![
+                "https://status.example/1".to_owned(),
+                "https://status.example/2".to_owned(),
+            ],
+        }
+    }
+
+    use crate::keys::Signer as _;
+
+    #[test]
+    fn a_data_integrity_credential_asks_for_its_lists_and_its_issuers_keys() {
+        let v = verifier();
+        let options = ProofOptions {
+            verification_method: signer().verification_method().clone(),
+            created: "2024-07-12T09:00:00Z".to_owned(),
+        };
+        let signed = v
+            .data_integrity()
+            .sign_rdfc(&credential(), &options, &signer())
+            .unwrap();
+        let plan = v.plan_json(&signed, &TrustedIssuers::any(), &Budget::default());
+        assert_eq!(plan.format(), "json");
+        assert_eq!(plan.needs(), &expected());
+        // An issuer the caller does not trust: nothing is resolved.
+        let plan = v.plan_json(
+            &signed,
+            &TrustedIssuers::only(["did:example:other"]),
+            &Budget::default(),
+        );
+        assert!(plan.needs().is_empty(), "{:?}", plan.needs());
+    }
+
+    #[test]
+    fn a_jwt_asks_for_its_lists_and_its_issuers_keys() {
+        let v = verifier();
+        let token = jwt::sign_vc_jose(&credential(), &signer()).unwrap();
+        let plan = v.plan_text(&token, None, &TrustedIssuers::any(), &Budget::default());
+        assert_eq!(plan.format(), "jwt");
+        assert_eq!(plan.needs(), &expected());
+    }
+
+    #[test]
+    fn malformed_input_asks_for_nothing_and_is_malformed() {
+        let v = verifier();
+        for input in ["{not json", "not a jwt", "[1, 2]"] {
+            let plan = v.plan_text(input, None, &TrustedIssuers::any(), &Budget::default());
+            assert!(plan.needs().is_empty(), "{input}");
+            assert!(plan.credential().is_none());
+            let report = v
+                .verify(
+                    plan,
+                    &super::super::Resolved::new(),
+                    chrono::DateTime::UNIX_EPOCH,
+                    &Budget::default(),
+                )
+                .into_report();
+            assert_eq!(report.verdict, Verdict::Malformed, "{input}");
+            assert_eq!(report.outcome(CheckName::Parsed), Outcome::Fail, "{input}");
+        }
+        // An unsigned credential: read, but no proof names a key, so nothing to resolve.
+        let plan = v.plan_json(&credential(), &TrustedIssuers::any(), &Budget::default());
+        assert!(plan.claims().is_some());
+        assert!(plan.needs().is_empty());
+    }
+
+    #[test]
+    fn a_controller_that_could_not_be_resolved_is_an_unknown_issuer() {
+        let v = verifier();
+        let token = jwt::sign_vc_jose(&credential(), &signer()).unwrap();
+        let plan = v.plan_text(&token, None, &TrustedIssuers::any(), &Budget::default());
+        let mut resolved = super::super::Resolved::new();
+        let down = std::io::Error::other("the resolver is down");
+        resolved.add_controller(
+            ISSUER,
+            Err(super::super::ResolveError::invalid(ISSUER, down)),
+        );
+        let at = chrono::DateTime::UNIX_EPOCH;
+        let report = v
+            .verify(plan, &resolved, at, &Budget::default())
+            .into_report();
+        assert_eq!(report.verdict, Verdict::UnknownIssuer);
+        let check = &report.checks[3];
+        assert_eq!(check.check, CheckName::KeyResolution);
+        assert_eq!(check.outcome, Outcome::Fail);
+        assert_eq!(
+            check.reason,
+            format!("the keys of {ISSUER} could not be resolved: the document for {ISSUER} is not usable")
+        );
+        assert_eq!(report.outcome(CheckName::Proof), Outcome::NotChecked);
+        assert_eq!(report.outcome(CheckName::Status), Outcome::NotChecked);
+    }
+}
