@@ -4,6 +4,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use credence_core::model::{
@@ -112,7 +113,7 @@ fn refused(r: Refusal) -> IssueError {
 
 /// Badges issued per store transaction: their status list bits, the badges, their claim links
 /// and audit rows commit together.
-const TRANSACTION_CHUNK: usize = 2000;
+const TRANSACTION_CHUNK: usize = 5000;
 
 /// Rows signed in one step, while the previous step's rows are written in the same transaction.
 const SIGNING_CHUNK: usize = 500;
@@ -128,14 +129,11 @@ pub enum RowOutcome {
     Failed(IssueError),
 }
 
-/// One row on its way through the pipeline.
-enum Row {
-    Done(RowOutcome),
-    Decided {
-        completion: Completion,
-        badge_id: BadgeId,
-        unsigned: Box<credence_core::badge::build::UnsignedBadge>,
-    },
+/// A completion the rules accept, with its status list entries: what a signing thread decides
+/// the badge of and signs.
+struct Ready {
+    accepted: Accepted,
+    status: Vec<CredentialStatus>,
 }
 
 /// The specifications, providers and approvals the rows name, each looked up once.
@@ -277,14 +275,14 @@ pub(crate) async fn issue(
     let mut pending = Vec::new();
     for (i, p) in parsed.into_iter().enumerate() {
         match p {
-            Err(e) => rows.push(Some(Row::Done(RowOutcome::Failed(e)))),
+            Err(e) => rows.push(Some(RowOutcome::Failed(e))),
             Ok(c) => {
                 let key = (c.provider().clone(), c.provider_reference().clone());
                 match existing.get(&key) {
                     Some(b) if b.fingerprint == c.fingerprint() => {
-                        rows.push(Some(Row::Done(RowOutcome::Existing(b.clone()))))
+                        rows.push(Some(RowOutcome::Existing(b.clone())))
                     }
-                    Some(b) => rows.push(Some(Row::Done(RowOutcome::Failed(conflict(b.clone()))))),
+                    Some(b) => rows.push(Some(RowOutcome::Failed(conflict(b.clone())))),
                     None => {
                         rows.push(None);
                         pending.push((i, c));
@@ -295,7 +293,7 @@ pub(crate) async fn issue(
     }
 
     let refs: Vec<&Completion> = pending.iter().map(|(_, c)| c).collect();
-    let records = Records::load(state, &refs).await?;
+    let records = Arc::new(Records::load(state, &refs).await?);
 
     // The rules first, so status list slots are reserved only for badges that will be issued.
     let mut accepted = Vec::new();
@@ -313,7 +311,7 @@ pub(crate) async fn issue(
                 badge_id,
                 salt,
             }),
-            Err(e) => set(&mut rows, row, Row::Done(RowOutcome::Failed(e))),
+            Err(e) => set(&mut rows, row, RowOutcome::Failed(e)),
         }
     }
     let stamp = Stamp::new(acting.actor.clone(), now);
@@ -326,7 +324,7 @@ pub(crate) async fn issue(
     let out: Vec<RowOutcome> = rows
         .into_iter()
         .map(|r| match r {
-            Some(Row::Done(o)) => Ok(o),
+            Some(o) => Ok(o),
             _ => Err(IssueError::Defect(anyhow::anyhow!(
                 "a row was not answered"
             ))),
@@ -337,55 +335,39 @@ pub(crate) async fn issue(
 }
 
 /// Issues one chunk of accepted completions in ONE store transaction: reserve their status list
-/// bits, let the rules decide each badge, sign on the blocking pool (the next rows are signed
-/// while the previous ones are written), record, commit. Answers each row in `rows`.
+/// bits, then on the blocking pool, spread over the cores, let the rules decide each badge and
+/// sign it (the next rows are decided and signed while the previous ones are written), record,
+/// commit. Answers each row in `rows`.
 async fn issue_chunk(
     state: &Issuing,
     stamp: &Stamp,
-    records: &Records,
+    records: &Arc<Records>,
     rng: &mut rand::rngs::StdRng,
     chunk: Vec<Accepted>,
-    rows: &mut [Option<Row>],
+    rows: &mut [Option<RowOutcome>],
 ) -> Result<(), IssueError> {
     let now = stamp.at();
     let mut issuance = state.store.begin_issuance(stamp).await?;
     let ids: Vec<BadgeId> = chunk.iter().map(|a| a.badge_id.clone()).collect();
     let slots = issuance.allocate_status_slots(&ids, rng).await?;
     let base_url = state.issuer.base_url();
-    let mut decided = Vec::with_capacity(chunk.len());
-    for (a, slots) in chunk.into_iter().zip(slots) {
-        let status = slots.entries(base_url);
-        let outcome = input_for(
-            state,
-            records,
-            &a.completion,
-            now,
-            &a.badge_id,
-            &a.salt,
-            &status,
-        )
-        .and_then(|input| decide(input).map_err(refused));
-        match outcome {
-            Ok(unsigned) => decided.push((
-                a.row,
-                Row::Decided {
-                    completion: a.completion,
-                    badge_id: a.badge_id,
-                    unsigned: Box::new(unsigned),
-                },
-            )),
-            Err(e) => set(rows, a.row, Row::Done(RowOutcome::Failed(e))),
-        }
-    }
+    let ready: Vec<(usize, Ready)> = chunk
+        .into_iter()
+        .zip(slots)
+        .map(|(accepted, slots)| {
+            let status = slots.entries(base_url);
+            (accepted.row, Ready { accepted, status })
+        })
+        .collect();
     let mut steps = Vec::new();
-    let mut decided = decided.into_iter().peekable();
-    while decided.peek().is_some() {
-        steps.push(decided.by_ref().take(SIGNING_CHUNK).collect::<Vec<_>>());
+    let mut ready = ready.into_iter().peekable();
+    while ready.peek().is_some() {
+        steps.push(ready.by_ref().take(SIGNING_CHUNK).collect::<Vec<_>>());
     }
     let mut signing: Option<SigningTask> = None;
     for step in steps {
-        let owned = state.clone();
-        let next = tokio::spawn(async move { sign_all(&owned, step, now).await });
+        let (owned, records) = (state.clone(), Arc::clone(records));
+        let next = tokio::spawn(async move { sign_all(owned, records, step, now).await });
         if let Some(previous) = signing.replace(next) {
             record_step(issuance.as_mut(), joined(previous).await?, rows).await?;
         }
@@ -404,12 +386,12 @@ type SigningTask = tokio::task::JoinHandle<Result<Vec<(usize, SignedRow)>, Issue
 async fn record_step(
     issuance: &mut dyn Issuance,
     signed: Vec<(usize, SignedRow)>,
-    rows: &mut [Option<Row>],
+    rows: &mut [Option<RowOutcome>],
 ) -> Result<(), IssueError> {
     let mut batch: Vec<(usize, NewIssuance)> = Vec::new();
     for (i, row) in signed {
         match row {
-            SignedRow::Done(o) => set(rows, i, Row::Done(o)),
+            SignedRow::Done(o) => set(rows, i, o),
             SignedRow::Signed(n) => batch.push((i, n)),
         }
     }
@@ -424,7 +406,7 @@ async fn record_step(
             IssueOutcome::AlreadyIssued(b) => RowOutcome::Existing(b),
             IssueOutcome::Conflict(b) => RowOutcome::Failed(conflict(b)),
         };
-        set(rows, i, Row::Done(outcome));
+        set(rows, i, outcome);
     }
     Ok(())
 }
@@ -447,15 +429,13 @@ enum SignedRow {
     Signed(NewIssuance),
 }
 
-/// Signs every decided row on the blocking pool, spread over the machine's cores.
+/// Decides and signs rows on the blocking pool, spread over the machine's cores.
 async fn sign_all(
-    state: &Issuing,
-    rows: Vec<(usize, Row)>,
+    state: Issuing,
+    records: Arc<Records>,
+    rows: Vec<(usize, Ready)>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(usize, SignedRow)>, IssueError> {
-    let issuer = state.issuer.clone();
-    let registrations = state.registrations.clone();
-    let claims = state.claims.clone();
     tokio::task::spawn_blocking(move || {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = rows.len().div_ceil(threads).max(1);
@@ -469,11 +449,11 @@ async fn sign_all(
             let handles: Vec<_> = chunks
                 .into_iter()
                 .map(|chunk| {
-                    let keys = (&*issuer, &*registrations, &*claims);
+                    let (state, records) = (&state, &*records);
                     scope.spawn(move || {
                         chunk
                             .into_iter()
-                            .map(|(i, row)| (i, sign_row(keys, row, now)))
+                            .map(|(i, ready)| (i, sign_row(state, records, ready, now)))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -492,39 +472,37 @@ async fn sign_all(
     .map_err(|e| IssueError::Defect(e.into()))?
 }
 
-/// The signer, and the keys of registration digests and claim links.
-type Keys<'a> = (
-    &'a crate::Issuer,
-    &'a credence_core::badge::identity::RegistrationKey,
-    &'a crate::claims::ClaimKeys,
-);
-
-fn sign_row((issuer, registrations, claims): Keys<'_>, row: Row, now: DateTime<Utc>) -> SignedRow {
-    match row {
-        Row::Done(o) => SignedRow::Done(o),
-        Row::Decided {
-            completion,
+/// Lets the rules decide one badge, and signs it.
+fn sign_row(state: &Issuing, records: &Records, ready: Ready, now: DateTime<Utc>) -> SignedRow {
+    let Ready { accepted, status } = ready;
+    let Accepted {
+        completion,
+        badge_id,
+        salt,
+        ..
+    } = accepted;
+    let signed = input_for(state, records, &completion, now, &badge_id, &salt, &status)
+        .and_then(|input| decide(input).map_err(refused))
+        .and_then(|unsigned| Ok(state.issuer.sign(&unsigned, now)?));
+    match signed {
+        Ok(SignedBadge { credential, jwt }) => SignedRow::Signed(NewIssuance {
+            claim: TokenHash::of_token(&state.claims.token_for(&badge_id)),
+            fingerprint: completion.fingerprint(),
+            provider: completion.provider().clone(),
+            provider_reference: completion.provider_reference().clone(),
+            specification: completion.specification().clone(),
+            version: completion.version().clone(),
+            completed_on: completion.completed_on(),
             badge_id,
-            unsigned,
-        } => match issuer.sign(&unsigned, now) {
-            Ok(SignedBadge { credential, jwt }) => SignedRow::Signed(NewIssuance {
-                claim: TokenHash::of_token(&claims.token_for(&badge_id)),
-                fingerprint: completion.fingerprint(),
-                provider: completion.provider().clone(),
-                provider_reference: completion.provider_reference().clone(),
-                specification: completion.specification().clone(),
-                version: completion.version().clone(),
-                completed_on: completion.completed_on(),
-                badge_id,
-                credential,
-                jwt: Some(jwt),
-                verification_method: issuer.verification_method().clone(),
-                issued_at: now,
-                registration: registrations
-                    .digest_registration(completion.practitioner().registration()),
-            }),
-            Err(e) => SignedRow::Done(RowOutcome::Failed(e.into())),
-        },
+            credential,
+            jwt: Some(jwt),
+            verification_method: state.issuer.verification_method().clone(),
+            issued_at: now,
+            registration: state
+                .registrations
+                .digest_registration(completion.practitioner().registration()),
+        }),
+        Err(e) => SignedRow::Done(RowOutcome::Failed(e)),
     }
 }
 

@@ -153,7 +153,7 @@ fn entry_from(row: AuditRow) -> AuditEntry {
 /// Inserts audit rows (already chained) in as few statements as the parameter limit allows.
 pub(crate) async fn insert(tx: &mut Tx, entries: &[AuditEntry]) -> Result<(), StoreError> {
     for chunk in entries.chunks(CHUNK) {
-        let text = insert_values(&format!("audit_log ({AUDIT_COLUMNS})"), chunk.len(), 8);
+        let text = insert_values(tx, &format!("audit_log ({AUDIT_COLUMNS})"), chunk.len(), 8);
         let params = chunk.iter().flat_map(|e| {
             [
                 Param::from(e.id),

@@ -94,8 +94,9 @@ pub(crate) async fn for_references<'a>(
     for (provider, references) in by_provider {
         for chunk in references.chunks(CHUNK) {
             let text = format!(
-                "{BADGE_SELECT} WHERE c.provider = $1 AND c.provider_reference IN ({})",
-                placeholders(2, chunk.len())
+                "{BADGE_SELECT} WHERE c.provider = {} AND c.provider_reference IN ({})",
+                placeholders(tx, 1, 1),
+                placeholders(tx, 2, chunk.len())
             );
             let rows: Vec<BadgeRow> = sql(text)
                 .bind(provider.as_str())
@@ -187,6 +188,7 @@ pub(crate) async fn record(
 async fn insert(w: &mut Write, stamp: &Stamp, new: &[&NewIssuance]) -> Result<(), StoreError> {
     let at = stamp.at();
     let completions = insert_values(
+        &w.tx,
         "completions (provider, provider_reference, fingerprint, spec_id, version, \
          completed_on, recorded_at)",
         new.len(),
@@ -229,6 +231,7 @@ async fn insert(w: &mut Write, stamp: &Stamp, new: &[&NewIssuance]) -> Result<()
         ]);
     }
     sql(insert_values(
+        &w.tx,
         "badges (badge_id, completion_seq, credential, jwt, verification_method, issued_at, \
          issued_us)",
         new.len(),
@@ -238,6 +241,7 @@ async fn insert(w: &mut Write, stamp: &Stamp, new: &[&NewIssuance]) -> Result<()
     .execute(&mut w.tx)
     .await?;
     sql(insert_values(
+        &w.tx,
         "badge_registrations (badge_id, digest)",
         new.len(),
         2,
@@ -251,6 +255,7 @@ async fn insert(w: &mut Write, stamp: &Stamp, new: &[&NewIssuance]) -> Result<()
     .execute(&mut w.tx)
     .await?;
     sql(insert_values(
+        &w.tx,
         "claims (badge_id, token_hash, created_at)",
         new.len(),
         3,

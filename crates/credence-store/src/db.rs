@@ -327,8 +327,22 @@ impl Statement {
     }
 }
 
-/// `INSERT INTO {into} VALUES ($1, …), (…)` for `rows` rows of `columns` parameters each.
-pub(crate) fn insert_values(into: &str, rows: usize, columns: usize) -> String {
+/// The placeholder of the `n`th parameter (from 1) in a long list: `$n` on PostgreSQL, a plain
+/// `?` on SQLite, which then numbers it `n` by position. (SQLite looks a named or numbered
+/// parameter's name up in a list, so binding thousands of `$n` costs time quadratic in their
+/// number: a multi-row insert of 2,000 badges took seconds.)
+fn placeholder(tx: &Tx, n: usize, text: &mut String) {
+    if tx.is_postgres() {
+        text.push('$');
+        text.push_str(&n.to_string());
+    } else {
+        text.push('?');
+    }
+}
+
+/// `INSERT INTO {into} VALUES (…), (…)` for `rows` rows of `columns` parameters each, which are
+/// the statement's only parameters.
+pub(crate) fn insert_values(tx: &Tx, into: &str, rows: usize, columns: usize) -> String {
     let mut text = format!("INSERT INTO {into} VALUES ");
     let mut n = 0;
     for row in 0..rows {
@@ -341,32 +355,44 @@ pub(crate) fn insert_values(into: &str, rows: usize, columns: usize) -> String {
                 text.push_str(", ");
             }
             n += 1;
-            text.push('$');
-            text.push_str(&n.to_string());
+            placeholder(tx, n, &mut text);
         }
         text.push(')');
     }
     text
 }
 
-/// `$from, $from+1, …` for `count` parameters, to go inside `IN (…)`.
-pub(crate) fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Placeholders for parameters `from` to `from + count - 1`, to go inside `IN (…)`: the last
+/// parameters of their statement, after the `$1` … `$(from - 1)` before them.
+pub(crate) fn placeholders(tx: &Tx, from: usize, count: usize) -> String {
+    let mut text = String::new();
+    for n in from..from + count {
+        if n > from {
+            text.push_str(", ");
+        }
+        placeholder(tx, n, &mut text);
+    }
+    text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn multi_row_inserts_number_their_placeholders_in_order() {
+    #[tokio::test]
+    async fn multi_row_inserts_number_their_placeholders_in_order() {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.ok();
+        let Some(pool) = pool else {
+            panic!("an in-memory SQLite database")
+        };
+        let tx = Pool::Sqlite(pool).begin_read().await.ok();
+        let Some(tx) = tx else {
+            panic!("a transaction")
+        };
         assert_eq!(
-            insert_values("t (a, b)", 2, 2),
-            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
+            insert_values(&tx, "t (a, b)", 2, 2),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
         );
-        assert_eq!(placeholders(3, 3), "$3, $4, $5");
+        assert_eq!(placeholders(&tx, 3, 3), "?, ?, ?");
     }
 }

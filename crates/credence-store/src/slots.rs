@@ -243,7 +243,7 @@ async fn existing<'b>(
     for chunk in badges.chunks(CHUNK) {
         let text = format!(
             "SELECT badge_id, purpose, list_id, idx FROM status_slots WHERE badge_id IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(tx, 1, chunk.len())
         );
         let rows: Vec<(String, String, i64, i64)> = sql(text)
             .bind_all(chunk.iter().map(|b| Param::from(b.as_str())))
@@ -348,6 +348,7 @@ async fn insert_slots(
     let mut inserted = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(CHUNK) {
         let mut text = insert_values(
+            tx,
             "status_slots (list_id, idx, badge_id, purpose)",
             chunk.len(),
             4,

@@ -444,7 +444,7 @@ fn print(f: &Figures, json: bool) -> anyhow::Result<()> {
         println!("  decide (one core)       {:>10.0} /s", s.decide_per_s);
         println!("  sign DI + JWT (all cores) {:>8.0} /s", s.sign_per_s);
         println!("  store look-ups          {:>10.0} /s", s.lookup_per_s);
-        println!("  store writes (500/tx)   {:>10.0} /s", s.record_per_s);
+        println!("  store writes (2000/tx)  {:>10.0} /s", s.record_per_s);
     }
     Ok(())
 }
