@@ -7,8 +7,9 @@
 //! the batch API and `credence issue` all call it, and nothing else issues.
 //! [`status::change_status`] revokes, suspends and reinstates, for the API and `credence admin
 //! badge`. [`Verifying::verify`] verifies a badge for the API, the pages and `credence verify`:
-//! the pure plan and verify steps of `credence-core` on the blocking pool, and between them the
-//! caller's async [`Resolve`] for the keys and status lists the plan names.
+//! the pure plan, proof and verify steps of `credence-core` on the blocking pool, and between them
+//! the caller's async [`Resolve`]: first for the issuer's keys, then, only for a badge whose proof
+//! verified, for the status lists it names.
 //!
 //! From `POST /api/v1/completions` to a stored signed badge, in five files:
 //!
@@ -92,9 +93,11 @@ pub struct Verifying {
 }
 
 impl Verifying {
-    /// Verifies a badge: plans on the blocking pool, resolves what the plan needs through
-    /// `resolver` (here, in async code), then verifies on the blocking pool. Every problem with
-    /// the badge is a failed check in the report; an error means the work did not finish.
+    /// Verifies a badge: plans on the blocking pool, resolves the issuer's controller document
+    /// through `resolver` (here, in async code), checks the key and the proof on the blocking
+    /// pool, resolves the status lists a genuine badge names (none for any other), then verifies
+    /// on the blocking pool. Every problem with the badge is a failed check in the report; an
+    /// error means the work did not finish.
     pub async fn verify(
         &self,
         request: VerifyRequest,

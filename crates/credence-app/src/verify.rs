@@ -1,6 +1,8 @@
-//! Verifying a badge: plan on the blocking pool, resolve each need through the caller's async
-//! [`Resolve`], then verify on the blocking pool. The verification API, the pages and `credence
-//! verify` all come here; no step waits on I/O from inside the verifier.
+//! Verifying a badge in two rounds of resolution through the caller's async [`Resolve`], each
+//! CPU step on the blocking pool: plan; resolve the issuer's controller document; check the key
+//! and the proof; resolve the status lists (only a genuine badge names any); verify. The
+//! verification API, the pages and `credence verify` all come here; no step waits on I/O from
+//! inside the verifier, and nothing is fetched for a badge whose proof did not verify.
 
 use std::sync::Arc;
 
@@ -11,11 +13,13 @@ use credence_core::verify::{Report, Verifier};
 use credence_ld::budget::Budget;
 use credence_vc::keys::DidDocument;
 use credence_vc::verify::{
-    LocalKeys, LocalStatusLists, Needs, ResolveError, Resolved, TrustedIssuers,
+    KeyNeeds, LocalKeys, LocalStatusLists, ResolveError, ResolvedKeys, ResolvedLists, StatusNeeds,
+    TrustedIssuers,
 };
 use serde_json::Value;
 
-/// Where a verification gets what its plan needs: controller documents and status lists.
+/// Where a verification gets what it needs: controller documents (round one) and status lists
+/// (round two, asked only for a badge whose proof verified with its trusted issuer's key).
 #[async_trait]
 pub trait Resolve: Send + Sync {
     /// The controller document whose `id` is `controller`.
@@ -65,12 +69,18 @@ pub enum VerifyError {
     Task(#[source] tokio::task::JoinError),
 }
 
-/// Resolves each need of a plan, one after the other (a plan names a few documents).
-async fn resolve(needs: &Needs, resolver: &dyn Resolve) -> Resolved {
-    let mut resolved = Resolved::new();
+/// Round one: the controller documents a plan needs, one after the other.
+async fn resolve_keys(needs: &KeyNeeds, resolver: &dyn Resolve) -> ResolvedKeys {
+    let mut resolved = ResolvedKeys::new();
     for id in &needs.controllers {
         resolved.add_controller(id.clone(), resolver.controller_document(id).await);
     }
+    resolved
+}
+
+/// Round two: the status lists a genuine badge needs, one after the other (it names a few).
+async fn resolve_lists(needs: &StatusNeeds, resolver: &dyn Resolve) -> ResolvedLists {
+    let mut resolved = ResolvedLists::new();
     for url in &needs.status_lists {
         resolved.add_status_list(url.clone(), resolver.status_list(url).await);
     }
@@ -95,10 +105,17 @@ pub(crate) async fn verify(
             .await
             .map_err(VerifyError::Task)?
     };
-    let resolved = resolve(plan.needs(), resolver).await;
+    let keys = resolve_keys(plan.needs(), resolver).await;
+    let checked = {
+        let (verifier, budget) = (Arc::clone(verifier), budget.clone());
+        tokio::task::spawn_blocking(move || verifier.check_proof(plan, &keys, &budget))
+            .await
+            .map_err(VerifyError::Task)?
+    };
+    let lists = resolve_lists(checked.needs(), resolver).await;
     let verifier = Arc::clone(verifier);
     tokio::task::spawn_blocking(move || {
-        verifier.verify(plan, &resolved, at, known_identifier.as_ref(), &budget)
+        verifier.verify(checked, &lists, at, known_identifier.as_ref(), &budget)
     })
     .await
     .map_err(VerifyError::Task)
@@ -108,61 +125,150 @@ pub(crate) async fn verify(
 mod tests {
     use super::*;
     use credence_core::fixture::SignedFixture;
+    use credence_vc::status::StatusEntry;
     use credence_vc::verify::{CheckName, Outcome, Verdict};
 
-    /// Counts what it is asked, and knows nothing.
-    #[derive(Default)]
-    struct Unreachable(std::sync::Mutex<Vec<String>>);
+    /// One question a resolver was asked.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum Asked {
+        Controller(String),
+        StatusList(String),
+    }
+
+    /// Records what it is asked, in order, and answers from `inner`.
+    struct Recording<R> {
+        inner: R,
+        asked: std::sync::Mutex<Vec<Asked>>,
+    }
+
+    impl<R> Recording<R> {
+        fn new(inner: R) -> Self {
+            Self {
+                inner,
+                asked: std::sync::Mutex::default(),
+            }
+        }
+        fn asked(&self) -> Vec<Asked> {
+            self.asked.lock().unwrap().clone()
+        }
+    }
+
+    #[async_trait]
+    impl<R: Resolve> Resolve for Recording<R> {
+        async fn controller_document(&self, id: &str) -> Result<DidDocument, ResolveError> {
+            self.asked
+                .lock()
+                .unwrap()
+                .push(Asked::Controller(id.to_owned()));
+            self.inner.controller_document(id).await
+        }
+        async fn status_list(&self, url: &str) -> Result<Value, ResolveError> {
+            self.asked
+                .lock()
+                .unwrap()
+                .push(Asked::StatusList(url.to_owned()));
+            self.inner.status_list(url).await
+        }
+    }
+
+    /// Knows nothing.
+    struct Unreachable;
 
     #[async_trait]
     impl Resolve for Unreachable {
         async fn controller_document(&self, id: &str) -> Result<DidDocument, ResolveError> {
-            self.0.lock().unwrap().push(id.to_owned());
             Err(ResolveError::NotFound(id.to_owned()))
         }
         async fn status_list(&self, url: &str) -> Result<Value, ResolveError> {
-            self.0.lock().unwrap().push(url.to_owned());
             Err(ResolveError::NotFound(url.to_owned()))
         }
     }
 
-    fn request(f: &SignedFixture) -> VerifyRequest {
+    fn request(badge: &Value) -> VerifyRequest {
         VerifyRequest {
-            input: serde_json::to_vec(&f.signed).unwrap(),
+            input: serde_json::to_vec(badge).unwrap(),
             at: credence_core::model::sample::fixture_now(),
             known_identifier: None,
             budget: Budget::default(),
         }
     }
 
-    #[tokio::test]
-    async fn verifies_through_an_async_resolver() {
-        let f = SignedFixture::new().unwrap();
-        let resolver = LocalResolver {
+    fn local(f: &SignedFixture) -> Recording<LocalResolver> {
+        Recording::new(LocalResolver {
             keys: f.keys.clone(),
             lists: f.lists.clone(),
-        };
-        let req = request(&f);
-        let verifier = Arc::new(f.verifier);
-        let report = verify(&verifier, &f.trusted, req, &resolver).await.unwrap();
-        assert_eq!(report.verdict, Verdict::Valid, "{report:?}");
+        })
+    }
+
+    const ISSUER: &str = "did:web:badges.example.org";
+
+    /// The fixture badge with its proof value altered (one character in the middle, so it still
+    /// decodes), and with its signed content changed.
+    fn tampered(f: &SignedFixture) -> Vec<(&'static str, Value)> {
+        let mut proof = f.signed.clone();
+        let value = proof["proof"]["proofValue"].as_str().unwrap().to_owned();
+        let i = value.len() / 2;
+        let swap = if &value[i..=i] == "A" { "B" } else { "A" };
+        proof["proof"]["proofValue"] =
+            Value::from(format!("{}{swap}{}", &value[..i], &value[i + 1..]));
+        let mut content = f.signed.clone();
+        content["credentialSubject"]["achievement"]["name"] = Value::from("Another achievement");
+        vec![("proof value", proof), ("signed content", content)]
     }
 
     #[tokio::test]
-    async fn asks_for_each_need_once_and_reports_what_it_could_not_have() {
+    async fn a_genuine_badge_is_asked_its_key_then_its_status_lists() {
         let f = SignedFixture::new().unwrap();
-        let resolver = Unreachable::default();
-        let req = request(&f);
+        let lists: Vec<Asked> = StatusEntry::all_in(&f.unsigned)
+            .unwrap()
+            .into_iter()
+            .map(|e| Asked::StatusList(e.list_url))
+            .collect();
+        assert!(!lists.is_empty());
+        let resolver = local(&f);
+        let req = request(&f.signed);
         let verifier = Arc::new(f.verifier);
         let report = verify(&verifier, &f.trusted, req, &resolver).await.unwrap();
-        let asked = resolver.0.lock().unwrap().clone();
-        assert_eq!(
-            asked,
-            vec![
-                "did:web:badges.example.org".to_owned(),
-                "https://badges.example.org/status/1".to_owned(),
-            ]
-        );
+        assert_eq!(report.verdict, Verdict::Valid, "{report:?}");
+        let mut expected = vec![Asked::Controller(ISSUER.to_owned())];
+        expected.extend(lists);
+        assert_eq!(resolver.asked(), expected);
+    }
+
+    #[tokio::test]
+    async fn a_tampered_badge_is_asked_its_key_and_never_a_status_list() {
+        let f = SignedFixture::new().unwrap();
+        let forgeries = tampered(&f);
+        let resolvers: Vec<_> = forgeries.iter().map(|_| local(&f)).collect();
+        let verifier = Arc::new(f.verifier);
+        for ((what, badge), resolver) in forgeries.into_iter().zip(resolvers) {
+            let report = verify(&verifier, &f.trusted, request(&badge), &resolver)
+                .await
+                .unwrap();
+            assert_eq!(
+                report.verdict,
+                Verdict::InvalidSignature,
+                "{what}: {report:?}"
+            );
+            assert_eq!(report.outcome(CheckName::KeyResolution), Outcome::Pass);
+            assert_eq!(report.outcome(CheckName::Proof), Outcome::Fail, "{what}");
+            assert_eq!(report.outcome(CheckName::Status), Outcome::NotChecked);
+            assert_eq!(
+                resolver.asked(),
+                vec![Asked::Controller(ISSUER.to_owned())],
+                "{what}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_key_that_could_not_be_had_asks_for_no_status_list() {
+        let f = SignedFixture::new().unwrap();
+        let resolver = Recording::new(Unreachable);
+        let req = request(&f.signed);
+        let verifier = Arc::new(f.verifier);
+        let report = verify(&verifier, &f.trusted, req, &resolver).await.unwrap();
+        assert_eq!(resolver.asked(), vec![Asked::Controller(ISSUER.to_owned())]);
         assert_eq!(report.verdict, Verdict::UnknownIssuer);
         assert_eq!(report.outcome(CheckName::KeyResolution), Outcome::Fail);
     }

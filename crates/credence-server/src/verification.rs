@@ -21,7 +21,9 @@ use crate::state::AppState;
 use crate::status_lists;
 
 /// Resolves the Centre's own DID and status lists from the store, in async code: a cold status
-/// list is signed and stored here, before the pure verify step runs.
+/// list is signed and stored here, before the pure verify step runs. The use case asks for a
+/// status list only once the badge's proof has verified with the Centre's key, so a forged badge
+/// never makes the service sign one.
 struct StoreResolver {
     state: AppState,
     did: String,

@@ -7,9 +7,11 @@
 //! - [`jwt`]: the VC-JWT and VC-JOSE forms.
 //! - [`status`]: Bitstring Status List entries, lists and list credentials.
 //! - [`contexts`]: the W3C contexts, shipped and pinned by SHA-256.
-//! - [`verify`]: the sans-IO verifier: a [`verify::Plan`] says which controller documents and
-//!   status lists a credential needs, the caller resolves them ([`verify::Resolved`]), and
-//!   [`verify::Verifier::verify`] checks key, proof, validity and status into a report.
+//! - [`verify`]: the sans-IO verifier in two rounds: a [`verify::Plan`] says which controller
+//!   document a credential's proof needs, the caller resolves it ([`verify::ResolvedKeys`]),
+//!   [`verify::Verifier::check_proof`] checks key and proof and, only for a genuine credential,
+//!   says which status lists it needs; the caller resolves those ([`verify::ResolvedLists`]) and
+//!   [`verify::Verifier::verify`] checks validity and status into a report.
 //!
 //! No I/O, no clock, no randomness it was not handed: keys, times and documents come from the
 //! caller, and JSON-LD runs on `credence-ld` over pinned contexts only.

@@ -1,13 +1,16 @@
 //! The badge verifier: the Open Badges 3.0 checks (JSON Schema, recipient identity, baked PNG and
 //! SVG input) over `credence_vc::verify`'s sans-IO [`Verifier`](credence_vc::verify::Verifier).
 //!
-//! The steps are credence-vc's: [`Verifier::plan_bytes`] reads the input (unbaking an image) and
-//! says what must be resolved ([`Plan::needs`]); the caller resolves it; [`Verifier::verify`]
-//! gives the [`Report`]. Every fact acted on or shown is read from the RDF the proof covers, never
-//! from the JSON keys as received; which issuers to accept is the caller's
-//! [`TrustedIssuers`]; time comes from the caller. Verification never panics and never fails as a
-//! whole: every problem is a failed check in the report. [`Verifier::verify_bytes`] runs all three
-//! steps over documents held in memory ([`LocalKeys`], [`LocalStatusLists`]).
+//! The steps are credence-vc's, in two rounds of resolution: [`Verifier::plan_bytes`] reads the
+//! input (unbaking an image) and says which controller document its proof needs
+//! ([`Plan::needs`]); the caller resolves it; [`Verifier::check_proof`] checks key and proof and,
+//! only for a genuine badge, says which status lists it needs ([`Checked::needs`]); the caller
+//! resolves those; [`Verifier::verify`] gives the [`Report`]. Every fact acted on or shown is read
+//! from the RDF the proof covers, never from the JSON keys as received; which issuers to accept is
+//! the caller's [`TrustedIssuers`]; time comes from the caller. Verification never panics and
+//! never fails as a whole: every problem is a failed check in the report.
+//! [`Verifier::verify_bytes`] runs every step over documents held in memory ([`LocalKeys`],
+//! [`LocalStatusLists`]).
 
 mod claims;
 mod failure;
@@ -23,8 +26,8 @@ use crate::bake::{self, Baked};
 use credence_ld::budget::Budget;
 use credence_vc::proof::DataIntegrity;
 use credence_vc::verify::{
-    CheckName, LocalKeys, LocalStatusLists, Needs, Resolved, TrustedIssuers, Verdict, Verification,
-    NOT_GENUINE,
+    CheckName, KeyNeeds, LocalKeys, LocalStatusLists, ResolvedKeys, ResolvedLists, StatusNeeds,
+    TrustedIssuers, Verdict, Verification, NOT_GENUINE,
 };
 
 use claims::BadgeClaims;
@@ -68,7 +71,7 @@ pub struct Verifier {
     vc: credence_vc::verify::Verifier,
 }
 
-/// A badge read, and what its checks need resolved ([`Plan::needs`]).
+/// A badge read, and the controller document its proof needs resolved ([`Plan::needs`]).
 #[derive(Debug)]
 pub struct Plan {
     vc: credence_vc::verify::Plan,
@@ -76,9 +79,36 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// What must be resolved before [`Verifier::verify`].
-    pub fn needs(&self) -> &Needs {
+    /// What must be resolved (round one) before [`Verifier::check_proof`].
+    pub fn needs(&self) -> &KeyNeeds {
         self.vc.needs()
+    }
+
+    /// What the input was: `json`, `jwt`, `png`, `svg`, or `unknown`.
+    pub fn format(&self) -> &'static str {
+        self.vc.format()
+    }
+}
+
+/// A badge whose key and proof are checked, and the status lists a genuine one needs resolved
+/// ([`Checked::needs`]).
+#[derive(Debug)]
+pub struct Checked {
+    vc: credence_vc::verify::Checked,
+    badge: Option<BadgeClaims>,
+}
+
+impl Checked {
+    /// What must be resolved (round two) before [`Verifier::verify`]: nothing unless the badge
+    /// [is genuine](Self::is_genuine).
+    pub fn needs(&self) -> &StatusNeeds {
+        self.vc.needs()
+    }
+
+    /// Whether the badge is shown to be its trusted issuer's: the key is the issuer's and the
+    /// proof verifies.
+    pub fn is_genuine(&self) -> bool {
+        self.vc.is_genuine()
     }
 
     /// What the input was: `json`, `jwt`, `png`, `svg`, or `unknown`.
@@ -101,7 +131,7 @@ impl Verifier {
     }
 
     /// The first step for a badge given as bytes (JSON, a compact JWT, or a baked PNG or SVG):
-    /// read it and say what must be resolved. Pure CPU work.
+    /// read it and say which controller document must be resolved. Pure CPU work.
     pub fn plan_bytes(&self, input: &[u8], trusted: &TrustedIssuers, budget: &Budget) -> Plan {
         let vc = match read_input(input) {
             Ok((container, text)) => self.vc.plan_text(&text, container, trusted, budget),
@@ -131,18 +161,29 @@ impl Verifier {
         Plan { vc, badge }
     }
 
-    /// The last step: checks the planned badge over what was `resolved` for its needs, at `at`,
-    /// matching `known` against its recipient identifiers when given. Pure CPU work.
+    /// The second step: checks the planned badge's key and proof with the controller documents
+    /// resolved for [`Plan::needs`]; only a genuine badge then needs its status lists. Pure CPU
+    /// work, and the expensive part: the proof is checked here, once.
+    pub fn check_proof(&self, plan: Plan, keys: &ResolvedKeys, budget: &Budget) -> Checked {
+        let Plan { vc, badge } = plan;
+        Checked {
+            vc: self.vc.check_proof(vc, keys, budget),
+            badge,
+        }
+    }
+
+    /// The last step: checks the badge over the status lists resolved for [`Checked::needs`],
+    /// at `at`, matching `known` against its recipient identifiers when given. Pure CPU work.
     pub fn verify(
         &self,
-        plan: Plan,
-        resolved: &Resolved,
+        checked: Checked,
+        lists: &ResolvedLists,
         at: DateTime<Utc>,
         known: Option<&KnownIdentifier>,
         budget: &Budget,
     ) -> Report {
-        let Plan { vc, badge } = plan;
-        let mut v = self.vc.verify(vc, resolved, at, budget);
+        let Checked { vc, badge } = checked;
+        let mut v = self.vc.verify(vc, lists, at, budget);
         let Some(badge) = badge else {
             return v.finish(Facts::default());
         };
@@ -172,10 +213,12 @@ impl Verifier {
     }
 
     fn verify_local(&self, plan: Plan, options: &VerifyOptions<'_>, budget: &Budget) -> Report {
-        let resolved = Resolved::from_local(plan.needs(), options.keys, options.status);
+        let keys = ResolvedKeys::from_local(plan.needs(), options.keys);
+        let checked = self.check_proof(plan, &keys, budget);
+        let lists = ResolvedLists::from_local(checked.needs(), options.status);
         self.verify(
-            plan,
-            &resolved,
+            checked,
+            &lists,
             options.at,
             options.known_identifier,
             budget,
@@ -408,5 +451,52 @@ mod tests {
             .unwrap();
         assert_eq!(status.outcome, Outcome::Fail, "{status:?}");
         assert_eq!(report.outcome(CheckName::Proof), Outcome::Pass);
+    }
+
+    /// Round one and the proof step over the fixture's documents.
+    fn checked(f: &Fixture, badge: &Value) -> (KeyNeeds, Checked) {
+        let budget = Budget::default();
+        let plan = f
+            .verifier
+            .plan_json(badge, &TrustedIssuers::only([f.issuer.clone()]), &budget);
+        let needs = plan.needs().clone();
+        let keys = ResolvedKeys::from_local(&needs, &f.keys);
+        (needs, f.verifier.check_proof(plan, &keys, &budget))
+    }
+
+    #[test]
+    fn a_tampered_badge_asks_for_its_key_and_never_its_status_lists() {
+        let f = fixture();
+        let urls: Vec<String> = f.entries.iter().map(|e| e.list_url.clone()).collect();
+        let (needs, genuine) = checked(&f, &f.signed);
+        assert_eq!(needs.controllers, vec![f.issuer.clone()]);
+        assert!(genuine.is_genuine());
+        assert_eq!(genuine.needs().status_lists, urls);
+
+        let mut renamed = f.signed.clone();
+        renamed["credentialSubject"]["achievement"]["name"] = Value::from("Something else");
+        let mut proof = f.signed.clone();
+        let value = proof["proof"]["proofValue"].as_str().unwrap().to_owned();
+        let i = value.len() / 2;
+        let swap = if &value[i..=i] == "A" { "B" } else { "A" };
+        proof["proof"]["proofValue"] =
+            Value::from(format!("{}{swap}{}", &value[..i], &value[i + 1..]));
+        for tampered in [renamed, proof] {
+            let (needs, checked) = checked(&f, &tampered);
+            assert_eq!(needs.controllers, vec![f.issuer.clone()]);
+            assert!(!checked.is_genuine());
+            assert!(checked.needs().is_empty(), "{:?}", checked.needs());
+            let lists = ResolvedLists::from_local(checked.needs(), &f.lists);
+            let report = f.verifier.verify(
+                checked,
+                &lists,
+                sample::fixture_now(),
+                None,
+                &Budget::default(),
+            );
+            assert_eq!(report.verdict, Verdict::InvalidSignature);
+            assert_eq!(report.outcome(CheckName::Status), Outcome::NotChecked);
+            assert_eq!(report.outcome(CheckName::Recipient), Outcome::NotChecked);
+        }
     }
 }

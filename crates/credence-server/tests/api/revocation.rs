@@ -7,6 +7,7 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use credence_core::model::BadgeId;
+use credence_core::status::StatusListId;
 use credence_store::{Actor, StoreOptions};
 use credence_vc::status::{ListCredential, StatusEntry, StatusList, StatusPurpose};
 use serde_json::{json, Value};
@@ -181,6 +182,60 @@ async fn revoke_suspend_and_reinstate_change_every_verdict_at_once() {
         for action in ["badge.suspend", "badge.reinstate", "badge.revoke"] {
             assert!(text.contains(action), "{action} not in the audit log");
         }
+        app.finish().await;
+    }
+}
+
+/// The list holding a badge's bit for `purpose`.
+async fn list_of(app: &TestApp, id: &str, purpose: &str) -> StatusListId {
+    let (path, _) = slot(app, id, purpose).await;
+    StatusListId(path.strip_prefix("/status/").unwrap().parse().unwrap())
+}
+
+/// The version of the list's signed credential the store holds, if it is current.
+async fn signed_version(app: &TestApp, list: StatusListId) -> Option<u64> {
+    let current = app.state.store.current_signed_status_list(list).await;
+    current.unwrap().map(|(version, _)| version)
+}
+
+/// Regression: the service's verifier resolved a badge's status lists before checking its
+/// proof, so a forged badge in the Centre's name made the service sign and store the lists it
+/// named. Now only a badge whose proof verifies asks for its lists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampered_badge_does_not_make_the_service_sign_a_status_list() {
+    for app in TestApp::all().await {
+        app.load_demo().await;
+        let id = issue(&app, 1).await;
+        let badge = credential(&app, &id).await;
+        let list = list_of(&app, &id, "revocation").await;
+        assert_eq!(api_verdict(&app, &badge).await, "valid", "{}", app.backend);
+        let before = signed_version(&app, list).await;
+        assert!(before.is_some(), "verifying the badge signs its list");
+
+        // The bit changes: the stored signed list is stale until something publishes it.
+        app.admin_post(
+            &format!("/api/v1/badges/{}/revoke", uuid(&id)),
+            &json!({"reason": "issued_in_error"}),
+        )
+        .await
+        .expect(StatusCode::OK);
+        assert_eq!(signed_version(&app, list).await, None, "{}", app.backend);
+
+        let mut tampered: Value = serde_json::from_slice(&badge).unwrap();
+        tampered["credentialSubject"]["achievement"]["name"] = Value::from("Something else");
+        let tampered = serde_json::to_vec(&tampered).unwrap();
+        assert_eq!(api_verdict(&app, &tampered).await, "invalid_signature");
+        assert_eq!(
+            signed_version(&app, list).await,
+            None,
+            "{}: a forged badge made the service sign its status list",
+            app.backend
+        );
+
+        // The genuine badge does resolve its list, which is signed anew at the new version.
+        assert_eq!(api_verdict(&app, &badge).await, "revoked");
+        let after = signed_version(&app, list).await;
+        assert!(after > before, "{before:?} then {after:?}");
         app.finish().await;
     }
 }

@@ -7,23 +7,25 @@ use serde_json::Value;
 use super::failure::{KeyFailure, ProofFailure, ValidityFailure};
 use super::plan::{jwt_form, Read, Secured};
 use super::report::{CheckName, Checks, Verdict};
-use super::resolve::Resolved;
+use super::resolve::ResolvedKeys;
 use super::{beyond_limits, Verifier};
 use crate::jwt;
-use crate::keys::{PublicKey, VerificationMethodId};
+use crate::keys::{DidDocument, PublicKey, VerificationMethodId};
 
-/// A key found for a verification method, and whether it speaks for the issuer.
-pub(crate) struct ResolvedKey {
-    pub(crate) key: PublicKey,
-    pub(crate) issuers: bool,
+/// A key found for a verification method in its controller's document, and whether it speaks
+/// for the issuer.
+struct ResolvedKey<'r> {
+    key: PublicKey,
+    document: &'r DidDocument,
+    issuers: bool,
 }
 
-impl ResolvedKey {
-    /// `Ok` when the key is the issuer's; a valid signature by anyone else's key is not the
-    /// issuer's credential.
-    fn genuine(&self) -> Result<(), Verdict> {
+impl ResolvedKey<'_> {
+    /// The issuer's document when the key is the issuer's; a valid signature by anyone else's
+    /// key is not the issuer's credential.
+    fn genuine(&self) -> Result<DidDocument, Verdict> {
         if self.issuers {
-            Ok(())
+            Ok(self.document.clone())
         } else {
             Err(Verdict::UnknownIssuer)
         }
@@ -34,13 +36,13 @@ impl ResolvedKey {
 /// controller's document, and that controller the issuer. A key that resolves but belongs to
 /// someone else still lets the proof be checked, so the report can say "signature valid, but not
 /// the issuer's key". An issuer the caller does not trust is not resolved at all.
-pub(crate) fn resolve_key(
+fn resolve_key<'r>(
     issuer: &str,
     trusted: bool,
     vm: &VerificationMethodId,
-    resolved: &Resolved,
+    resolved: &'r ResolvedKeys,
     checks: &mut Checks,
-) -> Option<ResolvedKey> {
+) -> Option<ResolvedKey<'r>> {
     if !trusted {
         let failure = KeyFailure::Untrusted {
             issuer: issuer.to_owned(),
@@ -86,19 +88,24 @@ pub(crate) fn resolve_key(
         };
         checks.fail(CheckName::KeyResolution, failure);
     }
-    Some(ResolvedKey { key, issuers })
+    Some(ResolvedKey {
+        key,
+        document: doc,
+        issuers,
+    })
 }
 
 impl Verifier {
-    /// Runs key resolution and the proof check. Returns the proof format, and `Ok` when the
-    /// credential is shown to be its (trusted) issuer's, else the verdict that says why not.
-    pub(crate) fn check_proof(
+    /// Runs key resolution and the proof check. Returns the proof format, and the issuer's
+    /// controller document when the credential is shown to be its (trusted) issuer's, else the
+    /// verdict that says why not.
+    pub(crate) fn key_and_proof(
         &self,
         read: &Read,
-        resolved: &Resolved,
+        resolved: &ResolvedKeys,
         budget: &Budget,
         checks: &mut Checks,
-    ) -> (Option<&'static str>, Result<(), Verdict>) {
+    ) -> (Option<&'static str>, Result<DidDocument, Verdict>) {
         let issuer = read.claims.issuer.as_str();
         match &read.secured {
             Secured::DataIntegrity(doc) => {

@@ -7,13 +7,12 @@ use chrono::{DateTime, Utc};
 use credence_ld::budget::Budget;
 use serde_json::Value;
 
-use super::checks::resolve_key;
 use super::claims::{Claims, SignedList};
 use super::failure::{EntryFailure, ListFailure, StatusFailure, Unknowns};
 use super::report::{CheckName, Checks, Verdict};
-use super::resolve::Resolved;
+use super::resolve::ResolvedLists;
 use super::{Verifier, STATUS_CACHE_ENTRIES};
-use crate::keys::PublicKey;
+use crate::keys::{DidDocument, PublicKey};
 use crate::status::{StatusEntry, StatusPurpose};
 
 /// A status list credential whose proof verified with `key`, exactly as it was resolved.
@@ -43,10 +42,13 @@ fn check_list_window(list: &SignedList, at: DateTime<Utc>) -> Result<(), ListFai
 }
 
 impl Verifier {
+    /// The status check of a genuine credential of `claims`, whose issuer's controller document
+    /// (resolved in round one) is `issuer`, over the status lists resolved in round two.
     pub(crate) fn check_status(
         &self,
         claims: &Claims,
-        resolved: &Resolved,
+        issuer: &DidDocument,
+        lists: &ResolvedLists,
         at: DateTime<Utc>,
         budget: &Budget,
         checks: &mut Checks,
@@ -67,7 +69,7 @@ impl Verifier {
                     continue;
                 }
             };
-            match self.status_bit(entry, &claims.issuer, resolved, at, budget) {
+            match self.status_bit(entry, &claims.issuer, issuer, lists, at, budget) {
                 Ok(true) => match entry.purpose {
                     StatusPurpose::Revocation => revoked = true,
                     StatusPurpose::Suspension => suspended = true,
@@ -99,20 +101,22 @@ impl Verifier {
         &self,
         entry: &StatusEntry,
         issuer: &str,
-        resolved: &Resolved,
+        document: &DidDocument,
+        lists: &ResolvedLists,
         at: DateTime<Utc>,
         budget: &Budget,
     ) -> Result<bool, ListFailure> {
-        let list = resolved
+        let list = lists
             .status_list(&entry.list_url)
             .map_err(ListFailure::Unresolved)?;
-        let list = self.verified_list(&entry.list_url, list, issuer, resolved, budget)?;
+        let list = self.verified_list(&entry.list_url, list, issuer, document, budget)?;
         check_list_window(&list, at)?;
         list.list.status_of(entry).map_err(ListFailure::Bit)
     }
 
     /// The status list credential `credential` (resolved at `url`), read from the RDF its proof
-    /// covers once that proof verifies with a key of the credential's `issuer`.
+    /// covers once that proof verifies with an assertion key of the credential's `issuer`, as
+    /// its controller `document` lists them.
     ///
     /// A list verified before (an equal JSON value, whose method still resolves to the key that
     /// signed it) is taken from the cache; anything else is verified again, so a changed list is
@@ -122,7 +126,7 @@ impl Verifier {
         url: &str,
         credential: &Value,
         issuer: &str,
-        resolved: &Resolved,
+        document: &DidDocument,
         budget: &Budget,
     ) -> Result<Arc<SignedList>, ListFailure> {
         let proof = self
@@ -133,19 +137,15 @@ impl Verifier {
             return Err(ListFailure::NotAssertion);
         }
         // The list is the issuer's only when signed with the issuer's own key: the issuer is
-        // trusted already (its credential's key resolved).
+        // trusted already (its credential's proof verified with a key of this document).
         let key = || {
-            let mut scratch = Checks::default();
-            resolve_key(
-                issuer,
-                true,
-                proof.verification_method(),
-                resolved,
-                &mut scratch,
-            )
-            .filter(|k| k.issuers)
-            .map(|k| k.key)
-            .ok_or(ListFailure::NotIssuersKey)
+            let vm = proof.verification_method();
+            if vm.controller() != issuer {
+                return Err(ListFailure::NotIssuersKey);
+            }
+            document
+                .assertion_key(vm)
+                .map_err(|_| ListFailure::NotIssuersKey)
         };
         {
             let cache = self.lists.lock().unwrap_or_else(PoisonError::into_inner);

@@ -1,34 +1,48 @@
-//! A sans-IO verifier of W3C verifiable credentials: plan, resolve, verify.
+//! A sans-IO verifier of W3C verifiable credentials: plan, resolve the key, check the proof,
+//! resolve the status lists, verify.
 //!
 //! 1. [`Verifier::plan_text`] (or [`plan_json`](Verifier::plan_json)) reads a Data Integrity JSON
 //!    credential or a VC-JWT, turns it into the RDF its proof covers (with the pinned contexts'
 //!    terms only) and reads every fact it acts on from that RDF ([`Claims`]), never from the JSON
-//!    keys as received. The [`Plan`] says what must be resolved ([`Needs`]): the controller
-//!    document of the proof's method, and the status lists its entries name, each only when the
-//!    caller [trusts](TrustedIssuers) the issuer.
-//! 2. The caller resolves those (its own I/O, async or not) into [`Resolved`], with a
+//!    keys as received. The [`Plan`] says what round one must resolve ([`KeyNeeds`]): the
+//!    controller document of the proof's method, only when the caller
+//!    [trusts](TrustedIssuers) the issuer.
+//! 2. The caller resolves it (its own I/O, async or not) into [`ResolvedKeys`], with a
 //!    [`ResolveError`] for each it could not have.
-//! 3. [`Verifier::verify`] checks key, proof, validity dates and status over the plan and what
-//!    was resolved, and gives a [`Verification`]; a profile (Open Badges, in `credence-core`)
-//!    adds its checks, and [`Verification::finish`] makes the [`Report`].
+//! 3. [`Verifier::check_proof`] consumes the plan and checks the key binding and the proof with
+//!    those documents. Only a credential shown to be its trusted issuer's says, in the
+//!    [`Checked`] result, which status lists it needs ([`StatusNeeds`]): nothing is fetched on
+//!    the word of a credential whose proof did not verify.
+//! 4. The caller resolves those lists into [`ResolvedLists`].
+//! 5. [`Verifier::verify`] consumes the checked credential and checks validity dates and status,
+//!    and gives a [`Verification`]; a profile (Open Badges, in `credence-core`) adds its checks,
+//!    and [`Verification::finish`] makes the [`Report`].
 //!
-//! Both steps are pure CPU work, bounded by the caller's [`Budget`], which may also cancel them.
-//! Verification never panics and never fails as a whole: every problem is a failed check.
+//! The steps are pure CPU work, bounded by the caller's [`Budget`], which may also cancel them;
+//! each consumes the one before, so they cannot be run out of order, and the proof is checked
+//! once. Verification never panics and never fails as a whole: every problem is a failed check.
 //!
 //! ```
 //! use credence_ld::budget::Budget;
 //! use credence_ld::jsonld::JsonLd;
 //! use credence_vc::proof::DataIntegrity;
-//! use credence_vc::verify::{LocalKeys, LocalStatusLists, Resolved, TrustedIssuers, Verdict, Verifier};
+//! use credence_vc::verify::{
+//!     LocalKeys, LocalStatusLists, ResolvedKeys, ResolvedLists, TrustedIssuers, Verdict, Verifier,
+//! };
 //!
 //! let verifier = Verifier::new(DataIntegrity::new(JsonLd::new(credence_vc::contexts::vc_contexts()?)));
-//! let plan = verifier.plan_text("not a credential", None, &TrustedIssuers::any(), &Budget::default());
-//! let resolved = Resolved::from_local(plan.needs(), &LocalKeys::new(), &LocalStatusLists::new());
-//! let report = verifier.verify(plan, &resolved, chrono::Utc::now(), &Budget::default()).into_report();
+//! let budget = Budget::default();
+//! let plan = verifier.plan_text("not a credential", None, &TrustedIssuers::any(), &budget);
+//! let keys = ResolvedKeys::from_local(plan.needs(), &LocalKeys::new());
+//! let checked = verifier.check_proof(plan, &keys, &budget);
+//! assert!(checked.needs().is_empty());
+//! let lists = ResolvedLists::from_local(checked.needs(), &LocalStatusLists::new());
+//! let report = verifier.verify(checked, &lists, chrono::Utc::now(), &budget).into_report();
 //! assert_eq!(report.verdict, Verdict::Malformed);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod checked;
 mod checks;
 mod claims;
 mod failure;
@@ -48,16 +62,17 @@ use credence_ld::rdf::canon::CanonError;
 
 use crate::proof::{DataIntegrity, ProofError};
 
+pub use checked::{Checked, StatusNeeds, MAX_STATUS_LISTS};
 pub use claims::{iri, vocab, Claims, ClaimsError, Graph, Stamp};
 pub use failure::{
     chain, DataModelError, EntryFailure, InputError, KeyFailure, ListFailure, ProofFailure,
     StatusFailure, Unknowns, ValidityFailure,
 };
-pub use plan::{Needs, Plan, MAX_STATUS_LISTS};
+pub use plan::{KeyNeeds, Plan};
 pub use report::{
     problem_for, Check, CheckName, Facts, Outcome, ProblemDetail, Report, Verdict, Verification,
 };
-pub use resolve::{LocalKeys, LocalStatusLists, ResolveError, Resolved};
+pub use resolve::{LocalKeys, LocalStatusLists, ResolveError, ResolvedKeys, ResolvedLists};
 pub use trust::TrustedIssuers;
 
 /// Why the later checks (validity, status, recipient) do not run for a credential that is not
@@ -89,60 +104,53 @@ impl Verifier {
         &self.di
     }
 
-    /// Checks the planned credential's key, proof, validity at `at` and status, over what was
-    /// `resolved` for the plan's needs. Validity and status are checked only for a credential
-    /// shown to be its trusted issuer's.
+    /// The last step: checks the validity at `at` and the status of a credential whose key and
+    /// proof were [checked](Self::check_proof), over the status lists `lists` resolved for its
+    /// [`StatusNeeds`]. Validity and status are checked only for a credential shown to be its
+    /// trusted issuer's; any other is reported as its proof check left it.
     pub fn verify(
         &self,
-        plan: Plan,
-        resolved: &Resolved,
+        checked: Checked,
+        lists: &ResolvedLists,
         at: DateTime<Utc>,
         budget: &Budget,
     ) -> Verification {
-        let Plan {
+        let Checked {
             format,
-            checks,
-            state,
+            proof_format,
+            mut checks,
+            mut verdicts,
+            standing,
             needs: _,
-        } = plan;
-        let read = match state {
-            plan::State::Decided {
-                proof_format,
-                verdict,
-            } => {
-                return Verification {
-                    format,
-                    proof_format,
-                    checks,
-                    verdicts: vec![verdict],
-                    read: None,
-                    genuine: false,
-                }
-            }
-            plan::State::Read(read) => read,
-        };
-        let mut checks = checks;
-        let mut verdicts = Vec::new();
-        let (proof_format, genuine) = self.check_proof(&read, resolved, budget, &mut checks);
-        match genuine {
-            Err(verdict) => {
-                verdicts.push(verdict);
+        } = checked;
+        let (read, genuine) = match standing {
+            checked::Standing::Decided => (None, false),
+            checked::Standing::NotGenuine(read) => {
                 for check in [CheckName::ValidityWindow, CheckName::Status] {
                     checks.skip(check, NOT_GENUINE);
                 }
+                (Some(read), false)
             }
-            Ok(()) => {
+            checked::Standing::Genuine { read, issuer } => {
                 verdicts.extend(checks::check_validity(&read, at, &mut checks));
-                verdicts.extend(self.check_status(&read.claims, resolved, at, budget, &mut checks));
+                verdicts.extend(self.check_status(
+                    &read.claims,
+                    &issuer,
+                    lists,
+                    at,
+                    budget,
+                    &mut checks,
+                ));
+                (Some(read), true)
             }
-        }
+        };
         Verification {
             format,
             proof_format,
             checks,
             verdicts,
-            read: Some(read),
-            genuine: genuine.is_ok(),
+            read,
+            genuine,
         }
     }
 }

@@ -1,6 +1,5 @@
-//! The first, pure step: read the secured credential and say which documents its checks need.
-
-use std::collections::BTreeSet;
+//! The first, pure step: read the secured credential and say which controller document its
+//! proof needs (round one).
 
 use credence_ld::rdf::Quad;
 use serde_json::Value;
@@ -10,10 +9,6 @@ use super::report::{CheckName, Checks, Verdict};
 use crate::jwt::{self, DecodedJwt};
 use crate::keys::VerificationMethodId;
 use crate::proof::{DataIntegrity, ProofError};
-
-/// The most status list credentials one plan asks for; entries on further lists are reported
-/// unknown. (A genuine credential names a few; the plan is made before its proof is checked.)
-pub const MAX_STATUS_LISTS: usize = 16;
 
 /// The credential as received, with how it is secured.
 #[derive(Debug)]
@@ -76,24 +71,24 @@ pub(crate) fn jwt_form(decoded: &DecodedJwt) -> &'static str {
     }
 }
 
-/// What the caller must resolve before [`Verifier::verify`](super::Verifier::verify), each read
-/// from what the proof covers: nothing for a credential that cannot be the (trusted) issuer's.
+/// What the caller must resolve in round one, before
+/// [`Verifier::check_proof`](super::Verifier::check_proof): the controller document of the
+/// method the proof names, and nothing for a credential whose issuer the caller does not trust
+/// or whose proof names no key. What else a credential needs ([`StatusNeeds`](super::StatusNeeds))
+/// is known only once its proof has verified.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Needs {
+pub struct KeyNeeds {
     /// The verification method the proof names, when its controller's document is needed.
     pub verification_method: Option<VerificationMethodId>,
-    /// The controller documents, by id: the method's controller (the issuer, when the credential
-    /// carries status entries, whose lists its keys sign).
+    /// The controller documents, by id: the method's controller.
     pub controllers: Vec<String>,
-    /// The `BitstringStatusListCredential`s, by URL, in the order the entries name them.
-    pub status_lists: Vec<String>,
 }
 
-impl Needs {
+impl KeyNeeds {
     /// Whether nothing is to be resolved.
     pub fn is_empty(&self) -> bool {
-        self.controllers.is_empty() && self.status_lists.is_empty()
+        self.controllers.is_empty()
     }
 }
 
@@ -128,7 +123,7 @@ pub struct Plan {
     pub(crate) format: &'static str,
     pub(crate) checks: Checks,
     pub(crate) state: State,
-    pub(crate) needs: Needs,
+    pub(crate) needs: KeyNeeds,
 }
 
 impl Plan {
@@ -144,7 +139,7 @@ impl Plan {
                 proof_format: None,
                 verdict: Verdict::Malformed,
             },
-            needs: Needs::default(),
+            needs: KeyNeeds::default(),
         }
     }
 
@@ -153,8 +148,8 @@ impl Plan {
         self.format
     }
 
-    /// What must be resolved.
-    pub fn needs(&self) -> &Needs {
+    /// What must be resolved in round one: the issuer's controller document.
+    pub fn needs(&self) -> &KeyNeeds {
         &self.needs
     }
 
@@ -195,39 +190,23 @@ impl Plan {
             proof_format,
             verdict: Verdict::Malformed,
         };
-        self.needs = Needs::default();
+        self.needs = KeyNeeds::default();
     }
 }
 
-/// The needs of a read credential: the issuer's keys only when it is trusted and the proof names
-/// a method; its status lists only when that method is the issuer's (else it cannot be genuine,
-/// and its status is never checked).
-pub(crate) fn needs_of(read: &Read, di: &DataIntegrity) -> Needs {
+/// The round-one needs of a read credential: the controller document of the method its proof
+/// names, only when the caller trusts the issuer (else no key is resolved at all).
+fn key_needs_of(read: &Read, di: &DataIntegrity) -> KeyNeeds {
     let Some(method) = read
         .trusted
         .then(|| read.secured.assertion_method(di))
         .flatten()
     else {
-        return Needs::default();
+        return KeyNeeds::default();
     };
-    let controller = method.controller().to_owned();
-    let status_lists = if controller == read.claims.issuer {
-        let mut seen = BTreeSet::new();
-        read.claims
-            .statuses
-            .iter()
-            .filter_map(|e| e.as_ref().ok())
-            .map(|e| e.list_url.clone())
-            .filter(|url| seen.insert(url.clone()))
-            .take(MAX_STATUS_LISTS)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Needs {
+    KeyNeeds {
+        controllers: vec![method.controller().to_owned()],
         verification_method: Some(method),
-        controllers: vec![controller],
-        status_lists,
     }
 }
 
@@ -299,7 +278,7 @@ impl super::Verifier {
                 proof_format,
                 verdict,
             },
-            needs: Needs::default(),
+            needs: KeyNeeds::default(),
         };
         let quads = match secured.rdf(di, budget) {
             Ok(quads) => quads,
@@ -326,7 +305,7 @@ impl super::Verifier {
             claims,
             proof_format,
         };
-        let needs = needs_of(&read, di);
+        let needs = key_needs_of(&read, di);
         Plan {
             format,
             checks,
@@ -355,31 +334,31 @@ fn unreadable(secured: &Secured, error: ProofError, checks: &mut Checks) -> Verd
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::keys::{LocalSigner, SecretKey};
     use crate::proof::ProofOptions;
     use crate::status::StatusPurpose;
     use crate::verify::report::Outcome;
-    use crate::verify::{TrustedIssuers, Verifier};
+    use crate::verify::{ResolvedKeys, ResolvedLists, TrustedIssuers, Verifier};
     use credence_ld::budget::Budget;
     use credence_ld::jsonld::JsonLd;
     use serde_json::json;
 
-    const ISSUER: &str = "did:example:issuer";
+    pub(crate) const ISSUER: &str = "did:example:issuer";
 
-    fn verifier() -> Verifier {
+    pub(crate) fn verifier() -> Verifier {
         Verifier::new(DataIntegrity::new(JsonLd::new(
             crate::contexts::vc_contexts().unwrap(),
         )))
     }
 
-    fn signer() -> LocalSigner {
+    pub(crate) fn signer() -> LocalSigner {
         let vm = VerificationMethodId::new(format!("{ISSUER}#key-1")).unwrap();
         LocalSigner::new(SecretKey::from_seed(&[7; 32]), vm)
     }
 
-    fn credential() -> Value {
+    pub(crate) fn credential() -> Value {
         let entry = |url: &str, purpose: StatusPurpose| {
             json!({
                 "id": format!("{url}#7"),
@@ -402,21 +381,18 @@ mod tests {
         })
     }
 
-    fn expected() -> Needs {
-        Needs {
+    /// Round one asks for the issuer's keys only, never the status lists.
+    fn expected() -> KeyNeeds {
+        KeyNeeds {
             verification_method: Some(signer().verification_method().clone()),
             controllers: vec![ISSUER.to_owned()],
-            status_lists: vec![
-                "https://status.example/1".to_owned(),
-                "https://status.example/2".to_owned(),
-            ],
         }
     }
 
     use crate::keys::Signer as _;
 
     #[test]
-    fn a_data_integrity_credential_asks_for_its_lists_and_its_issuers_keys() {
+    fn a_data_integrity_credential_asks_for_its_issuers_keys_first() {
         let v = verifier();
         let options = ProofOptions {
             verification_method: signer().verification_method().clone(),
@@ -439,7 +415,7 @@ mod tests {
     }
 
     #[test]
-    fn a_jwt_asks_for_its_lists_and_its_issuers_keys() {
+    fn a_jwt_asks_for_its_issuers_keys_first() {
         let v = verifier();
         let token = jwt::sign_vc_jose(&credential(), &signer()).unwrap();
         let plan = v.plan_text(&token, None, &TrustedIssuers::any(), &Budget::default());
@@ -454,10 +430,12 @@ mod tests {
             let plan = v.plan_text(input, None, &TrustedIssuers::any(), &Budget::default());
             assert!(plan.needs().is_empty(), "{input}");
             assert!(plan.credential().is_none());
+            let checked = v.check_proof(plan, &ResolvedKeys::new(), &Budget::default());
+            assert!(checked.needs().is_empty(), "{input}");
             let report = v
                 .verify(
-                    plan,
-                    &super::super::Resolved::new(),
+                    checked,
+                    &ResolvedLists::new(),
                     chrono::DateTime::UNIX_EPOCH,
                     &Budget::default(),
                 )
@@ -476,15 +454,17 @@ mod tests {
         let v = verifier();
         let token = jwt::sign_vc_jose(&credential(), &signer()).unwrap();
         let plan = v.plan_text(&token, None, &TrustedIssuers::any(), &Budget::default());
-        let mut resolved = super::super::Resolved::new();
+        let mut resolved = ResolvedKeys::new();
         let down = std::io::Error::other("the resolver is down");
         resolved.add_controller(
             ISSUER,
             Err(super::super::ResolveError::invalid(ISSUER, down)),
         );
         let at = chrono::DateTime::UNIX_EPOCH;
+        let checked = v.check_proof(plan, &resolved, &Budget::default());
+        assert!(checked.needs().is_empty(), "{:?}", checked.needs());
         let report = v
-            .verify(plan, &resolved, at, &Budget::default())
+            .verify(checked, &ResolvedLists::new(), at, &Budget::default())
             .into_report();
         assert_eq!(report.verdict, Verdict::UnknownIssuer);
         let check = &report.checks[3];

@@ -1,11 +1,13 @@
-//! What a verification was handed for its plan's needs, and in-memory sources to answer them.
+//! What a verification was handed in each round (controller documents, then status lists), and
+//! in-memory sources to answer them.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::plan::Needs;
+use super::checked::StatusNeeds;
+use super::plan::KeyNeeds;
 use crate::keys::DidDocument;
 
 /// Why a document could not be resolved.
@@ -36,15 +38,15 @@ impl ResolveError {
     }
 }
 
-/// The documents the caller resolved for a [`Plan`](super::Plan)'s [`Needs`], or why each could
-/// not be had. A need left unanswered counts as [`ResolveError::NotFound`].
+/// The controller documents the caller resolved for a [`Plan`](super::Plan)'s
+/// [`KeyNeeds`] (round one), or why each could not be had. A need left unanswered counts as
+/// [`ResolveError::NotFound`].
 #[derive(Debug, Clone, Default)]
-pub struct Resolved {
+pub struct ResolvedKeys {
     controllers: HashMap<String, Result<DidDocument, ResolveError>>,
-    status_lists: HashMap<String, Result<Value, ResolveError>>,
 }
 
-impl Resolved {
+impl ResolvedKeys {
     /// Nothing resolved yet.
     pub fn new() -> Self {
         Self::default()
@@ -59,19 +61,11 @@ impl Resolved {
         self.controllers.insert(id.into(), document);
     }
 
-    /// Records the status list credential resolved at `url`, or why it could not be.
-    pub fn add_status_list(&mut self, url: impl Into<String>, list: Result<Value, ResolveError>) {
-        self.status_lists.insert(url.into(), list);
-    }
-
     /// Answers `needs` from documents held in memory.
-    pub fn from_local(needs: &Needs, keys: &LocalKeys, lists: &LocalStatusLists) -> Self {
+    pub fn from_local(needs: &KeyNeeds, keys: &LocalKeys) -> Self {
         let mut resolved = Self::new();
         for id in &needs.controllers {
             resolved.add_controller(id.clone(), keys.controller_document(id));
-        }
-        for url in &needs.status_lists {
-            resolved.add_status_list(url.clone(), lists.status_list(url));
         }
         resolved
     }
@@ -83,6 +77,35 @@ impl Resolved {
             Some(Err(e)) => Err(e.clone()),
             None => Err(ResolveError::NotFound(id.to_owned())),
         }
+    }
+}
+
+/// The status list credentials the caller resolved for a [`Checked`](super::Checked)
+/// credential's [`StatusNeeds`] (round two), or why each could not be had. A need left
+/// unanswered counts as [`ResolveError::NotFound`].
+#[derive(Debug, Clone, Default)]
+pub struct ResolvedLists {
+    status_lists: HashMap<String, Result<Value, ResolveError>>,
+}
+
+impl ResolvedLists {
+    /// Nothing resolved yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records the status list credential resolved at `url`, or why it could not be.
+    pub fn add_status_list(&mut self, url: impl Into<String>, list: Result<Value, ResolveError>) {
+        self.status_lists.insert(url.into(), list);
+    }
+
+    /// Answers `needs` from documents held in memory.
+    pub fn from_local(needs: &StatusNeeds, lists: &LocalStatusLists) -> Self {
+        let mut resolved = Self::new();
+        for url in &needs.status_lists {
+            resolved.add_status_list(url.clone(), lists.status_list(url));
+        }
+        resolved
     }
 
     /// The status list credential at `url`.
