@@ -34,7 +34,7 @@ pub enum AdminError {
         source: ModelError,
     },
     /// A different record is stored under the same key.
-    #[error("{what} {id} exists with other content: {conflict}")]
+    #[error("{what} {id} already exists with different content: {conflict}")]
     Conflict {
         /// What kind of record.
         what: &'static str,
