@@ -12,7 +12,7 @@ use crate::db::{sql, Pool};
 use crate::decode::{document, to_document};
 use crate::error::StoreError;
 use crate::types::{ApprovalChangeRecord, Entity, Stamp, Written};
-use crate::write::Write;
+use crate::write::{conditional, Write};
 use crate::{providers, specifications};
 
 /// Writes an approval if the store still holds what the caller decided on (`expected` `None`
@@ -37,56 +37,43 @@ pub(crate) async fn put(
         });
     }
     let doc = to_document("approval", approval)?;
-    let written = match (expected, get_in(w, approval.id()).await?) {
-        (None, Some(_)) => {
-            return Err(StoreError::AlreadyExists {
-                what: Entity::Approval,
+    let stored = get_in(w, approval.id()).await?;
+    let id = approval.id();
+    let written = conditional(
+        Entity::Approval,
+        || id.to_string(),
+        expected,
+        stored.as_ref(),
+    )?;
+    let from = match &stored {
+        Some(stored) if !approval.extends(stored) => {
+            return Err(StoreError::HistoryRewrite {
+                approval: id.clone(),
             })
         }
-        (Some(expected), Some(stored)) if *expected == stored => {
-            if !approval.extends(&stored) {
-                return Err(StoreError::HistoryRewrite {
-                    approval: approval.id().clone(),
-                });
-            }
-            sql(
-                "UPDATE approvals SET provider = $2, spec_id = $3, version = $4, document = $5, \
-                 updated_at = $6 WHERE approval_id = $1",
-            )
-            .bind(approval.id().as_str())
-            .bind(approval.provider().as_str())
-            .bind(approval.specification().as_str())
-            .bind(approval.version().as_str())
-            .bind(doc)
-            .bind(stamp.at())
-            .execute(&mut w.tx)
-            .await?;
-            insert_changes(w, stamp, approval, stored.history().len()).await?;
-            Written::Updated
+        Some(stored) => stored.history().len(),
+        None => 0,
+    };
+    let text = match written {
+        Written::Created => {
+            "INSERT INTO approvals (approval_id, provider, spec_id, version, document, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)"
         }
-        (Some(_), _) => {
-            return Err(StoreError::Changed {
-                what: Entity::Approval,
-                id: approval.id().to_string(),
-            })
-        }
-        (None, None) => {
-            sql(
-                "INSERT INTO approvals (approval_id, provider, spec_id, version, document, \
-                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
-            )
-            .bind(approval.id().as_str())
-            .bind(approval.provider().as_str())
-            .bind(approval.specification().as_str())
-            .bind(approval.version().as_str())
-            .bind(doc)
-            .bind(stamp.at())
-            .execute(&mut w.tx)
-            .await?;
-            insert_changes(w, stamp, approval, 0).await?;
-            Written::Created
+        Written::Updated => {
+            "UPDATE approvals SET provider = $2, spec_id = $3, version = $4, document = $5, \
+             updated_at = $6 WHERE approval_id = $1"
         }
     };
+    sql(text)
+        .bind(id.as_str())
+        .bind(approval.provider().as_str())
+        .bind(approval.specification().as_str())
+        .bind(approval.version().as_str())
+        .bind(doc)
+        .bind(stamp.at())
+        .execute(&mut w.tx)
+        .await?;
+    insert_changes(w, stamp, approval, from).await?;
     w.audit(
         stamp,
         "approval.put",

@@ -7,7 +7,7 @@ use crate::db::{sql, On, Pool};
 use crate::decode::{document, to_document};
 use crate::error::StoreError;
 use crate::types::{Entity, Stamp, Written};
-use crate::write::Write;
+use crate::write::{conditional, Write};
 
 /// Writes a provider if the store still holds what the caller decided on: `expected` `None`
 /// creates it, `Some(stored)` replaces `stored` (as for specifications).
@@ -19,42 +19,29 @@ pub(crate) async fn put(
 ) -> Result<Written, StoreError> {
     let doc = to_document("provider", provider)?;
     let stored = get(&mut w.tx, provider.ukprn()).await?;
-    let written = match (expected, stored) {
-        (None, None) => {
-            sql(
-                "INSERT INTO providers (ukprn, name, document, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $4)",
-            )
-            .bind(provider.ukprn().as_str())
-            .bind(provider.name())
-            .bind(doc)
-            .bind(stamp.at())
-            .execute(&mut w.tx)
-            .await?;
-            Written::Created
+    let ukprn = provider.ukprn();
+    let written = conditional(
+        Entity::Provider,
+        || ukprn.to_string(),
+        expected,
+        stored.as_ref(),
+    )?;
+    let text = match written {
+        Written::Created => {
+            "INSERT INTO providers (ukprn, name, document, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4)"
         }
-        (None, Some(_)) => {
-            return Err(StoreError::AlreadyExists {
-                what: Entity::Provider,
-            })
-        }
-        (Some(expected), Some(stored)) if *expected == stored => {
-            sql("UPDATE providers SET name = $2, document = $3, updated_at = $4 WHERE ukprn = $1")
-                .bind(provider.ukprn().as_str())
-                .bind(provider.name())
-                .bind(doc)
-                .bind(stamp.at())
-                .execute(&mut w.tx)
-                .await?;
-            Written::Updated
-        }
-        (Some(_), _) => {
-            return Err(StoreError::Changed {
-                what: Entity::Provider,
-                id: provider.ukprn().to_string(),
-            })
+        Written::Updated => {
+            "UPDATE providers SET name = $2, document = $3, updated_at = $4 WHERE ukprn = $1"
         }
     };
+    sql(text)
+        .bind(ukprn.as_str())
+        .bind(provider.name())
+        .bind(doc)
+        .bind(stamp.at())
+        .execute(&mut w.tx)
+        .await?;
     w.audit(
         stamp,
         "provider.put",

@@ -7,7 +7,7 @@ use crate::db::{sql, On, Pool};
 use crate::decode::{document, to_document};
 use crate::error::StoreError;
 use crate::types::{Entity, Stamp, Written};
-use crate::write::Write;
+use crate::write::{conditional, Write};
 
 /// Writes one specification version if the store still holds what the caller decided on:
 /// `expected` `None` creates it (an [`AlreadyExists`](StoreError::AlreadyExists) if another
@@ -22,47 +22,30 @@ pub(crate) async fn put(
     let doc = to_document("specification", spec)?;
     let stored = get(&mut w.tx, spec.id(), spec.version()).await?;
     let subject = format!("{} {}", spec.id(), spec.version());
-    let written = match (expected, stored) {
-        (None, None) => {
-            sql(
-                "INSERT INTO specifications (spec_id, version, title, document, created_at, \
-                 updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
-            )
-            .bind(spec.id().as_str())
-            .bind(spec.version().as_str())
-            .bind(spec.title())
-            .bind(doc)
-            .bind(stamp.at())
-            .execute(&mut w.tx)
-            .await?;
-            Written::Created
+    let written = conditional(
+        Entity::Specification,
+        || subject.clone(),
+        expected,
+        stored.as_ref(),
+    )?;
+    let text = match written {
+        Written::Created => {
+            "INSERT INTO specifications (spec_id, version, title, document, created_at, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $5)"
         }
-        (None, Some(_)) => {
-            return Err(StoreError::AlreadyExists {
-                what: Entity::Specification,
-            })
-        }
-        (Some(expected), Some(stored)) if *expected == stored => {
-            sql(
-                "UPDATE specifications SET title = $3, document = $4, updated_at = $5 \
-                 WHERE spec_id = $1 AND version = $2",
-            )
-            .bind(spec.id().as_str())
-            .bind(spec.version().as_str())
-            .bind(spec.title())
-            .bind(doc)
-            .bind(stamp.at())
-            .execute(&mut w.tx)
-            .await?;
-            Written::Updated
-        }
-        (Some(_), _) => {
-            return Err(StoreError::Changed {
-                what: Entity::Specification,
-                id: subject,
-            })
+        Written::Updated => {
+            "UPDATE specifications SET title = $3, document = $4, updated_at = $5 \
+             WHERE spec_id = $1 AND version = $2"
         }
     };
+    sql(text)
+        .bind(spec.id().as_str())
+        .bind(spec.version().as_str())
+        .bind(spec.title())
+        .bind(doc)
+        .bind(stamp.at())
+        .execute(&mut w.tx)
+        .await?;
     w.audit(
         stamp,
         "specification.put",

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::audit::{self, Head};
 use crate::db::{Pool, Tx};
 use crate::error::StoreError;
-use crate::types::{AuditEntry, Stamp};
+use crate::types::{AuditEntry, Entity, Stamp, Written};
 
 /// Rows per multi-row `INSERT` or `IN (…)` list: at most 8 parameters a row keeps a statement
 /// far below both databases' limits on bound parameters.
@@ -71,5 +71,23 @@ impl Write {
         }
         self.tx.commit().await?;
         Ok(())
+    }
+}
+
+/// What a conditional write does, given what the caller's decision was based on (`expected`)
+/// and what the store holds now (`stored`): create a record that is still absent, replace one
+/// that is still as read; else [`AlreadyExists`](StoreError::AlreadyExists) (another writer
+/// created it first) or [`Changed`](StoreError::Changed).
+pub(crate) fn conditional<T: PartialEq>(
+    what: Entity,
+    id: impl FnOnce() -> String,
+    expected: Option<&T>,
+    stored: Option<&T>,
+) -> Result<Written, StoreError> {
+    match (expected, stored) {
+        (None, None) => Ok(Written::Created),
+        (None, Some(_)) => Err(StoreError::AlreadyExists { what }),
+        (Some(expected), Some(stored)) if expected == stored => Ok(Written::Updated),
+        (Some(_), _) => Err(StoreError::Changed { what, id: id() }),
     }
 }
