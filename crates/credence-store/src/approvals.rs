@@ -9,7 +9,7 @@ use credence_core::model::{
 use serde_json::json;
 
 use crate::db::{sql, Pool};
-use crate::decode::{document, to_document};
+use crate::decode::{document, signed, to_document};
 use crate::error::StoreError;
 use crate::types::{ApprovalChangeRecord, Entity, Stamp, Written};
 use crate::write::{conditional, Write};
@@ -135,7 +135,7 @@ async fn insert_changes(
              recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(approval.id().as_str())
-        .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+        .bind(signed(seq as u64))
         .bind(c.status.as_str())
         .bind(c.effective)
         .bind(c.note.as_deref())
