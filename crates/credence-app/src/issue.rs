@@ -119,6 +119,8 @@ const TRANSACTION_CHUNK: usize = 5000;
 const SIGNING_CHUNK: usize = 500;
 
 /// What became of one submitted completion.
+///
+/// Exhaustive on purpose: the server and the CLI must render every outcome of a row.
 #[derive(Debug)]
 pub enum RowOutcome {
     /// A new badge (201).

@@ -166,6 +166,8 @@ impl Stamp {
 }
 
 /// Whether a `put_*` created a record or replaced one.
+///
+/// Exhaustive on purpose: every caller of a conditional write must answer each outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Written {
     /// A new record.
@@ -198,6 +200,9 @@ impl fmt::Display for ApiClientId {
 }
 
 /// What an API client may do: everything, or submit and read for one provider.
+///
+/// Exhaustive on purpose: authorization must decide for every scope, so that a new one cannot
+/// slip through a wildcard.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// `admin`: the Centre's administrators.
@@ -289,6 +294,7 @@ pub struct ApiClient {
 
 /// A signing key's state. Exactly one key is active once any key exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum KeyState {
     /// Signs new badges.
     Active,
@@ -380,6 +386,8 @@ pub struct BadgeRecord {
 }
 
 /// What [`Store::record_issuance`](crate::Store::record_issuance) did.
+///
+/// Exhaustive on purpose: the issuance use case must answer every outcome a write can have.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IssueOutcome {
     /// The badge was recorded.
@@ -471,6 +479,8 @@ pub struct AuditEntry {
 }
 
 /// The result of checking the audit chain.
+///
+/// Exhaustive on purpose: a caller reporting the check must say what each result means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainCheck {
     /// Every row links to the one before and hashes to its recorded hash; the head matches.

@@ -38,6 +38,7 @@ pub fn schema_validator_context() -> serde_json::Map<String, serde_json::Value> 
 /// One `@context` entry: a URL or an inline context object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContextEntry {
     /// A context URL.
     Url(String),

@@ -23,7 +23,8 @@ pub const MAX_IMAGE_BYTES: usize = 16 * 1024 * 1024;
 /// Largest credential (given for baking, or found in an image) accepted, in bytes: 1 MiB.
 pub const MAX_CREDENTIAL_BYTES: usize = 1024 * 1024;
 
-/// A credential found in a baked image.
+/// A credential found in a baked image. Exhaustive on purpose: every text is one or the other
+/// ([`Baked::classify`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Baked {
     /// The JSON text of a credential with an embedded proof (the text starts with `{` after trimming).
@@ -64,6 +65,7 @@ impl Baked {
 
 /// The image formats that can carry a baked credential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ImageKind {
     /// A PNG image.
     Png,

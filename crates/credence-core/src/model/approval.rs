@@ -10,6 +10,7 @@ use super::specification::{check_history, StatusChange};
 /// Status of a provider approval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ApprovalStatus {
     /// Approved to deliver.
     Approved,

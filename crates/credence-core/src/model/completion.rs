@@ -13,6 +13,7 @@ use super::practitioner::{Practitioner, RawPractitioner};
 /// How the practitioner came to the credential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Route {
     /// As an integral part of an advanced practice MSc.
     WithinMsc,

@@ -12,6 +12,7 @@ use super::ids::{optional_name, Email};
 
 /// A UK health and care regulator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Regulator {
     /// Nursing and Midwifery Council.
     #[serde(rename = "NMC")]
@@ -157,6 +158,7 @@ impl HcpcNumber {
 
 /// Which GPhC register a number belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum GphcRegister {
     /// Pharmacists (numbers starting with 2).
     Pharmacist,
@@ -193,6 +195,7 @@ impl GphcNumber {
 
 /// A practitioner's registration with their regulator.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Registration {
     /// Nursing and Midwifery Council PIN.
     Nmc(NmcPin),

@@ -44,6 +44,7 @@ pub(crate) fn change_on<S>(
 /// Lifecycle status of a specification version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SpecStatus {
     /// Proposed, not yet in development.
     Candidate,
@@ -69,6 +70,7 @@ impl SpecStatus {
 
 /// A pillar of the Multi-professional framework for advanced clinical practice in England.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Pillar {
     /// Clinical practice.
     ClinicalPractice,

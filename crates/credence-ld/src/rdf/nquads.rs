@@ -12,6 +12,7 @@ pub fn write_quad(out: &mut String, quad: &Quad) {
 
 /// Where a blank node sits in a quad (RDFC-1.0 position letters `s`, `o`, `g`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TermPosition {
     /// The subject.
     Subject,

@@ -314,6 +314,7 @@ impl VerificationMethod {
 /// An entry of a verification relationship such as `assertionMethod`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VerificationRelationship {
     /// A reference to a method listed in `verificationMethod`.
     Reference(String),
