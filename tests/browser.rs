@@ -237,21 +237,11 @@ impl Server {
 
     /// Issues a badge to `EMAIL` through the API.
     fn issue(&self, reference: &str) -> Issued {
-        let completion = json!({
-            "provider_reference": reference,
-            "provider": "10007795",
-            "specification": "CS-OPF",
-            "specification_version": "1.0",
-            "route": "within_msc",
-            "completed_on": "2024-07-12",
-            "practitioner": {
-                "given_name": "Amira",
-                "family_name": "Okafor",
-                "email": EMAIL,
-                "registration": {"regulator": "NMC", "number": "99A9001E"}
-            },
-            "assessment": {"academic_assessor": "Dr A", "workplace_supervisor": "Dr B"}
-        });
+        let mut completion = credence_testkit::completions::completion(0);
+        completion["provider_reference"] = reference.into();
+        completion["practitioner"]["email"] = EMAIL.into();
+        completion["assessment"] =
+            json!({"academic_assessor": "Dr A", "workplace_supervisor": "Dr B"});
         let reply = http(
             "POST",
             &self.url("/api/v1/completions"),

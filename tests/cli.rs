@@ -12,8 +12,6 @@ use serde_json::Value;
 
 #[path = "cli/admin.rs"]
 mod admin;
-#[path = "common/served.rs"]
-mod served;
 #[path = "cli/status.rs"]
 mod status;
 

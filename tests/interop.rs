@@ -19,9 +19,6 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-#[path = "common/served.rs"]
-mod served;
-
 const ISSUER: &str = "did:web:badges.example.org";
 const EXAMPLES_CTX: &str = "https://www.w3.org/ns/credentials/examples/v2";
 
@@ -295,7 +292,7 @@ fn canonical_forms_agree_with_jsonld_js() {
 
 #[test]
 fn status_lists_the_service_publishes_verify_in_the_javascript_stack() {
-    let served = served::Served::start();
+    let served = credence_testkit::Served::start();
     let did = served.save_did_document();
     let ids = [served.issue(1), served.issue(2), served.issue(3)];
     served.change(&ids[1], "revoke");
@@ -343,7 +340,7 @@ fn status_lists_the_service_publishes_verify_in_the_javascript_stack() {
     let mut doc: Value =
         serde_json::from_str(&std::fs::read_to_string(&tampered[0].1).unwrap()).unwrap();
     doc["validFrom"] = Value::from("2020-01-01T00:00:00Z");
-    let file = served.dir.path().join("tampered-list.json");
+    let file = served.dir().join("tampered-list.json");
     std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
     tampered[0].1 = file;
     let results = run(&tampered);

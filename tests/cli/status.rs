@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::served::Served;
+use credence_testkit::Served;
 
 /// `credence verify --json` with the DID document and these lists: (verdict, exit code).
 fn verify(did: &Path, lists: &[(String, PathBuf)], badge: &Path) -> (String, Option<i32>) {

@@ -93,22 +93,7 @@ impl Service {
     /// Issues `n` new badges; returns their UUIDs and signed credentials.
     fn issue(&mut self, n: usize) -> Vec<(String, Vec<u8>)> {
         let rows: Vec<Value> = (self.next..self.next + n)
-            .map(|i| {
-                json!({
-                    "provider_reference": format!("LEEDS-OPF-BENCH-{i:06}"),
-                    "provider": "10007795",
-                    "specification": "CS-OPF",
-                    "specification_version": "1.0",
-                    "route": "within_msc",
-                    "completed_on": "2024-07-12",
-                    "practitioner": {
-                        "given_name": "Amira",
-                        "family_name": "Okafor",
-                        "email": format!("p{i}@example.nhs.uk"),
-                        "registration": {"regulator": "NMC", "number": "99A9001E"}
-                    }
-                })
-            })
+            .map(credence_testkit::completions::completion)
             .collect();
         self.next += n;
         let answer = self.post("/api/v1/completions/batch", &json!({ "completions": rows }));

@@ -1,5 +1,6 @@
 //! The JSON shapes of the API, kept apart from the core's domain types.
 
+use chrono::{Days, NaiveDate};
 use credence_core::model::{RawAssessment, RawCompletion, RawPractitioner, RawRegistration};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -66,6 +67,45 @@ pub struct AssessmentRequest {
     pub academic_assessor: String,
     /// The workplace supervisor (name and role).
     pub workplace_supervisor: String,
+}
+
+impl CompletionRequest {
+    /// A valid completion of the demo data's CS-OPF 1.0 at the University of Leeds (AP-001),
+    /// unique per `(prefix, i)`: reference `{prefix}-{i}`, completed between 2023-09-01 and
+    /// 2025-04-23, an NMC PIN of its own. The workload of `credence bench http` and of tests.
+    pub fn synthetic(prefix: &str, i: usize) -> CompletionRequest {
+        let day = u64::try_from(i % 600).unwrap_or_default();
+        let completed_on = NaiveDate::from_ymd_opt(2023, 9, 1)
+            .and_then(|d| d.checked_add_days(Days::new(day)))
+            .unwrap_or_default();
+        CompletionRequest {
+            provider_reference: format!("{prefix}-{i:07}"),
+            provider: "10007795".to_owned(),
+            specification: "CS-OPF".to_owned(),
+            specification_version: "1.0".to_owned(),
+            route: match i % 3 {
+                0 => "within_msc",
+                1 => "after_msc",
+                _ => "after_eportfolio",
+            }
+            .to_owned(),
+            completed_on: completed_on.to_string(),
+            practitioner: PractitionerRequest {
+                given_name: Some("Synthetic".to_owned()),
+                family_name: Some(format!("Practitioner {i}")),
+                publish_name: false,
+                email: format!("practitioner.{i}@{}.example.nhs.uk", prefix.to_lowercase()),
+                registration: RegistrationRequest {
+                    regulator: "NMC".to_owned(),
+                    number: format!("9{}A{:04}E", (i / 10_000) % 10, i % 10_000),
+                },
+            },
+            assessment: Some(AssessmentRequest {
+                academic_assessor: "Dr Priya Natarajan, programme lead".to_owned(),
+                workplace_supervisor: "Dr Morgan Ellis, consultant practitioner".to_owned(),
+            }),
+        }
+    }
 }
 
 impl From<CompletionRequest> for RawCompletion {

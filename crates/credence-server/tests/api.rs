@@ -5,9 +5,6 @@
 // Test helpers may panic: a panic is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "api/support.rs"]
-mod support;
-
 #[path = "api/admin.rs"]
 mod admin;
 
@@ -23,8 +20,6 @@ mod audit;
 mod cli_issue;
 #[path = "api/completions.rs"]
 mod completions;
-#[path = "api/harness.rs"]
-mod harness;
 #[path = "api/hostile.rs"]
 mod hostile;
 #[path = "api/issuer_profile.rs"]

@@ -19,25 +19,16 @@ use credence_store::{
     Actor, BadgeFilter, BreakReason, ChainCheck, Entity, IssueOutcome, KeyState, NewApiClient,
     NewIssuance, Scope, SqlStore, Stamp, Store, StoreError, StoreOptions, TokenHash, Written,
 };
+use credence_testkit::{skipped_pg, PgSchema, Raw};
 use credence_vc::keys::{SecretKey, VerificationMethodId};
 use credence_vc::status::{StatusPurpose, MIN_LIST_LEN};
-use rand::Rng;
-use sqlx::{PgPool, SqlitePool};
-
-enum Raw {
-    Sqlite(SqlitePool),
-    Pg {
-        pool: PgPool,
-        admin: PgPool,
-        schema: String,
-    },
-}
 
 struct Db {
     store: Arc<dyn Store>,
     raw: Raw,
     /// The database URL, to open more stores (replicas) on the same database.
     url: String,
+    pg: Option<PgSchema>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -45,64 +36,36 @@ impl Db {
     async fn sqlite() -> Db {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        Db::on(url, None, Some(dir)).await
+    }
+
+    async fn postgres() -> Option<Db> {
+        let pg = PgSchema::create().await?;
+        Some(Db::on(pg.url.clone(), Some(pg), None).await)
+    }
+
+    async fn on(url: String, pg: Option<PgSchema>, dir: Option<tempfile::TempDir>) -> Db {
         let store = credence_store::connect(&url).await.unwrap();
         // Reconnecting runs the migrations again: they must be idempotent.
         SqlStore::connect(&url, StoreOptions::default())
             .await
             .unwrap();
-        let raw = SqlitePool::connect(&url).await.unwrap();
         Db {
             store,
-            raw: Raw::Sqlite(raw),
+            raw: Raw::open(&url).await,
             url,
-            _dir: Some(dir),
+            pg,
+            _dir: dir,
         }
-    }
-
-    async fn postgres() -> Option<Db> {
-        let base = std::env::var("CREDENCE_TEST_DATABASE_URL").ok()?;
-        let admin = PgPool::connect(&base).await.unwrap();
-        let schema = format!("t_{:016x}", rand::thread_rng().gen::<u64>());
-        sqlx::query(&format!("CREATE SCHEMA {schema}"))
-            .execute(&admin)
-            .await
-            .unwrap();
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-        let store = credence_store::connect(&url).await.unwrap();
-        SqlStore::connect(&url, StoreOptions::default())
-            .await
-            .unwrap();
-        let pool = PgPool::connect(&url).await.unwrap();
-        Some(Db {
-            store,
-            raw: Raw::Pg {
-                pool,
-                admin,
-                schema,
-            },
-            url,
-            _dir: None,
-        })
     }
 
     /// Runs SQL behind the store's back (tampering).
     async fn exec(&self, sql: &str) -> u64 {
-        match &self.raw {
-            Raw::Sqlite(p) => sqlx::query(sql).execute(p).await.unwrap().rows_affected(),
-            Raw::Pg { pool, .. } => sqlx::query(sql)
-                .execute(pool)
-                .await
-                .unwrap()
-                .rows_affected(),
-        }
+        self.raw.exec(sql).await
     }
 
     async fn count(&self, sql: &str) -> i64 {
-        match &self.raw {
-            Raw::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
-            Raw::Pg { pool, .. } => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        }
+        self.raw.scalar(sql).await
     }
 
     /// Another store on the same database: its own connection pool, as another replica has.
@@ -116,36 +79,17 @@ impl Db {
     }
 
     async fn finish(self) {
-        if let Raw::Pg {
-            pool,
-            admin,
-            schema,
-        } = self.raw
-        {
-            pool.close().await;
-            drop(self.store);
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin)
-                .await
-                .unwrap();
+        self.raw.close().await;
+        drop(self.store);
+        if let Some(pg) = self.pg {
+            pg.drop_schema().await;
         }
     }
 }
 
-/// Says once, past libtest's output capture, that the PostgreSQL half did not run.
+/// Says that the PostgreSQL half of a test did not run.
 fn skipped() {
-    assert!(
-        std::env::var_os("CREDENCE_REQUIRE_ALL").is_none(),
-        "CREDENCE_REQUIRE_ALL is set but CREDENCE_TEST_DATABASE_URL is not: the PostgreSQL tests cannot run"
-    );
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: PostgreSQL tests (CREDENCE_TEST_DATABASE_URL unset)"
-        );
-    });
+    skipped_pg("the PostgreSQL half of the store suite");
 }
 
 /// The time every write of the tests is stamped with: a fixed clock, which must reach every
@@ -1655,9 +1599,7 @@ mod schema {
             lite.finish().await;
             return;
         };
-        let (super::Raw::Sqlite(lite_pool), super::Raw::Pg { pool: pg_pool, .. }) =
-            (&lite.raw, &pg.raw)
-        else {
+        let (super::Raw::Sqlite(lite_pool), super::Raw::Pg(pg_pool)) = (&lite.raw, &pg.raw) else {
             unreachable!("a SQLite and a PostgreSQL database");
         };
         let (a, b) = (sqlite(lite_pool).await, postgres(pg_pool).await);

@@ -9,15 +9,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context as _};
-use chrono::{Days, NaiveDate, Utc};
+use chrono::Utc;
 use clap::{Args, ValueEnum};
 use credence_app::clock::SystemClock;
 use credence_core::model::{
     decide, select_approval, BadgeId, Completion, IssuanceInput, RawCompletion, Salt,
 };
-use credence_server::wire::{
-    AssessmentRequest, CompletionRequest, PractitionerRequest, RegistrationRequest,
-};
+use credence_server::wire::CompletionRequest;
 use credence_server::{setup, AppState, Config};
 use credence_store::{Actor, NewIssuance, Stamp, TokenHash};
 use credence_vc::keys::SecretKey;
@@ -25,9 +23,6 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use serde::Serialize;
-
-/// The approved provider and specification of the synthetic completions (AP-001).
-const LEEDS: &str = "10007795";
 
 /// One completion per request, or batches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
@@ -172,39 +167,11 @@ async fn bench(args: &HttpArgs) -> anyhow::Result<Figures> {
     })
 }
 
-/// A valid completion of CS-OPF 1.0 at Leeds, `{prefix}-{i}`, completed between 2023-09-01 and
-/// 2025-04-23 (after AP-001 began, before today).
-fn synthetic(prefix: &str, i: usize) -> CompletionRequest {
-    let day = NaiveDate::from_ymd_opt(2023, 9, 1)
-        .and_then(|d| d.checked_add_days(Days::new((i % 600) as u64)))
-        .unwrap_or_default();
-    CompletionRequest {
-        provider_reference: format!("{prefix}-{i:07}"),
-        provider: LEEDS.to_owned(),
-        specification: "CS-OPF".to_owned(),
-        specification_version: "1.0".to_owned(),
-        route: ["within_msc", "after_msc", "after_eportfolio"][i % 3].to_owned(),
-        completed_on: day.to_string(),
-        practitioner: PractitionerRequest {
-            given_name: Some("Bench".to_owned()),
-            family_name: Some(format!("Practitioner {i}")),
-            publish_name: false,
-            email: format!("practitioner.{i}@bench.example.nhs.uk"),
-            registration: RegistrationRequest {
-                regulator: "NMC".to_owned(),
-                number: format!("9{}A{:04}E", (i / 10_000) % 10, i % 10_000),
-            },
-        },
-        assessment: Some(AssessmentRequest {
-            academic_assessor: "Dr Priya Natarajan, programme lead".to_owned(),
-            workplace_supervisor: "Dr Morgan Ellis, consultant practitioner".to_owned(),
-        }),
-    }
-}
-
 /// The request path and the bodies to send, serialized before the clock starts.
 fn request_bodies(args: &HttpArgs, prefix: &str) -> anyhow::Result<(&'static str, Vec<Bytes>)> {
-    let rows: Vec<_> = (0..args.n).map(|i| synthetic(prefix, i)).collect();
+    let rows: Vec<_> = (0..args.n)
+        .map(|i| CompletionRequest::synthetic(prefix, i))
+        .collect();
     Ok(match args.mode {
         Mode::Single => (
             "/api/v1/completions",
@@ -295,7 +262,7 @@ fn count_issued(path: &str, status: u16, body: &[u8]) -> anyhow::Result<usize> {
 /// looking references up, recording in chunks of 500.
 async fn stages(state: &AppState, prefix: &str, n: usize) -> anyhow::Result<Stages> {
     let completions = (0..n)
-        .map(|i| Completion::try_from(RawCompletion::from(synthetic(prefix, i))))
+        .map(|i| Completion::try_from(RawCompletion::from(CompletionRequest::synthetic(prefix, i))))
         .collect::<Result<Vec<_>, _>>()?;
     let first = completions.first().context("no completion")?;
     let store = state.store.as_ref();

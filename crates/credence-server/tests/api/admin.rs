@@ -4,7 +4,8 @@ use axum::http::{Method, StatusCode};
 use credence_core::model::sample;
 use serde_json::{json, Value};
 
-use crate::support::{completion, TestApp};
+use credence_testkit::completions::completion;
+use credence_testkit::TestApp;
 
 /// Every administration endpoint, with a body for the writes.
 fn endpoints() -> Vec<(Method, &'static str, Option<Value>)> {

@@ -3,13 +3,14 @@
 
 use credence_store::{AuditBreak, BreakReason, ChainCheck};
 
-use crate::harness::{json_batch, sample_case, skipped_pg, synthetic, TestApp, LEEDS};
+use credence_testkit::completions::{json_batch, sample_case, synthetic, LEEDS};
+use credence_testkit::{skipped_pg, TestApp};
 
 /// Issues through the API (single and batch), checks the chain, alters one row's `detail` behind
 /// the store's back, and expects the break at exactly that row.
 async fn altered_row_is_found(app: TestApp) {
     let leeds = app.provider_token(LEEDS).await;
-    let admin = app.admin_token().await;
+    let admin = app.admin_token.clone();
     for name in ["Amira Okafor", "Keira Mensah", "Tomasz Reid"] {
         app.post_json("/api/v1/completions", Some(&leeds), &sample_case(name))
             .await;
@@ -20,7 +21,7 @@ async fn altered_row_is_found(app: TestApp) {
         &sample_case("Gwen Llewellyn"),
     )
     .await
-    .expect(201);
+    .assert_status(201);
     let rows: Vec<_> = (0..25).map(|i| synthetic("AUDIT", i)).collect();
     app.post_json(
         "/api/v1/completions/batch",
@@ -28,7 +29,7 @@ async fn altered_row_is_found(app: TestApp) {
         &json_batch(&rows),
     )
     .await
-    .expect(200);
+    .assert_status(200);
 
     let count = app.raw.scalar("SELECT COUNT(*) FROM audit_log").await;
     assert!(count > 28, "every issuance is audited ({count} rows)");
@@ -64,7 +65,7 @@ async fn altered_row_is_found(app: TestApp) {
 
 #[tokio::test]
 async fn the_audit_chain_verifies_and_names_an_altered_row_on_sqlite() {
-    altered_row_is_found(TestApp::sqlite().await).await;
+    altered_row_is_found(TestApp::sqlite().await.with_demo().await).await;
 }
 
 #[tokio::test]
@@ -73,5 +74,5 @@ async fn the_audit_chain_verifies_and_names_an_altered_row_on_postgres() {
         skipped_pg("the_audit_chain_verifies_and_names_an_altered_row_on_postgres");
         return;
     };
-    altered_row_is_found(app).await;
+    altered_row_is_found(app.with_demo().await).await;
 }

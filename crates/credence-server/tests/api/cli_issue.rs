@@ -8,9 +8,8 @@ use std::ffi::OsStr;
 use credence_core::model::sample;
 use serde_json::{json, Value};
 
-use crate::harness::{
-    credence, csv_batch, json_batch, wire, HttpClient, ServerProcess, ADMIN_TOKEN, BASE_URL,
-};
+use credence_testkit::completions::{csv_batch, json_batch, wire};
+use credence_testkit::{credence, HttpClient, ServerProcess, ADMIN_TOKEN, BASE_URL};
 
 /// Runs `credence issue FILE` on `data_dir` with the demo data; returns its exit code and rows.
 fn issue(data_dir: &std::path::Path, file: &std::path::Path) -> (i32, Vec<Value>) {
@@ -49,7 +48,7 @@ async fn verdict(http: &mut HttpClient, body: &Value) -> Value {
         .post_json("/api/v1/verify", ADMIN_TOKEN, body)
         .await
         .unwrap();
-    answer.expect(200);
+    answer.assert_status(200);
     answer.json()["verdict"].clone()
 }
 
@@ -78,7 +77,7 @@ async fn credence_issue_answers_as_the_batch_api_and_admin_badge_revoke_takes_ef
             .post_json("/api/v1/completions/batch", ADMIN_TOKEN, &json_batch(&rows))
             .await
             .unwrap();
-        answer.expect(200);
+        answer.assert_status(200);
         answer.json()["results"].as_array().unwrap().clone()
     };
     assert!(api.iter().any(|r| r["status"] == 201), "{api:?}");
@@ -147,7 +146,7 @@ async fn credence_issue_answers_as_the_batch_api_and_admin_badge_revoke_takes_ef
         )
         .await
         .unwrap();
-    credential.expect(200);
+    credential.assert_status(200);
     let credential: Value = serde_json::from_slice(&credential.body).unwrap();
     let body = json!({ "verifiableCredential": credential });
     assert_eq!(verdict(&mut http, &body).await, "valid");

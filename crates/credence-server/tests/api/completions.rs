@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use axum::http::Method;
 use credence_core::model::sample::{self, Expected};
 use credence_core::verify::{Verifier, VerifyOptions};
 use credence_ld::jsonld::JsonLd;
@@ -12,10 +13,10 @@ use credence_vc::proof::DataIntegrity;
 use credence_vc::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verdict};
 use serde_json::{json, Value};
 
-use crate::harness::{
-    batch_rows, csv_batch, csv_record, json_batch, sample_case, skipped_pg, synthetic, wire,
-    TestApp, BASE_URL, LEEDS, NOTTINGHAM,
+use credence_testkit::completions::{
+    batch_rows, csv_batch, csv_record, json_batch, sample_case, synthetic, wire, LEEDS, NOTTINGHAM,
 };
+use credence_testkit::{skipped_pg, TestApp, BASE_URL};
 
 const SUBMIT: &str = "/api/v1/completions";
 const BATCH: &str = "/api/v1/completions/batch";
@@ -30,12 +31,14 @@ fn refusal_type(code: &str) -> String {
 async fn verify_stored(app: &TestApp, token: &str, badge_id: &str) -> Value {
     let uuid = badge_id.trim_start_matches("urn:uuid:");
     let reply = app
-        .get(&format!("/api/v1/badges/{uuid}/credential"), Some(token))
+        .get(&format!("/api/v1/badges/{uuid}/credential"), token)
         .await;
-    reply.expect(200);
+    reply.assert_status(200);
     assert_eq!(reply.content_type(), "application/vc+ld+json");
-    let did = app.get("/.well-known/did.json", None).await;
-    did.expect(200);
+    let did = app
+        .send(Method::GET, "/.well-known/did.json", None, None)
+        .await;
+    did.assert_status(200);
     let doc: DidDocument = serde_json::from_slice(&did.body).unwrap();
     let mut keys = LocalKeys::new();
     keys.add(doc);
@@ -50,8 +53,8 @@ async fn verify_stored(app: &TestApp, token: &str, badge_id: &str) -> Value {
     for entry in entries {
         let url = entry["statusListCredential"].as_str().unwrap();
         let path = &url[url.find("/status/").unwrap()..];
-        let list = app.get(path, None).await;
-        list.expect(200);
+        let list = app.send(Method::GET, path, None, None).await;
+        list.assert_status(200);
         assert!(status.add(list.json()), "{url}");
     }
     let verifier = Verifier::new(DataIntegrity::new(JsonLd::new(
@@ -96,7 +99,7 @@ async fn sample_rows_through_the_api(app: &TestApp) {
         let reply = app.post_json(SUBMIT, Some(&token), &request).await;
         match case.expected {
             Expected::Issued => {
-                reply.expect(201);
+                reply.assert_status(201);
                 let answer = reply.json();
                 let badge_id = answer["badge_id"].as_str().unwrap().to_owned();
                 let uuid = badge_id.strip_prefix("urn:uuid:").expect("a urn:uuid id");
@@ -133,7 +136,7 @@ async fn sample_rows_through_the_api(app: &TestApp) {
 
         // The same completion again: the badge already issued, nothing new.
         let again = app.post_json(SUBMIT, Some(token), request).await;
-        again.expect(200);
+        again.assert_status(200);
         assert_eq!(again.json()["badge_id"], badge_id.as_str());
 
         // The same reference for another completion date: refused, naming the first badge.
@@ -153,7 +156,7 @@ async fn sample_rows_through_the_api(app: &TestApp) {
 
 #[tokio::test]
 async fn sample_rows_get_the_answers_domain_md_expects_on_sqlite() {
-    let app = TestApp::sqlite().await;
+    let app = TestApp::sqlite().await.with_demo().await;
     sample_rows_through_the_api(&app).await;
     app.finish().await;
 }
@@ -164,13 +167,14 @@ async fn sample_rows_get_the_answers_domain_md_expects_on_postgres() {
         skipped_pg("sample_rows_get_the_answers_domain_md_expects_on_postgres");
         return;
     };
+    let app = app.with_demo().await;
     sample_rows_through_the_api(&app).await;
     app.finish().await;
 }
 
 #[tokio::test]
 async fn refused_callers_get_the_right_status_and_write_nothing() {
-    let app = TestApp::sqlite().await;
+    let app = TestApp::sqlite().await.with_demo().await;
     let leeds = app.provider_token(LEEDS).await;
     let nottingham = app.provider_token(NOTTINGHAM).await;
     let (revoked_id, revoked) = app
@@ -236,7 +240,7 @@ async fn refused_callers_get_the_right_status_and_write_nothing() {
         if status == 401 {
             reply.expect_problem(401, kind);
         } else {
-            reply.expect(200);
+            reply.assert_status(200);
             let row = &reply.json()["results"][0];
             assert_eq!(row["status"], status, "{what} (batch): {row}");
             assert_eq!(row["problem"]["type"], kind, "{what} (batch): {row}");
@@ -253,7 +257,7 @@ async fn refused_callers_get_the_right_status_and_write_nothing() {
     // the caller, not the completion.
     app.post_json(SUBMIT, Some(&leeds), &amira)
         .await
-        .expect(201);
+        .assert_status(201);
     let after = app.raw.written().await;
     assert_eq!(after.badges, before.badges + 1);
     assert_eq!(after.completions, before.completions + 1);
@@ -335,14 +339,14 @@ fn check_mixed(answer: &Value, expected: &[(u16, Option<&str>)]) -> Vec<Option<S
 
 #[tokio::test]
 async fn a_json_batch_is_answered_row_by_row_and_resubmitting_it_changes_nothing() {
-    let app = TestApp::sqlite().await;
+    let app = TestApp::sqlite().await.with_demo().await;
     let leeds = app.provider_token(LEEDS).await;
     let rows = mixed_rows();
     let body = json!({ "completions": rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>() });
     let expected: Vec<_> = rows.iter().map(|r| (r.1, r.2)).collect();
 
     let first = app.post_json(BATCH, Some(&leeds), &body).await;
-    first.expect(200);
+    first.assert_status(200);
     let ids = check_mixed(&first.json(), &expected);
     let written = app.raw.written().await;
     assert_eq!((written.badges, written.completions), (3, 3));
@@ -353,7 +357,7 @@ async fn a_json_batch_is_answered_row_by_row_and_resubmitting_it_changes_nothing
         .map(|&(s, k)| (if s == 201 { 200 } else { s }, k))
         .collect();
     let again = app.post_json(BATCH, Some(&leeds), &body).await;
-    again.expect(200);
+    again.assert_status(200);
     assert_eq!(check_mixed(&again.json(), &again_expected), ids);
     assert_eq!(app.raw.written().await.badges, 3);
     app.finish().await;
@@ -361,7 +365,7 @@ async fn a_json_batch_is_answered_row_by_row_and_resubmitting_it_changes_nothing
 
 #[tokio::test]
 async fn a_csv_batch_is_answered_row_by_row_and_resubmitting_it_changes_nothing() {
-    let app = TestApp::sqlite().await;
+    let app = TestApp::sqlite().await.with_demo().await;
     let leeds = app.provider_token(LEEDS).await;
     // The same rows as CSV; the half row (one field) is a row that does not parse.
     let rows = mixed_rows();
@@ -379,16 +383,16 @@ async fn a_csv_batch_is_answered_row_by_row_and_resubmitting_it_changes_nothing(
     let expected: Vec<_> = rows.iter().map(|r| (r.1, r.2)).collect();
 
     let first = app
-        .post(BATCH, Some(&leeds), "text/csv", body.clone())
+        .post_as(BATCH, Some(&leeds), "text/csv", body.clone())
         .await;
-    first.expect(200);
+    first.assert_status(200);
     let ids = check_mixed(&first.json(), &expected);
     assert_eq!(app.raw.written().await.badges, 3);
 
     let again = app
-        .post(BATCH, Some(&leeds), "text/csv; charset=utf-8", body)
+        .post_as(BATCH, Some(&leeds), "text/csv; charset=utf-8", body)
         .await;
-    again.expect(200);
+    again.assert_status(200);
     let again_expected: Vec<_> = expected
         .iter()
         .map(|&(s, k)| (if s == 201 { 200 } else { s }, k))
@@ -400,7 +404,7 @@ async fn a_csv_batch_is_answered_row_by_row_and_resubmitting_it_changes_nothing(
 
 #[tokio::test]
 async fn a_batch_of_more_than_10000_rows_is_refused_whole() {
-    let app = TestApp::sqlite().await;
+    let app = TestApp::sqlite().await.with_demo().await;
     let leeds = app.provider_token(LEEDS).await;
     let rows: Vec<_> = (0..10_001).map(|i| synthetic("BIG", i)).collect();
     let before = app.raw.written().await;
@@ -412,7 +416,7 @@ async fn a_batch_of_more_than_10000_rows_is_refused_whole() {
         "{problem}"
     );
     let reply = app
-        .post(BATCH, Some(&leeds), "text/csv", csv_batch(&rows))
+        .post_as(BATCH, Some(&leeds), "text/csv", csv_batch(&rows))
         .await;
     reply.expect_problem(413, "/problems/batch-too-large");
     assert_eq!(app.raw.written().await, before);

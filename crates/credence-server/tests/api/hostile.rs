@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::harness::{resident, synthetic, HttpClient, ServerProcess};
+use credence_testkit::completions::synthetic;
+use credence_testkit::{resident, HttpClient, ServerProcess};
 
 /// The badge with `extra` in its subject under terms its own context defines.
 fn with_subject_extra(badge: &Value, extra: &[(&str, Value)]) -> Value {

@@ -1,7 +1,8 @@
 //! The issuer's profile comes from the configuration: `credence serve --issuer-name ...` shows it
 //! at `/issuer` and signs new badges with it; a logo file is published at `/issuer/image`.
 
-use crate::harness::{synthetic, ServerProcess, ADMIN_TOKEN, BASE_URL};
+use credence_testkit::completions::synthetic;
+use credence_testkit::{ServerProcess, ADMIN_TOKEN, BASE_URL};
 
 const NAME: &str = "Centre for Advancing Practice (configured)";
 const URL: &str = "https://advanced-practice.example";
@@ -33,7 +34,7 @@ async fn the_configured_profile_is_published_and_signs_new_badges() {
     let mut http = server.connect().await;
 
     let profile = http.get("/issuer", None).await.unwrap();
-    profile.expect(200);
+    profile.assert_status(200);
     let profile = profile.json();
     assert_eq!(profile["name"], NAME);
     assert_eq!(profile["url"], URL);
@@ -41,7 +42,7 @@ async fn the_configured_profile_is_published_and_signs_new_badges() {
     assert_eq!(profile["image"]["id"], format!("{BASE_URL}/issuer/image"));
 
     let image = http.get("/issuer/image", None).await.unwrap();
-    image.expect(200);
+    image.assert_status(200);
     assert_eq!(image.content_type(), "image/png");
     assert_eq!(&image.body[..], &std::fs::read(&logo).unwrap()[..]);
 
@@ -59,7 +60,7 @@ async fn the_configured_profile_is_published_and_signs_new_badges() {
         )
         .await
         .unwrap();
-    verdict.expect(200);
+    verdict.assert_status(200);
     assert_eq!(verdict.json()["verdict"], "valid", "{:?}", verdict.json());
     assert!(
         !server.log().contains("no issuer name is configured"),
@@ -71,7 +72,7 @@ async fn the_configured_profile_is_published_and_signs_new_badges() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_profile_stops_the_service_from_starting() {
     let dir = tempfile::tempdir().unwrap();
-    let out = crate::harness::credence(&[
+    let out = credence_testkit::credence(&[
         "serve".as_ref(),
         "--data-dir".as_ref(),
         dir.path().join("data").as_os_str(),

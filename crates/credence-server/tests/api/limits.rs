@@ -23,7 +23,8 @@ use http_body_util::BodyExt as _;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tower::ServiceExt as _;
 
-use crate::harness::{synthetic, ServerProcess, ADMIN_TOKEN, BASE_URL};
+use credence_testkit::completions::synthetic;
+use credence_testkit::{ServerProcess, ADMIN_TOKEN, BASE_URL};
 
 const MIB: usize = 1024 * 1024;
 
@@ -686,7 +687,7 @@ async fn every_public_post_route_refuses_64_mib_without_holding_it() {
         .post_json("/api/v1/completions", ADMIN_TOKEN, &synthetic("BIG", 1))
         .await
         .unwrap();
-    issued.expect(201);
+    issued.assert_status(201);
     let claim_url = issued.json()["claim_url"].as_str().unwrap().to_owned();
     let claim = &claim_url[claim_url.find("/claim/").unwrap()..];
     let badge = issued.json()["badge_id"]
@@ -821,11 +822,11 @@ async fn every_public_post_route_refuses_64_mib_without_holding_it() {
         }
     }
     // Nothing was held whole: the process never grew near 64 MiB per request.
-    let peak = crate::harness::resident(server.pid(), "VmHWM");
+    let peak = credence_testkit::resident(server.pid(), "VmHWM");
     eprintln!("credence serve peak resident memory: {} MiB", peak / MIB);
     assert!(peak < 150 * MIB, "peak resident memory {} MiB", peak / MIB);
     let mut http = server.connect().await;
-    http.get("/healthz", None).await.unwrap().expect(200);
+    http.get("/healthz", None).await.unwrap().assert_status(200);
 }
 
 /// The mode bits of every entry under `dir`, and of `dir` itself.
@@ -880,7 +881,7 @@ async fn data_directory_files_are_private_after_start_and_after_writes() {
         http.post_json("/api/v1/completions", ADMIN_TOKEN, &synthetic("MODES", i))
             .await
             .unwrap()
-            .expect(201);
+            .assert_status(201);
     }
     http.post_json(
         "/api/v1/clients",
@@ -889,7 +890,7 @@ async fn data_directory_files_are_private_after_start_and_after_writes() {
     )
     .await
     .unwrap()
-    .expect(201);
+    .assert_status(201);
     assert_private(&data, &files);
     server.kill9();
 
@@ -916,7 +917,7 @@ async fn a_revoked_bootstrap_client_stays_revoked_and_the_service_still_starts()
         .get("/api/v1/clients", Some(ADMIN_TOKEN))
         .await
         .unwrap();
-    clients.expect(200);
+    clients.assert_status(200);
     let clients = clients.json();
     let bootstrap = clients
         .as_array()
@@ -938,7 +939,7 @@ async fn a_revoked_bootstrap_client_stays_revoked_and_the_service_still_starts()
     )
     .await
     .unwrap()
-    .expect(200);
+    .assert_status(200);
     server.kill9();
 
     // Restarted with CREDENCE_BOOTSTRAP_TOKEN still set: it starts, warns, and the token stays

@@ -12,10 +12,8 @@ use credence_server::setup::KEY_FILE;
 use credence_server::wire::CompletionRequest;
 use credence_store::ChainCheck;
 
-use crate::harness::{
-    batch_rows, credence, json_batch, skipped_pg, synthetic, wire, PgSchema, Raw, ServerProcess,
-    ADMIN_TOKEN, BASE_URL,
-};
+use credence_testkit::completions::{batch_rows, json_batch, synthetic, wire};
+use credence_testkit::{credence, skipped_pg, PgSchema, Raw, ServerProcess, ADMIN_TOKEN, BASE_URL};
 
 const SUBMIT: &str = "/api/v1/completions";
 const BATCH: &str = "/api/v1/completions/batch";
@@ -56,7 +54,7 @@ async fn a_real_service_issues_badges_that_credence_verify_accepts() {
         let reply = http.post_json(SUBMIT, ADMIN_TOKEN, &request).await.unwrap();
         match case.expected {
             Expected::Issued => {
-                reply.expect(201);
+                reply.assert_status(201);
                 let id = reply.json()["badge_id"].as_str().unwrap().to_owned();
                 issued.push((request, id));
             }
@@ -70,14 +68,14 @@ async fn a_real_service_issues_badges_that_credence_verify_accepts() {
     assert_eq!(issued.len(), 4);
 
     let did = http.get("/.well-known/did.json", None).await.unwrap();
-    did.expect(200);
-    assert_eq!(did.json()["id"], "did:web:credence.test");
+    did.assert_status(200);
+    assert_eq!(did.json()["id"], BASE_URL.replace("https://", "did:web:"));
     let did_path = dir.path().join("did.json");
     std::fs::write(&did_path, &did.body).unwrap();
 
     for (request, id) in &issued {
         let again = http.post_json(SUBMIT, ADMIN_TOKEN, request).await.unwrap();
-        again.expect(200);
+        again.assert_status(200);
         assert_eq!(again.json()["badge_id"], id.as_str());
 
         let uuid = id.trim_start_matches("urn:uuid:");
@@ -88,7 +86,7 @@ async fn a_real_service_issues_badges_that_credence_verify_accepts() {
             )
             .await
             .unwrap();
-        credential.expect(200);
+        credential.assert_status(200);
         let json_path = dir.path().join(format!("{uuid}.json"));
         std::fs::write(&json_path, &credential.body).unwrap();
         // The revocation and suspension lists it names, as the service publishes them.
@@ -100,7 +98,7 @@ async fn a_real_service_issues_badges_that_credence_verify_accepts() {
                 .get(&url[url.find("/status/").unwrap()..], None)
                 .await
                 .unwrap();
-            list.expect(200);
+            list.assert_status(200);
             let path = dir.path().join(format!("{uuid}-status-{i}.json"));
             std::fs::write(&path, &list.body).unwrap();
             lists.push(path);
@@ -114,7 +112,7 @@ async fn a_real_service_issues_badges_that_credence_verify_accepts() {
             .get(&format!("/api/v1/badges/{uuid}/jwt"), Some(ADMIN_TOKEN))
             .await
             .unwrap();
-        jwt.expect(200);
+        jwt.assert_status(200);
         let jwt_path = dir.path().join(format!("{uuid}.jwt"));
         std::fs::write(&jwt_path, &jwt.body).unwrap();
         let (code, out) = verify(&jwt_path, &did_path, &lists);
@@ -130,7 +128,7 @@ async fn a_real_service_issues_badges_that_credence_verify_accepts() {
     }
     // The issuer the badges name is the one the base URL fixes.
     let issuer = http.get("/issuer", None).await.unwrap();
-    issuer.expect(200);
+    issuer.assert_status(200);
     assert!(issuer.json()["id"]
         .as_str()
         .unwrap()
@@ -305,7 +303,7 @@ async fn a_batch_cut_by_sigkill_is_finished_by_resubmitting_it_without_duplicate
     let outcome = first.await.unwrap();
     raw.close().await;
     if finished_first {
-        crate::harness::skipped(
+        credence_testkit::skipped(
             "sigkill: the batch finished before a badge was seen; the kill came too late",
             "resubmission still checked",
         );
@@ -323,7 +321,7 @@ async fn a_batch_cut_by_sigkill_is_finished_by_resubmitting_it_without_duplicate
     );
     let mut http = server.connect().await;
     let reply = http.post_json(BATCH, ADMIN_TOKEN, &body).await.unwrap();
-    reply.expect(200);
+    reply.assert_status(200);
     let answered = batch_rows(&reply.json());
     assert_eq!(answered.len(), N);
     let existing = answered.iter().filter(|(s, _)| *s == 200).count();

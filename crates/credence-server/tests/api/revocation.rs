@@ -12,7 +12,8 @@ use credence_store::{Actor, StoreOptions};
 use credence_vc::status::{ListCredential, StatusEntry, StatusList, StatusPurpose};
 use serde_json::{json, Value};
 
-use crate::support::{completion, send_to, TestApp, BASE_URL};
+use credence_testkit::completions::completion;
+use credence_testkit::{send_to, TestApp, BASE_URL};
 
 /// Issues badge `i` as the administrator and returns its id.
 async fn issue(app: &TestApp, i: usize) -> String {
@@ -331,7 +332,7 @@ async fn status_changes_are_for_administrators_and_checked() {
 }
 
 /// `GET path` with headers, no token.
-async fn fetch(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> crate::support::Reply {
+async fn fetch(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> credence_testkit::Reply {
     let mut builder = Request::builder().method(Method::GET).uri(path);
     for (k, v) in headers {
         builder = builder.header(*k, *v);
@@ -491,7 +492,7 @@ async fn submit_all(app: &TestApp, from: usize, n: usize, batch: usize) -> Vec<S
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_on_one_database_hand_out_distinct_bits() {
     let Some(first) = TestApp::postgres().await else {
-        crate::harness::skipped_pg("two replicas on PostgreSQL");
+        credence_testkit::skipped_pg("two replicas on PostgreSQL");
         return;
     };
     first.load_demo().await;

@@ -9,7 +9,8 @@ use credence_vc::keys::{LocalSigner, SecretKey, Signer as _};
 use credence_vc::proof::{DataIntegrity, ProofOptions};
 use serde_json::{json, Value};
 
-use crate::support::{completion, TestApp};
+use credence_testkit::completions::completion;
+use credence_testkit::TestApp;
 
 /// Issues completion `i` and returns (badge path id, credential JSON).
 async fn issued(app: &TestApp, i: usize) -> (String, Value) {

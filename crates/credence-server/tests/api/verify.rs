@@ -5,7 +5,8 @@ use axum::body::Body;
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::support::{completion, TestApp};
+use credence_testkit::completions::completion;
+use credence_testkit::TestApp;
 
 /// Issues Amira's badge and returns (credential JSON text, JWT).
 async fn issued(app: &TestApp) -> (String, String) {
@@ -20,7 +21,7 @@ async fn verify_raw(
     app: &TestApp,
     content_type: &str,
     body: impl Into<Body>,
-) -> crate::support::Reply {
+) -> credence_testkit::Reply {
     app.post_body("/api/v1/verify", content_type, body).await
 }
 

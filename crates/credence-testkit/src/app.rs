@@ -1,30 +1,25 @@
-//! Builds an in-process service on a fresh database and sends it requests.
+//! The service in process, on a fresh database.
 //!
 //! `TestApp::all()` gives one app per backend (SQLite always; PostgreSQL when
 //! `CREDENCE_TEST_DATABASE_URL` is set, in a fresh schema dropped by `finish`). Each app has an
 //! administrator token made by the real bootstrap, a new issuer key, and a clock fixed at
-//! `sample::fixture_now()`.
-
-#![allow(dead_code)]
+//! `sample::fixture_now()`; `with_demo` loads DOMAIN.md's sample data.
 
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use credence_app::clock::FixedClock;
 use credence_core::model::sample;
 use credence_server::{AppState, Config};
-use credence_store::StoreOptions;
+use credence_store::{Actor, ApiClientId, NewApiClient, Scope, Store, StoreOptions, TokenHash};
 use credence_vc::keys::SecretKey;
 use http_body_util::BodyExt as _;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tower::ServiceExt as _;
 
-use crate::harness::PgSchema;
-
-/// The base URL of test apps.
-pub const BASE_URL: &str = "https://badges.test.example";
+use crate::{skipped_pg, PgSchema, Raw, Reply, BASE_URL};
 
 /// A service on its own database.
 pub struct TestApp {
@@ -36,6 +31,8 @@ pub struct TestApp {
     pub admin_token: String,
     /// The database URL.
     pub url: String,
+    /// Raw SQL access to its database.
+    pub raw: Raw,
     app: Router,
     key_pem: String,
     _dir: tempfile::TempDir,
@@ -53,7 +50,7 @@ impl TestApp {
         let mut apps = vec![TestApp::sqlite_with(options).await];
         match TestApp::postgres_with(options).await {
             Some(pg) => apps.push(pg),
-            None => skipped(),
+            None => skipped_pg("the PostgreSQL half of this test"),
         }
         apps
     }
@@ -108,6 +105,7 @@ impl TestApp {
             app: credence_server::app(state.clone()),
             state,
             admin_token,
+            raw: Raw::open(&url).await,
             url,
             key_pem,
             _dir: dir,
@@ -142,6 +140,7 @@ impl TestApp {
             app: credence_server::app(state.clone()),
             state,
             admin_token: self.admin_token.clone(),
+            raw: Raw::open(&self.url).await,
             url: self.url.clone(),
             key_pem: self.key_pem.clone(),
             _dir: dir,
@@ -159,9 +158,57 @@ impl TestApp {
         .unwrap();
     }
 
+    /// This app with DOMAIN.md's sample data loaded.
+    pub async fn with_demo(self) -> TestApp {
+        self.load_demo().await;
+        self
+    }
+
+    /// The app's own temporary folder (its SQLite file, its data directory).
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn Store {
+        self.state.store.as_ref()
+    }
+
+    /// Registers an API client with this scope and returns its id and token.
+    pub async fn client(&self, scope: Scope) -> (ApiClientId, String) {
+        let token = format!("cred_test_{:032x}", rand::random::<u128>());
+        let client = self
+            .store()
+            .create_api_client(
+                &self.state.stamp(Actor::system()),
+                &NewApiClient {
+                    name: format!("test client {scope}"),
+                    token_hash: TokenHash::of_token(&token),
+                    scope,
+                },
+            )
+            .await
+            .unwrap();
+        (client.id, token)
+    }
+
+    /// A token scoped to one provider.
+    pub async fn provider_token(&self, ukprn: &str) -> String {
+        self.client(Scope::Provider(ukprn.try_into().unwrap()))
+            .await
+            .1
+    }
+
     /// Drops the PostgreSQL schema (SQLite's folder goes with the app).
     pub async fn finish(self) {
-        let TestApp { state, app, pg, .. } = self;
+        let TestApp {
+            state,
+            app,
+            pg,
+            raw,
+            ..
+        } = self;
+        raw.close().await;
         drop(app);
         drop(state);
         if let Some(schema) = pg {
@@ -221,17 +268,38 @@ impl TestApp {
         self.post(path, &self.admin_token, json).await
     }
 
+    /// `POST path` with a JSON body, as `token` if any.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &impl serde::Serialize,
+    ) -> Reply {
+        let bytes = serde_json::to_vec(body).unwrap();
+        self.post_as(path, token, "application/json", bytes).await
+    }
+
+    /// `POST path` with `body` as `content_type`, as `token` if any.
+    pub async fn post_as(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: impl Into<Body>,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, content_type);
+        if let Some(t) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.request(request.body(body.into()).unwrap()).await
+    }
+
     /// `POST path` with `body` as `content_type`, unauthenticated (the public routes).
     pub async fn post_body(&self, path: &str, content_type: &str, body: impl Into<Body>) -> Reply {
-        self.request(
-            Request::builder()
-                .method(Method::POST)
-                .uri(path)
-                .header(header::CONTENT_TYPE, content_type)
-                .body(body.into())
-                .unwrap(),
-        )
-        .await
+        self.post_as(path, None, content_type, body).await
     }
 
     /// Submits `completion` as the administrator (201 expected) and returns the badge's path id
@@ -265,88 +333,4 @@ pub async fn send_to(app: Router, request: Request<Body>) -> Reply {
         headers,
         body: body.to_vec(),
     }
-}
-
-/// A response, read whole.
-#[derive(Debug)]
-pub struct Reply {
-    /// The status.
-    pub status: StatusCode,
-    /// The headers.
-    pub headers: HeaderMap,
-    /// The body.
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    /// The body as JSON.
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("{}: body is not JSON ({e}): {}", self.status, self.text()))
-    }
-
-    /// The body as text.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// A header's value as text.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// Asserts the status, and returns the JSON body.
-    pub fn expect(&self, status: StatusCode) -> Value {
-        assert_eq!(self.status, status, "body: {}", self.text());
-        self.json()
-    }
-
-    /// Asserts the status and a problem+json body, and returns the problem.
-    pub fn problem(&self, status: StatusCode) -> Value {
-        assert_eq!(self.status, status, "body: {}", self.text());
-        assert_eq!(
-            self.header("content-type"),
-            Some("application/problem+json"),
-            "{}",
-            self.text()
-        );
-        let p = self.json();
-        assert_eq!(p["status"], status.as_u16(), "{p}");
-        p
-    }
-}
-
-/// Says once, past libtest's output capture, that the PostgreSQL half did not run.
-fn skipped() {
-    assert!(
-        std::env::var_os("CREDENCE_REQUIRE_ALL").is_none(),
-        "CREDENCE_REQUIRE_ALL is set but CREDENCE_TEST_DATABASE_URL is not: the PostgreSQL tests cannot run"
-    );
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: API tests on PostgreSQL (CREDENCE_TEST_DATABASE_URL unset)"
-        );
-    });
-}
-
-/// A completion the sample data badges (Amira Okafor at Leeds, CS-OPF 1.0, email
-/// `practitioner{i}@example.nhs.uk`), with its own reference.
-pub fn completion(i: usize) -> Value {
-    json!({
-        "provider_reference": format!("LEEDS-OPF-2024-{i:05}"),
-        "provider": "10007795",
-        "specification": "CS-OPF",
-        "specification_version": "1.0",
-        "route": "within_msc",
-        "completed_on": "2024-07-12",
-        "practitioner": {
-            "given_name": "Amira",
-            "family_name": "Okafor",
-            "email": format!("practitioner{i}@example.nhs.uk"),
-            "registration": {"regulator": "NMC", "number": "99A9001E"}
-        }
-    })
 }
