@@ -69,6 +69,41 @@ const KEPT_OUT: &[(&str, &[&str])] = &[
 
 const TESTKIT: &str = "credence-testkit";
 
+/// The crates that may turn on `credence-core`'s `demo` feature (DOMAIN.md's sample data and the
+/// signed fixture with its well-known key) outside dev-dependencies: the service for `--demo`,
+/// the CLI for `credence sample` and `credence bench`, and the test kit. A library that used the
+/// sample in its own code would have to turn it on here, and would fail this test (or, alone,
+/// `cargo check -p` in CI).
+const DEMO_USERS: &[&str] = &["credence-server", "credence-cli", TESTKIT];
+
+/// The workspace crates that turn on `credence-core/demo` through a normal dependency.
+fn demo_users(meta: &Value) -> BTreeSet<String> {
+    let members: BTreeSet<&str> = meta["workspace_members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| members.contains(p["id"].as_str().unwrap()))
+        .filter(|p| {
+            p["dependencies"].as_array().unwrap().iter().any(|d| {
+                d["name"] == "credence-core"
+                    && d["kind"].as_str() != Some("dev")
+                    && d["features"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|f| f == "demo")
+            })
+        })
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// The host's target triple, as `rustc -vV` names it.
 fn host() -> String {
     let out = Command::new("rustc")
@@ -247,4 +282,17 @@ fn the_engine_crates_build_without_the_heavy_parts() {
         let pulled: Vec<&&str> = banned.iter().filter(|b| deps.contains(**b)).collect();
         assert!(pulled.is_empty(), "{root} pulls in {pulled:?}");
     }
+}
+
+#[test]
+fn only_the_demo_paths_and_the_test_kit_reach_the_sample_data() {
+    let users = demo_users(&metadata());
+    let allowed: BTreeSet<String> = DEMO_USERS.iter().map(|s| (*s).to_owned()).collect();
+    assert!(
+        users.is_subset(&allowed),
+        "credence-core's demo feature (the sample data, the fixture key) is turned on by {:?}",
+        users.difference(&allowed).collect::<Vec<_>>()
+    );
+    // The check sees what it is meant to see: the test kit turns it on.
+    assert!(users.contains(TESTKIT), "{users:?}");
 }

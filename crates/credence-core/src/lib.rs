@@ -48,6 +48,9 @@ pub mod admin;
 pub mod badge;
 pub mod bake;
 pub mod contexts;
+/// The signed standard fixture (a well-known signing key): demo and test data, behind the `demo`
+/// feature, which only the service's `--demo`, `credence sample`/`bench` and the test kit enable.
+#[cfg(any(test, feature = "demo"))]
 pub mod fixture;
 pub mod model;
 pub mod status;

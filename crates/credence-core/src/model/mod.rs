@@ -9,6 +9,9 @@ pub mod issuance;
 pub mod issuer;
 pub mod practitioner;
 pub mod provider;
+/// DOMAIN.md's fictional sample data: demo and test data, behind the `demo` feature, which only
+/// the service's `--demo`, `credence sample`/`bench` and the test kit enable.
+#[cfg(any(test, feature = "demo"))]
 pub mod sample;
 pub mod specification;
 
