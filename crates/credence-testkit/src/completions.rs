@@ -2,8 +2,6 @@
 //! cases, synthetic rows, and their JSON and CSV batch forms.
 
 use credence_core::model::{sample, RawCompletion};
-pub use credence_server::wire::CompletionRequest;
-use credence_server::wire::{AssessmentRequest, PractitionerRequest, RegistrationRequest};
 use serde_json::{json, Value};
 
 /// University of Leeds: approved for CS-OPF 1.0 (AP-001) and CS-MHA 1.0 (AP-002).
@@ -30,55 +28,19 @@ pub fn completion(i: usize) -> Value {
     })
 }
 
-/// The wire form of a completion (the name split at the first space into given and family name).
-pub fn wire(raw: &RawCompletion) -> CompletionRequest {
-    let p = &raw.practitioner;
-    let (given_name, family_name) = match p.name.as_deref().map(|n| n.split_once(' ')) {
-        Some(Some((g, f))) => (Some(g.to_owned()), Some(f.to_owned())),
-        Some(None) => (p.name.clone(), None),
-        None => (None, None),
-    };
-    CompletionRequest {
-        provider_reference: raw.provider_reference.clone(),
-        provider: raw.provider.clone(),
-        specification: raw.specification.clone(),
-        specification_version: raw.version.clone(),
-        route: raw.route.clone(),
-        completed_on: raw.completed_on.clone(),
-        practitioner: PractitionerRequest {
-            given_name,
-            family_name,
-            publish_name: p.publish_name,
-            email: p.email.clone(),
-            registration: RegistrationRequest {
-                regulator: p.registration.regulator.clone(),
-                number: p.registration.number.clone(),
-            },
-        },
-        assessment: raw.assessment.as_ref().map(|a| AssessmentRequest {
-            academic_assessor: a.academic_signed_off_by.clone(),
-            workplace_supervisor: a.workplace_signed_off_by.clone(),
-        }),
-    }
-}
-
-/// The sample case of this practitioner, on the wire.
-pub fn sample_case(practitioner: &str) -> CompletionRequest {
-    let case = sample::cases()
+/// The sample case of this practitioner.
+pub fn sample_case(practitioner: &str) -> RawCompletion {
+    sample::cases()
         .into_iter()
         .find(|c| c.practitioner == practitioner)
-        .unwrap_or_else(|| panic!("no sample case for {practitioner}"));
-    wire(&case.raw)
+        .unwrap_or_else(|| panic!("no sample case for {practitioner}"))
+        .raw
 }
 
-/// A valid completion of CS-OPF 1.0 at Leeds (AP-001), unique per `(prefix, i)`: see
-/// [`CompletionRequest::synthetic`], which `credence bench http` sends too.
-pub fn synthetic(prefix: &str, i: usize) -> CompletionRequest {
-    CompletionRequest::synthetic(prefix, i)
-}
+pub use sample::synthetic;
 
 /// A JSON batch body.
-pub fn json_batch(rows: &[CompletionRequest]) -> Value {
+pub fn json_batch(rows: &[RawCompletion]) -> Value {
     serde_json::json!({ "completions": rows })
 }
 
@@ -101,7 +63,7 @@ pub const CSV_HEADER: [&str; 14] = [
 ];
 
 /// One completion as a CSV record in [`CSV_HEADER`] order.
-pub fn csv_record(r: &CompletionRequest) -> Vec<String> {
+pub fn csv_record(r: &RawCompletion) -> Vec<String> {
     let p = &r.practitioner;
     let a = r.assessment.as_ref();
     vec![
@@ -124,7 +86,7 @@ pub fn csv_record(r: &CompletionRequest) -> Vec<String> {
 }
 
 /// A CSV batch body: the header, then one record per row.
-pub fn csv_batch(rows: &[CompletionRequest]) -> String {
+pub fn csv_batch(rows: &[RawCompletion]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_HEADER).unwrap();
     for r in rows {

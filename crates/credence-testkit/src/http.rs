@@ -8,8 +8,8 @@ use http_body_util::{BodyExt as _, Full};
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 
-use crate::completions::CompletionRequest;
 use crate::{Reply, ADMIN_TOKEN};
+use credence_core::model::RawCompletion;
 
 /// One HTTP/1.1 keep-alive connection.
 pub struct HttpClient {
@@ -85,7 +85,7 @@ impl HttpClient {
     }
 
     /// Submits one completion as the administrator and returns its badge's signed credential.
-    pub async fn issue(&mut self, completion: &CompletionRequest) -> Value {
+    pub async fn issue(&mut self, completion: &RawCompletion) -> Value {
         let issued = self
             .post_json("/api/v1/completions", ADMIN_TOKEN, completion)
             .await

@@ -13,9 +13,8 @@ use chrono::Utc;
 use clap::{Args, ValueEnum};
 use credence_app::clock::SystemClock;
 use credence_core::model::{
-    decide, select_approval, BadgeId, Completion, IssuanceInput, RawCompletion, Salt,
+    decide, sample, select_approval, BadgeId, Completion, IssuanceInput, Salt,
 };
-use credence_server::wire::CompletionRequest;
 use credence_server::{setup, AppState, Config};
 use credence_store::{Actor, NewIssuance, Stamp, TokenHash};
 use credence_vc::keys::SecretKey;
@@ -169,9 +168,7 @@ async fn bench(args: &HttpArgs) -> anyhow::Result<Figures> {
 
 /// The request path and the bodies to send, serialized before the clock starts.
 fn request_bodies(args: &HttpArgs, prefix: &str) -> anyhow::Result<(&'static str, Vec<Bytes>)> {
-    let rows: Vec<_> = (0..args.n)
-        .map(|i| CompletionRequest::synthetic(prefix, i))
-        .collect();
+    let rows: Vec<_> = (0..args.n).map(|i| sample::synthetic(prefix, i)).collect();
     Ok(match args.mode {
         Mode::Single => (
             "/api/v1/completions",
@@ -262,7 +259,7 @@ fn count_issued(path: &str, status: u16, body: &[u8]) -> anyhow::Result<usize> {
 /// looking references up, recording in chunks of 500.
 async fn stages(state: &AppState, prefix: &str, n: usize) -> anyhow::Result<Stages> {
     let completions = (0..n)
-        .map(|i| Completion::try_from(RawCompletion::from(CompletionRequest::synthetic(prefix, i))))
+        .map(|i| Completion::try_from(sample::synthetic(prefix, i)))
         .collect::<Result<Vec<_>, _>>()?;
     let first = completions.first().context("no completion")?;
     let store = state.store.as_ref();

@@ -59,12 +59,13 @@ impl Route {
 
 /// Who signed off the assessments, as received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AssessmentRequest))]
 #[serde(deny_unknown_fields)]
 pub struct RawAssessment {
-    /// Who signed off workplace-based assessment (name and role).
-    pub workplace_signed_off_by: String,
-    /// Who signed off academic assessment (name and role).
-    pub academic_signed_off_by: String,
+    /// The academic assessor (name and role).
+    pub academic_assessor: String,
+    /// The workplace supervisor (name and role).
+    pub workplace_supervisor: String,
 }
 
 /// Who signed off the assessments, validated.
@@ -76,25 +77,28 @@ pub struct AssessmentSignOff {
     pub academic_signed_off_by: String,
 }
 
-/// A completion as received from a provider: every field an unchecked string.
+/// A completion as an HEI reports it, every field an unchecked string: the body of `POST
+/// /api/v1/completions`, a row of a JSON batch, and (flattened) a row of a CSV batch, with the
+/// API's field names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CompletionRequest))]
 #[serde(deny_unknown_fields)]
 pub struct RawCompletion {
-    /// Provider UKPRN.
-    pub provider: String,
-    /// The provider's own reference, unique per provider.
+    /// The provider's own reference, unique per provider, e.g. `LEEDS-2024-0001`.
     pub provider_reference: String,
+    /// The provider's UKPRN.
+    pub provider: String,
     /// Specification code, e.g. `CS-OPF`.
     pub specification: String,
     /// Specification version, e.g. `1.0`.
-    pub version: String,
-    /// Completion date `YYYY-MM-DD`.
-    pub completed_on: String,
+    pub specification_version: String,
     /// `within_msc`, `after_msc` or `after_eportfolio`.
     pub route: String,
+    /// Completion date, `YYYY-MM-DD`.
+    pub completed_on: String,
     /// The practitioner.
     pub practitioner: RawPractitioner,
-    /// Assessment sign-off, if the provider reports who signed off.
+    /// Who signed off the assessments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessment: Option<RawAssessment>,
 }
@@ -119,7 +123,7 @@ impl TryFrom<&RawCompletion> for Completion {
             provider: ProviderId::try_from(raw.provider.as_str())?,
             provider_reference: ProviderReference::try_from(raw.provider_reference.as_str())?,
             specification: SpecId::try_from(raw.specification.as_str())?,
-            version: SpecVersion::try_from(raw.version.as_str())?,
+            version: SpecVersion::try_from(raw.specification_version.as_str())?,
             completed_on: parse_date("completed_on", &raw.completed_on)?,
             route: Route::parse(&raw.route)?,
             practitioner: Practitioner::try_from(&raw.practitioner)?,
@@ -129,13 +133,13 @@ impl TryFrom<&RawCompletion> for Completion {
                 .map(|a| -> Result<_, ModelError> {
                     Ok(AssessmentSignOff {
                         workplace_signed_off_by: checked_name(
-                            "assessment.workplace_signed_off_by",
-                            &a.workplace_signed_off_by,
+                            "assessment.workplace_supervisor",
+                            &a.workplace_supervisor,
                             200,
                         )?,
                         academic_signed_off_by: checked_name(
-                            "assessment.academic_signed_off_by",
-                            &a.academic_signed_off_by,
+                            "assessment.academic_assessor",
+                            &a.academic_assessor,
                             200,
                         )?,
                     })
@@ -155,16 +159,16 @@ impl TryFrom<RawCompletion> for Completion {
 impl From<&Completion> for RawCompletion {
     fn from(c: &Completion) -> Self {
         RawCompletion {
-            provider: c.provider.to_string(),
             provider_reference: c.provider_reference.to_string(),
+            provider: c.provider.to_string(),
             specification: c.specification.to_string(),
-            version: c.version.to_string(),
-            completed_on: c.completed_on.format("%Y-%m-%d").to_string(),
+            specification_version: c.version.to_string(),
             route: c.route.as_str().to_owned(),
+            completed_on: c.completed_on.format("%Y-%m-%d").to_string(),
             practitioner: RawPractitioner::from(&c.practitioner),
             assessment: c.assessment.as_ref().map(|a| RawAssessment {
-                workplace_signed_off_by: a.workplace_signed_off_by.clone(),
-                academic_signed_off_by: a.academic_signed_off_by.clone(),
+                academic_assessor: a.academic_signed_off_by.clone(),
+                workplace_supervisor: a.workplace_signed_off_by.clone(),
             }),
         }
     }
@@ -275,11 +279,12 @@ mod tests {
             provider: "10007795".into(),
             provider_reference: "LEEDS-2024-0001".into(),
             specification: "cs-opf".into(),
-            version: "1.0".into(),
+            specification_version: "1.0".into(),
             completed_on: "2024-07-12".into(),
             route: "within_msc".into(),
             practitioner: RawPractitioner {
-                name: Some("Amira Okafor".into()),
+                given_name: Some("Amira".into()),
+                family_name: Some("Okafor".into()),
                 publish_name: false,
                 email: "Amira.Okafor@example.nhs.uk".into(),
                 registration: RawRegistration {
@@ -288,8 +293,8 @@ mod tests {
                 },
             },
             assessment: Some(RawAssessment {
-                workplace_signed_off_by: "Dr Jo Marsh, consultant practitioner".into(),
-                academic_signed_off_by: "Prof. Sam Lee, programme lead".into(),
+                academic_assessor: "Prof. Sam Lee, programme lead".into(),
+                workplace_supervisor: "Dr Jo Marsh, consultant practitioner".into(),
             }),
         }
     }
@@ -342,7 +347,7 @@ mod tests {
             ),
             (
                 RawCompletion {
-                    version: "v1".into(),
+                    specification_version: "v1".into(),
                     ..raw()
                 },
                 |e| matches!(e, ModelError::InvalidSpecVersion { .. }),
@@ -387,7 +392,7 @@ mod tests {
         );
         let mut assessor = raw();
         if let Some(a) = assessor.assessment.as_mut() {
-            a.academic_signed_off_by = "Someone else".into();
+            a.academic_assessor = "Someone else".into();
         }
         assert_ne!(
             Completion::try_from(&assessor).unwrap().fingerprint(),
@@ -407,13 +412,14 @@ mod tests {
         fn try_from_never_panics(
             provider in ".{0,12}", reference in ".{0,20}", spec in ".{0,10}", version in ".{0,6}",
             date in ".{0,12}", route in ".{0,18}", email in ".{0,30}", regulator in ".{0,6}",
-            number in ".{0,12}", name in proptest::option::of(".{0,20}"), publish in any::<bool>(),
+            number in ".{0,12}", given in proptest::option::of(".{0,20}"),
+            family in proptest::option::of(".{0,20}"), publish in any::<bool>(),
             workplace in ".{0,10}", academic in ".{0,10}",
         ) {
             let input = RawCompletion {
-                provider, provider_reference: reference, specification: spec, version, completed_on: date, route,
-                practitioner: RawPractitioner { name, publish_name: publish, email, registration: RawRegistration { regulator, number } },
-                assessment: Some(RawAssessment { workplace_signed_off_by: workplace, academic_signed_off_by: academic }),
+                provider, provider_reference: reference, specification: spec, specification_version: version, completed_on: date, route,
+                practitioner: RawPractitioner { given_name: given, family_name: family, publish_name: publish, email, registration: RawRegistration { regulator, number } },
+                assessment: Some(RawAssessment { academic_assessor: academic, workplace_supervisor: workplace }),
             };
             let _ = Completion::try_from(&input);
         }
@@ -434,13 +440,13 @@ mod tests {
     fn sign_off_names_with_bidi_controls_are_refused() {
         let mut r = raw();
         r.assessment = Some(RawAssessment {
-            workplace_signed_off_by: "Dr Jo Marsh\u{061C}".into(),
-            academic_signed_off_by: "Prof. Sam Lee, programme lead".into(),
+            academic_assessor: "Prof. Sam Lee, programme lead".into(),
+            workplace_supervisor: "Dr Jo Marsh\u{061C}".into(),
         });
         assert_eq!(
             Completion::try_from(&r).unwrap_err(),
             ModelError::BidiControl {
-                field: "assessment.workplace_signed_off_by",
+                field: "assessment.workplace_supervisor",
                 code_point: 0x061C,
             }
         );

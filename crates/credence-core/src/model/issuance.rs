@@ -551,7 +551,7 @@ mod tests {
             .unwrap()
             .raw;
         let pcc10 = |date: &str| RawCompletion {
-            version: "1.0".into(),
+            specification_version: "1.0".into(),
             completed_on: date.into(),
             ..ollie.clone()
         };

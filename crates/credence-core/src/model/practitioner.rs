@@ -246,6 +246,7 @@ impl Registration {
 /// A registration as received: regulator name and number, both unchecked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RegistrationRequest))]
 pub struct RawRegistration {
     /// `NMC`, `HCPC` or `GPhC` (any case).
     pub regulator: String,
@@ -269,20 +270,39 @@ impl From<&Registration> for RawRegistration {
     }
 }
 
-/// A practitioner as received from a provider, unchecked.
+/// The practitioner of a completion as received from a provider, unchecked (the API's
+/// `practitioner` object).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PractitionerRequest))]
 #[serde(deny_unknown_fields)]
 pub struct RawPractitioner {
-    /// Full name as the practitioner wants it shown (only published if `publish_name`).
+    /// Given name.
     #[serde(default)]
-    pub name: Option<String>,
-    /// Whether the practitioner opted in to their name appearing in the badge.
+    pub given_name: Option<String>,
+    /// Family name.
+    #[serde(default)]
+    pub family_name: Option<String>,
+    /// Whether the practitioner agreed to their name appearing in the badge (default: no).
     #[serde(default)]
     pub publish_name: bool,
-    /// Email address.
+    /// Email address (stored in the badge only as a salted hash).
     pub email: String,
-    /// Regulator registration.
+    /// Professional registration.
     pub registration: RawRegistration,
+}
+
+impl RawPractitioner {
+    /// The full name as shown: the given and family names, trimmed, joined by a space.
+    fn name(&self) -> Option<String> {
+        let name = [&self.given_name, &self.family_name]
+            .into_iter()
+            .flatten()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!name.is_empty()).then_some(name)
+    }
 }
 
 /// A validated practitioner.
@@ -338,7 +358,7 @@ impl Practitioner {
 impl TryFrom<&RawPractitioner> for Practitioner {
     type Error = ModelError;
     fn try_from(raw: &RawPractitioner) -> Result<Self, ModelError> {
-        let name = optional_name("practitioner.name", raw.name.as_deref(), 200)?;
+        let name = optional_name("practitioner.name", raw.name().as_deref(), 200)?;
         let email = Email::try_from(raw.email.as_str())?;
         let registration = Registration::try_from(&raw.registration)?;
         let publish_name = raw.publish_name && name.is_some();
@@ -353,8 +373,16 @@ impl TryFrom<&RawPractitioner> for Practitioner {
 
 impl From<&Practitioner> for RawPractitioner {
     fn from(p: &Practitioner) -> Self {
+        // The validated name is one string: it goes back as a given name (the first word) and a
+        // family name (the rest), which join to the same name.
+        let (given_name, family_name) = match p.name.as_deref().map(|n| n.split_once(' ')) {
+            Some(Some((given, family))) => (Some(given.to_owned()), Some(family.to_owned())),
+            Some(None) => (p.name.clone(), None),
+            None => (None, None),
+        };
         RawPractitioner {
-            name: p.name.clone(),
+            given_name,
+            family_name,
             publish_name: p.publish_name,
             email: p.email.as_str().to_owned(),
             registration: RawRegistration::from(&p.registration),
@@ -466,7 +494,8 @@ mod tests {
     #[test]
     fn name_published_only_with_opt_in() {
         let raw = RawPractitioner {
-            name: Some("Amira Okafor".into()),
+            given_name: Some(" Amira ".into()),
+            family_name: Some("Okafor".into()),
             publish_name: false,
             email: "a@b.co".into(),
             registration: RawRegistration {
@@ -489,7 +518,8 @@ mod tests {
     fn names_with_bidi_controls_are_refused() {
         let raw = RawPractitioner {
             // "Amira" then a right-to-left override: "Okafor" would display reversed.
-            name: Some("Amira \u{202E}rofakO".into()),
+            given_name: Some("Amira".into()),
+            family_name: Some("\u{202E}rofakO".into()),
             publish_name: true,
             email: "a@b.co".into(),
             registration: RawRegistration {

@@ -296,17 +296,20 @@ fn case(
     completed_on: &str,
     expected: Expected,
 ) -> SampleCase {
+    let (given, family) = name.split_once(' ').unwrap_or((name, ""));
+    let (given_name, family_name) = (Some(given.to_owned()), Some(family.to_owned()));
     SampleCase {
         practitioner: name,
         raw: RawCompletion {
-            provider: provider.into(),
             provider_reference: reference.into(),
+            provider: provider.into(),
             specification: spec.into(),
-            version: version.into(),
-            completed_on: completed_on.into(),
+            specification_version: version.into(),
             route: route.into(),
+            completed_on: completed_on.into(),
             practitioner: RawPractitioner {
-                name: Some(name.into()),
+                given_name,
+                family_name,
                 publish_name,
                 email: email.into(),
                 registration: RawRegistration {
@@ -315,12 +318,49 @@ fn case(
                 },
             },
             assessment: Some(RawAssessment {
-                workplace_signed_off_by:
+                academic_assessor: "Dr Priya Natarajan, programme lead".into(),
+                workplace_supervisor:
                     "Dr Morgan Ellis, consultant practitioner (workplace supervisor)".into(),
-                academic_signed_off_by: "Dr Priya Natarajan, programme lead".into(),
             }),
         },
         expected,
+    }
+}
+
+/// A valid completion of CS-OPF 1.0 at the University of Leeds (AP-001), unique per
+/// `(prefix, i)`: reference `{prefix}-{i}`, completed between 2023-09-01 and 2025-04-23, an NMC
+/// PIN of its own. The workload of `credence bench http` and of tests.
+pub fn synthetic(prefix: &str, i: usize) -> RawCompletion {
+    let day = u64::try_from(i % 600).unwrap_or_default();
+    let completed_on = NaiveDate::from_ymd_opt(2023, 9, 1)
+        .and_then(|d| d.checked_add_days(chrono::Days::new(day)))
+        .unwrap_or_default();
+    RawCompletion {
+        provider_reference: format!("{prefix}-{i:07}"),
+        provider: "10007795".to_owned(),
+        specification: "CS-OPF".to_owned(),
+        specification_version: "1.0".to_owned(),
+        route: match i % 3 {
+            0 => "within_msc",
+            1 => "after_msc",
+            _ => "after_eportfolio",
+        }
+        .to_owned(),
+        completed_on: completed_on.to_string(),
+        practitioner: RawPractitioner {
+            given_name: Some("Synthetic".to_owned()),
+            family_name: Some(format!("Practitioner {i}")),
+            publish_name: false,
+            email: format!("practitioner.{i}@{}.example.nhs.uk", prefix.to_lowercase()),
+            registration: RawRegistration {
+                regulator: "NMC".to_owned(),
+                number: format!("9{}A{:04}E", (i / 10_000) % 10, i % 10_000),
+            },
+        },
+        assessment: Some(RawAssessment {
+            academic_assessor: "Dr Priya Natarajan, programme lead".to_owned(),
+            workplace_supervisor: "Dr Morgan Ellis, consultant practitioner".to_owned(),
+        }),
     }
 }
 

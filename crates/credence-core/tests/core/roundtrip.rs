@@ -82,7 +82,8 @@ fn uuid(bytes: &[u8; 16]) -> String {
 fn badge(f: &Fixture, v: &Variation) -> Value {
     let case = sample::cases().swap_remove(v.case);
     let mut raw = case.raw;
-    raw.practitioner.name = Some(v.name.clone());
+    raw.practitioner.given_name = Some(v.name.clone());
+    raw.practitioner.family_name = None;
     raw.practitioner.publish_name = v.publish_name;
     raw.practitioner.email = v.email.clone();
     raw.provider_reference = v.reference.clone();

@@ -14,7 +14,6 @@ use crate::routes::badges::{claim_url, credential_url};
 use crate::state::AppState;
 use crate::wire::{
     parse_csv_batch, parse_json_batch, BatchAnswer, BatchRequest, BatchRow, CompletionAnswer,
-    CompletionRequest,
 };
 use credence_app::{Acting, IssueError, RowOutcome};
 use credence_core::model::RawCompletion;
@@ -24,14 +23,11 @@ use credence_core::model::RawCompletion;
 pub async fn submit(
     state: &AppState,
     acting: &Acting,
-    rows: Vec<Result<CompletionRequest, ApiError>>,
+    rows: Vec<Result<RawCompletion, ApiError>>,
 ) -> Result<Vec<RowOutcome>, ApiError> {
     let rows = rows
         .into_iter()
-        .map(|r| {
-            r.map(RawCompletion::from)
-                .map_err(|e| IssueError::Unreadable(e.to_string()))
-        })
+        .map(|r| r.map_err(|e| IssueError::Unreadable(e.to_string())))
         .collect();
     let outcomes = state.issuing().issue(acting, rows).await?;
     for o in &outcomes {
@@ -55,7 +51,7 @@ pub fn batch_router() -> Router<AppState> {
 /// Submit one completion: 201 with a new badge, 200 with the badge already issued for it.
 #[utoipa::path(
     post, path = "/api/v1/completions", tag = "completions",
-    request_body = CompletionRequest,
+    request_body = RawCompletion,
     responses(
         (status = 201, description = "Badge issued", body = CompletionAnswer),
         (status = 200, description = "The same completion was already badged", body = CompletionAnswer),
@@ -67,7 +63,7 @@ pub fn batch_router() -> Router<AppState> {
 pub async fn submit_one(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(request): ApiJson<CompletionRequest>,
+    ApiJson(request): ApiJson<RawCompletion>,
 ) -> Result<Response, ApiError> {
     let outcome = submit(&state, &caller.acting(), vec![Ok(request)])
         .await?

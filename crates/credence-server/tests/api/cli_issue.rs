@@ -8,7 +8,7 @@ use std::ffi::OsStr;
 use credence_core::model::sample;
 use serde_json::{json, Value};
 
-use credence_testkit::completions::{csv_batch, json_batch, wire};
+use credence_testkit::completions::{csv_batch, json_batch};
 use credence_testkit::{credence, HttpClient, ServerProcess, ADMIN_TOKEN, BASE_URL};
 
 /// Runs `credence issue FILE` on `data_dir` with the demo data; returns its exit code and rows.
@@ -62,7 +62,7 @@ fn gist(row: &Value) -> (u64, Value) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credence_issue_answers_as_the_batch_api_and_admin_badge_revoke_takes_effect_at_once() {
-    let rows: Vec<_> = sample::cases().iter().map(|c| wire(&c.raw)).collect();
+    let rows: Vec<_> = sample::cases().iter().map(|c| c.raw.clone()).collect();
     let dir = tempfile::tempdir().unwrap();
     let json_file = dir.path().join("completions.json");
     std::fs::write(&json_file, serde_json::to_vec(&json_batch(&rows)).unwrap()).unwrap();

@@ -14,7 +14,7 @@ use credence_vc::verify::{LocalKeys, LocalStatusLists, TrustedIssuers, Verdict};
 use serde_json::{json, Value};
 
 use credence_testkit::completions::{
-    batch_rows, csv_batch, csv_record, json_batch, sample_case, synthetic, wire, LEEDS, NOTTINGHAM,
+    batch_rows, csv_batch, csv_record, json_batch, sample_case, synthetic, LEEDS, NOTTINGHAM,
 };
 use credence_testkit::{skipped_pg, TestApp, BASE_URL};
 
@@ -95,7 +95,7 @@ async fn sample_rows_through_the_api(app: &TestApp) {
                 t
             }
         };
-        let request = wire(&case.raw);
+        let request = case.raw.clone();
         let reply = app.post_json(SUBMIT, Some(&token), &request).await;
         match case.expected {
             Expected::Issued => {
@@ -274,7 +274,7 @@ fn mixed_rows() -> Vec<(Value, u16, Option<&'static str>)> {
     bad_pin.practitioner.registration.number = "12345".to_owned();
     let mut future = synthetic("MIX", 3);
     future.completed_on = "2025-07-01".to_owned();
-    let v = |r: &credence_server::wire::CompletionRequest| serde_json::to_value(r).unwrap();
+    let v = |r: &credence_core::model::RawCompletion| serde_json::to_value(r).unwrap();
     vec![
         (v(&amira), 201, None),
         (
@@ -371,7 +371,7 @@ async fn a_csv_batch_is_answered_row_by_row_and_resubmitting_it_changes_nothing(
     let rows = mixed_rows();
     let mut body = csv_batch(&[]);
     for (value, _, _) in &rows {
-        match serde_json::from_value::<credence_server::wire::CompletionRequest>(value.clone()) {
+        match serde_json::from_value::<credence_core::model::RawCompletion>(value.clone()) {
             Ok(r) => {
                 let mut w = csv::Writer::from_writer(Vec::new());
                 w.write_record(csv_record(&r)).unwrap();

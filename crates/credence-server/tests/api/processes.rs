@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use credence_core::model::sample::{self, Expected};
+use credence_core::model::RawCompletion;
 use credence_server::setup::KEY_FILE;
-use credence_server::wire::CompletionRequest;
 use credence_store::ChainCheck;
 
-use credence_testkit::completions::{batch_rows, json_batch, synthetic, wire};
+use credence_testkit::completions::{batch_rows, json_batch, synthetic};
 use credence_testkit::{credence, skipped_pg, PgSchema, Raw, ServerProcess, ADMIN_TOKEN, BASE_URL};
 
 const SUBMIT: &str = "/api/v1/completions";
@@ -50,7 +50,7 @@ async fn a_real_service_issues_badges_that_credence_verify_accepts() {
     // judged on its completion date, and every one is in the past.
     let mut issued = Vec::new();
     for case in sample::cases() {
-        let request = wire(&case.raw);
+        let request = case.raw.clone();
         let reply = http.post_json(SUBMIT, ADMIN_TOKEN, &request).await.unwrap();
         match case.expected {
             Expected::Issued => {
@@ -173,7 +173,7 @@ async fn two_services_on_one_postgres_database_badge_each_completion_once() {
         .unwrap();
     assert_eq!(did_a.json(), did_b.json(), "both replicas publish one key");
 
-    let rows: Arc<Vec<CompletionRequest>> = Arc::new((0..N).map(|i| synthetic("PG2", i)).collect());
+    let rows: Arc<Vec<RawCompletion>> = Arc::new((0..N).map(|i| synthetic("PG2", i)).collect());
     // Each server is sent every row, by several clients pulling from that server's own queue, so
     // the two servers race for each completion at about the same moment.
     let mut tasks = Vec::new();
