@@ -18,6 +18,6 @@ pub use did::{
 pub use error::{KeyError, KeyTextFormat, SignError};
 pub use jwk::{Jwk, Jwks};
 pub use multikey::{KeyPairFile, ED25519_PRIV_HEADER, ED25519_PUB_HEADER};
-pub use secret::{PublicKey, SecretKey, Signature, PUBLIC_KEY_LEN, SEED_LEN};
+pub use secret::{PublicKey, SecretKey, Signature, PUBLIC_KEY_LEN, SEED_LEN, SIGNATURE_LEN};
 pub use signer::{signature_from_slice, verify_signature, LocalSigner, Signer};
 pub use text::{detect_key_text_format, MAX_KEY_TEXT_LEN};

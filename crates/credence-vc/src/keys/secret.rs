@@ -10,8 +10,29 @@ pub const SEED_LEN: usize = 32;
 /// Length of an Ed25519 public key in bytes.
 pub const PUBLIC_KEY_LEN: usize = 32;
 
-/// An Ed25519 signature (64 bytes).
-pub type Signature = ed25519_dalek::Signature;
+/// Length of an Ed25519 signature in bytes.
+pub const SIGNATURE_LEN: usize = 64;
+
+/// An Ed25519 signature (64 bytes). Its own type, so that the Ed25519 implementation this crate
+/// uses is not part of its API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signature(ed25519_dalek::Signature);
+
+impl Signature {
+    /// A signature from its 64 bytes (`R` then `S`); whether it verifies is checked later.
+    pub fn from_bytes(bytes: &[u8; SIGNATURE_LEN]) -> Self {
+        Signature(ed25519_dalek::Signature::from_bytes(bytes))
+    }
+
+    /// Its 64 bytes.
+    pub fn to_bytes(&self) -> [u8; SIGNATURE_LEN] {
+        self.0.to_bytes()
+    }
+
+    pub(super) fn as_dalek(&self) -> &ed25519_dalek::Signature {
+        &self.0
+    }
+}
 
 /// An Ed25519 secret key.
 ///
@@ -72,7 +93,7 @@ impl SecretKey {
     /// Signs `msg` (pure Ed25519, RFC 8032).
     pub fn sign(&self, msg: &[u8]) -> Signature {
         use ed25519_dalek::Signer as _;
-        self.0.sign(msg)
+        Signature(self.0.sign(msg))
     }
 
     /// The underlying `ed25519_dalek` signing key.

@@ -2,7 +2,7 @@
 
 use super::did::VerificationMethodId;
 use super::error::{KeyError, SignError};
-use super::secret::{PublicKey, SecretKey, Signature};
+use super::secret::{PublicKey, SecretKey, Signature, SIGNATURE_LEN};
 
 /// Something that signs bytes with Ed25519 on behalf of a verification method.
 pub trait Signer: Send + Sync {
@@ -49,7 +49,7 @@ impl Signer for LocalSigner {
 
 /// Reads a 64-byte signature.
 pub fn signature_from_slice(bytes: &[u8]) -> Result<Signature, KeyError> {
-    let arr: [u8; 64] = bytes
+    let arr: [u8; SIGNATURE_LEN] = bytes
         .try_into()
         .map_err(|_| KeyError::SignatureLength { found: bytes.len() })?;
     Ok(Signature::from_bytes(&arr))
@@ -59,7 +59,7 @@ pub fn signature_from_slice(bytes: &[u8]) -> Result<Signature, KeyError> {
 /// small-order `R` or key).
 pub fn verify_signature(key: &PublicKey, msg: &[u8], sig: &Signature) -> Result<(), KeyError> {
     key.as_verifying_key()
-        .verify_strict(msg, sig)
+        .verify_strict(msg, sig.as_dalek())
         .map_err(KeyError::BadSignature)
 }
 
