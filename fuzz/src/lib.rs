@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use credence_core::badge::identity::KnownIdentifier;
+use credence_core::badge::KnownIdentifier;
 use credence_core::model::sample::fixture_now;
 use credence_core::verify::{Verifier, VerifyOptions};
 use credence_ld::contexts::ContextStore;

@@ -9,7 +9,7 @@
 //! refuse the other ([`StoreError::AlreadyExists`]). Approval status changes go through
 //! [`change_approval`], which the store checks with the core against the approval's history.
 
-pub use credence_core::admin::Added;
+use credence_core::admin::Added;
 use credence_core::admin::{self as rules, AddConflict};
 use credence_core::model::{
     ApprovalChange, ApprovalId, CredentialSpecification, ModelError, Provider, ProviderApproval,

@@ -11,7 +11,7 @@ use sha2::Sha256;
 pub const CLAIM_SECRET_FILE: &str = "claim-secret";
 
 /// The secret of registration digests, in the data directory
-/// ([`RegistrationKey`](credence_core::badge::identity::RegistrationKey)). Losing it means the
+/// ([`RegistrationKey`](credence_core::badge::RegistrationKey)). Losing it means the
 /// service can no longer answer registration checks for the badges already issued: back it up
 /// with the database; replicas share it like the claim secret.
 pub const REGISTRATION_SECRET_FILE: &str = "registration-secret";

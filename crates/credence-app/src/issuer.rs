@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use credence_core::badge::build::UnsignedBadge;
-use credence_core::badge::document::{utc_seconds, Profile};
+use credence_core::badge::UnsignedBadge;
+use credence_core::badge::{utc_seconds, Profile};
 use credence_core::model::{BaseUrl, IssuerProfile};
 use credence_ld::jsonld::JsonLd;
 use credence_vc::jwt;

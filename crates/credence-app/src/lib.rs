@@ -27,7 +27,7 @@
 
 use std::sync::Arc;
 
-use credence_core::badge::identity::RegistrationKey;
+use credence_core::badge::RegistrationKey;
 use credence_core::model::RawCompletion;
 use credence_core::verify::{Report, Verifier};
 use credence_store::Store;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use credence_core::badge::identity::KnownIdentifier;
+use credence_core::badge::KnownIdentifier;
 use credence_core::verify::{Report, Verifier};
 use credence_ld::budget::Budget;
 use credence_vc::keys::DidDocument;

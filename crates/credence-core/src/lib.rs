@@ -3,8 +3,8 @@
 //! The data flows in one direction:
 //!
 //! 1. [`model`] parses raw input into validated domain types (`CredentialSpecification`,
-//!    `Provider`, `ProviderApproval`, `Completion`) and [`model::issuance::decide`] applies the
-//!    Centre's rules, returning an unsigned badge or a typed [`model::issuance::Refusal`].
+//!    `Provider`, `ProviderApproval`, `Completion`) and [`model::decide`] applies the
+//!    Centre's rules, returning an unsigned badge or a typed [`model::Refusal`].
 //! 2. [`badge`] holds the typed Open Badges 3.0 document (built once from the model), the salted
 //!    identity hashes and the JSON Schema check every badge passes before it is signed.
 //! 3. `credence_vc::proof::DataIntegrity` signs with `eddsa-rdfc-2022`: `credence_ld::jsonld`

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use credence_core::badge::identity::RegistrationKey;
+use credence_core::badge::RegistrationKey;
 use credence_core::model::{sample, BaseUrl};
 use credence_core::verify::Verifier;
 use credence_ld::budget::Cancel;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use credence_core::badge::identity::RegistrationKey;
+use credence_core::badge::RegistrationKey;
 use credence_core::model::BadgeId;
 use credence_core::verify::Verifier;
 use credence_ld::budget::Cancel;

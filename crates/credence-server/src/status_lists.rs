@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use credence_core::badge::document::utc_seconds;
+use credence_core::badge::utc_seconds;
 use credence_core::model::BaseUrl;
 use credence_core::status::StatusListId;
 use credence_store::StatusListRecord;

@@ -7,7 +7,7 @@
 
 use async_trait::async_trait;
 use credence_app::{Resolve, VerifyRequest, Verifying};
-use credence_core::badge::identity::KnownIdentifier;
+use credence_core::badge::KnownIdentifier;
 use credence_core::model::BadgeId;
 use credence_core::verify::Report;
 use credence_ld::budget::{Budget, Cancel};
@@ -76,7 +76,7 @@ impl Drop for CancelOnDrop {
 
 /// Verifies `input` (JSON, JWT, PNG or SVG bytes) now, through the verify use case (its CPU steps
 /// on the blocking pool). A registration number to match is checked against the Centre's records
-/// ([`check_registration`]): the badge carries none.
+/// (`check_registration`): the badge carries none.
 pub async fn verify(
     state: &AppState,
     input: Vec<u8>,

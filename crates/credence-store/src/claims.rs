@@ -1,7 +1,7 @@
 //! Claim links (only the SHA-256 of each token), the share setting of each badge, and the keyed
 //! registration digests kept beside badges for the recipient check.
 
-use credence_core::badge::identity::RegistrationDigest;
+use credence_core::badge::RegistrationDigest;
 use credence_core::model::BadgeId;
 use serde_json::json;
 

@@ -4,8 +4,8 @@
 //! Persistence only: no business rule (where one decides a write, the store calls the core's,
 //! inside the transaction), no clock (every write is [`Stamp`]ed by the caller) and no randomness
 //! (status list bits are drawn with the caller's RNG). Callers see the core's domain types and
-//! the records in [`types`]. One module per aggregate holds its SQL, written once for both
-//! databases (`$n` placeholders, which both accept; see `db`). Every write appends to a
+//! the records exported at the root ([`BadgeRecord`], [`ApiClient`]...). One module per aggregate
+//! holds its SQL, written once for both databases (see `db`). Every write appends to a
 //! hash-chained audit log in the same transaction; [`Store::verify_audit_chain`] finds an
 //! altered or deleted row. Migrations (`migrations/sqlite`, `migrations/postgres`, embedded by
 //! `sqlx::migrate!`) run at connect; a test checks both describe the same schema.

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use credence_core::badge::identity::RegistrationDigest;
+use credence_core::badge::RegistrationDigest;
 use credence_core::model::{
     ApprovalChange, ApprovalId, BadgeId, CredentialSpecification, Provider, ProviderApproval,
     ProviderId, ProviderReference, SpecId, SpecVersion,

@@ -1,7 +1,7 @@
 //! The `Store` trait: every read and write the service and CLI need, with no SQL in sight.
 
 use async_trait::async_trait;
-use credence_core::badge::identity::RegistrationDigest;
+use credence_core::badge::RegistrationDigest;
 use credence_core::model::{
     ApprovalChange, ApprovalId, BadgeId, CredentialSpecification, Provider, ProviderApproval,
     ProviderId, ProviderReference, SpecId, SpecVersion,

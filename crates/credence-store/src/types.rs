@@ -6,7 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use credence_core::badge::identity::RegistrationDigest;
+use credence_core::badge::RegistrationDigest;
 use credence_core::model::{
     ApprovalChange, BadgeId, Fingerprint, ProviderId, ProviderReference, SpecId, SpecVersion,
 };

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use credence_core::badge::identity::{KnownIdentifier, RegistrationKey};
+use credence_core::badge::{KnownIdentifier, RegistrationKey};
 use credence_core::model::sample::{self, Expected};
 use credence_core::model::{
     ApprovalChange, ApprovalId, ApprovalStatus, BadgeId, Completion, ProviderId, ProviderReference,

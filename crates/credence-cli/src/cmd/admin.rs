@@ -9,8 +9,9 @@ use std::sync::Arc;
 use anyhow::{bail, Context as _};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use credence_app::admin::{self, Added};
+use credence_app::admin;
 use credence_app::status::{change_status, StatusChange};
+use credence_core::admin::Added;
 use credence_core::model::{ApprovalChange, ApprovalId, ApprovalStatus, BadgeId, ProviderId};
 use credence_core::status::StatusReason;
 use credence_store::{

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::Args;
 use credence_app::{LocalResolver, VerifyRequest, Verifying};
-use credence_core::badge::identity::KnownIdentifier;
+use credence_core::badge::KnownIdentifier;
 use credence_core::verify::Verifier;
 use credence_ld::budget::Budget;
 use credence_vc::keys::DidDocument;

@@ -1,19 +1,19 @@
 //! The domain model: specifications, providers, approvals, practitioners and completions, parsed
-//! from raw input into validated types, and the issuance rules ([`issuance::decide`]).
+//! from raw input into validated types, and the issuance rules ([`decide`]).
 
-pub mod approval;
-pub mod completion;
-pub mod error;
-pub mod ids;
-pub mod issuance;
-pub mod issuer;
-pub mod practitioner;
-pub mod provider;
+pub(crate) mod approval;
+pub(crate) mod completion;
+pub(crate) mod error;
+pub(crate) mod ids;
+pub(crate) mod issuance;
+pub(crate) mod issuer;
+pub(crate) mod practitioner;
+pub(crate) mod provider;
 /// DOMAIN.md's fictional sample data: demo and test data, behind the `demo` feature, which only
 /// the service's `--demo`, `credence sample`/`bench` and the test kit enable.
 #[cfg(any(test, feature = "demo"))]
 pub mod sample;
-pub mod specification;
+pub(crate) mod specification;
 
 pub use approval::{
     ApprovalChange, ApprovalStatus, Condition, ProviderApproval, RawProviderApproval,
@@ -26,11 +26,11 @@ pub use ids::{
     checked_name, is_bidi_control, ApprovalId, BadgeId, BaseUrl, Email, ProviderId,
     ProviderReference, Salt, SpecId, SpecVersion,
 };
-pub use issuance::{decide, judge, select_approval, IssuanceInput, Refusal};
+pub use issuance::{decide, judge, select_approval, uk_today, IssuanceInput, Refusal};
 pub use issuer::{IssuerProfile, RawIssuerProfile, DEVELOPMENT_ISSUER_NAME};
 pub use practitioner::{
     GphcNumber, GphcRegister, HcpcNumber, NmcPin, Practitioner, RawPractitioner, RawRegistration,
-    Registration, Regulator,
+    Registration, Regulator, HCPC_PROFESSION_CODES,
 };
 pub use provider::{Provider, RawProvider};
 pub use specification::{

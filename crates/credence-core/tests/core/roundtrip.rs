@@ -2,9 +2,9 @@
 //! context, to a proof option or to the key breaks verification; the verifier never panics.
 
 use chrono::{Duration, NaiveDate};
-use credence_core::model::ids::{BadgeId, Salt};
 use credence_core::model::sample::{self, Catalog};
 use credence_core::model::Completion;
+use credence_core::model::{BadgeId, Salt};
 use credence_core::verify::{Report, VerifyOptions};
 use credence_vc::keys::{DidDocument, SecretKey, Signer as _};
 use credence_vc::verify::{CheckName, LocalKeys, Outcome, Verdict};

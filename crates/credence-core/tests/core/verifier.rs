@@ -3,7 +3,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chrono::{Duration, TimeZone, Utc};
-use credence_core::badge::identity::{IdentityType, KnownIdentifier};
+use credence_core::badge::{IdentityType, KnownIdentifier};
 use credence_core::bake;
 use credence_core::model::sample;
 use credence_core::verify::{Report, VerifyOptions};

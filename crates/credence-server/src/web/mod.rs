@@ -10,7 +10,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use credence_core::badge::identity::KnownIdentifier;
+use credence_core::badge::KnownIdentifier;
 use credence_core::bake::Baked;
 use serde::Deserialize;
 

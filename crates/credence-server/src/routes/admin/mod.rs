@@ -1,6 +1,6 @@
 //! The Centre administrators' API under `/api/v1`: specifications, providers, approvals, API
 //! clients, signing keys and the audit log. Every handler takes the [`Admin`](crate::auth::Admin)
-//! extractor (a provider-scoped client gets 403) and calls [`crate::admin`], whose store writes
+//! extractor (a provider-scoped client gets 403) and calls [`credence_app::admin`], whose store writes
 //! are audited as the calling client.
 //!
 //! Bodies and answers for specifications, providers and approvals are the core's documents as they
@@ -21,7 +21,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema};
 use utoipa::openapi::RefOr;
 
 use crate::state::AppState;
-use credence_app::admin::Added;
+use credence_core::admin::Added;
 
 /// The administration routes.
 pub fn router() -> Router<AppState> {
