@@ -76,14 +76,19 @@ const TESTKIT: &str = "credence-testkit";
 /// `cargo check -p` in CI).
 const DEMO_USERS: &[&str] = &["credence-server", "credence-cli", TESTKIT];
 
-/// The workspace crates that turn on `credence-core/demo` through a normal dependency.
-fn demo_users(meta: &Value) -> BTreeSet<String> {
-    let members: BTreeSet<&str> = meta["workspace_members"]
+/// The package ids of the workspace's crates.
+fn members(meta: &Value) -> BTreeSet<&str> {
+    meta["workspace_members"]
         .as_array()
         .unwrap()
         .iter()
         .map(|m| m.as_str().unwrap())
-        .collect();
+        .collect()
+}
+
+/// The workspace crates that turn on `credence-core/demo` through a normal dependency.
+fn demo_users(meta: &Value) -> BTreeSet<String> {
+    let members = members(meta);
     meta["packages"]
         .as_array()
         .unwrap()
@@ -139,12 +144,7 @@ fn metadata() -> Value {
 type Graph = BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>;
 
 fn workspace_graph(meta: &Value) -> Graph {
-    let members: BTreeSet<&str> = meta["workspace_members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m.as_str().unwrap())
-        .collect();
+    let members = members(meta);
     let packages: Vec<&Value> = meta["packages"]
         .as_array()
         .unwrap()

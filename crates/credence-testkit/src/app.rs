@@ -64,7 +64,14 @@ impl TestApp {
     pub async fn sqlite_with(options: StoreOptions) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("credence.db").display());
-        TestApp::build("sqlite", url, dir, None, options).await
+        TestApp::build("sqlite", url, dir, None, options, |_| {}).await
+    }
+
+    /// An app on a fresh SQLite file whose configuration `edit` changes first (limits, rates...).
+    pub async fn sqlite_configured(edit: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("credence.db").display());
+        TestApp::build("sqlite", url, dir, None, StoreOptions::default(), edit).await
     }
 
     /// An app in a fresh schema of the `CREDENCE_TEST_DATABASE_URL` database, if set.
@@ -77,7 +84,7 @@ impl TestApp {
         let schema = PgSchema::create().await?;
         let dir = tempfile::tempdir().unwrap();
         let url = schema.url.clone();
-        Some(TestApp::build("postgres", url, dir, Some(schema), options).await)
+        Some(TestApp::build("postgres", url, dir, Some(schema), options, |_| {}).await)
     }
 
     async fn build(
@@ -86,6 +93,7 @@ impl TestApp {
         dir: tempfile::TempDir,
         pg: Option<PgSchema>,
         options: StoreOptions,
+        edit: impl FnOnce(&mut Config),
     ) -> TestApp {
         let store = credence_store::connect_with(&url, options).await.unwrap();
         let admin_token = credence_server::setup::bootstrap_admin(
@@ -99,7 +107,9 @@ impl TestApp {
         .expect("a fresh database gets a first administrator token");
         let key = SecretKey::generate(&mut rand::rngs::OsRng);
         let key_pem = key.to_pkcs8_pem().unwrap().to_string();
-        let state = TestApp::state(&url, &dir, store, key).await;
+        let mut config = Config::for_tests(BASE_URL, &url, dir.path());
+        edit(&mut config);
+        let state = TestApp::state(config, store, key).await;
         TestApp {
             backend,
             app: credence_server::app(state.clone()),
@@ -113,13 +123,7 @@ impl TestApp {
         }
     }
 
-    async fn state(
-        url: &str,
-        dir: &tempfile::TempDir,
-        store: Arc<dyn credence_store::Store>,
-        key: SecretKey,
-    ) -> AppState {
-        let config = Config::for_tests(BASE_URL, url, dir.path());
+    async fn state(config: Config, store: Arc<dyn Store>, key: SecretKey) -> AppState {
         let clock = Arc::new(FixedClock(sample::fixture_now()));
         credence_server::setup::state_with(config, store, key, clock)
             .await
@@ -134,7 +138,8 @@ impl TestApp {
             .unwrap();
         let key = SecretKey::from_any_text(&self.key_pem).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let state = TestApp::state(&self.url, &dir, store, key).await;
+        let config = Config::for_tests(BASE_URL, &self.url, dir.path());
+        let state = TestApp::state(config, store, key).await;
         TestApp {
             backend: self.backend,
             app: credence_server::app(state.clone()),

@@ -6,25 +6,21 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Method, Request};
 use axum::Router;
-use credence_app::clock::FixedClock;
-use credence_core::model::sample;
 use credence_core::verify::MAX_INPUT_BYTES;
 use credence_server::ratelimit::TrustedProxy;
-use credence_server::{setup, AppState, Config};
-use credence_vc::keys::SecretKey;
+use credence_server::{AppState, Config};
 use http_body_util::BodyExt as _;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tower::ServiceExt as _;
 
 use credence_testkit::completions::synthetic;
-use credence_testkit::{ServerProcess, ADMIN_TOKEN, BASE_URL};
+use credence_testkit::{ServerProcess, TestApp, ADMIN_TOKEN};
 
 const MIB: usize = 1024 * 1024;
 
@@ -36,39 +32,17 @@ struct LimitedApp {
     app: Router,
     state: AppState,
     admin: String,
-    _dir: tempfile::TempDir,
+    _app: TestApp,
 }
 
 impl LimitedApp {
     async fn new(edit: impl FnOnce(&mut Config)) -> LimitedApp {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("credence.db").display());
-        let store = credence_store::connect(&url).await.unwrap();
-        let admin = setup::bootstrap_admin(
-            store.as_ref(),
-            &credence_store::Stamp::new(credence_store::Actor::system(), sample::fixture_now()),
-            None,
-        )
-        .await
-        .unwrap()
-        .generated_token()
-        .unwrap();
-        setup::load_demo(
-            store.as_ref(),
-            &credence_store::Stamp::new(credence_store::Actor::system(), sample::fixture_now()),
-        )
-        .await
-        .unwrap();
-        let mut config = Config::for_tests(BASE_URL, &url, dir.path());
-        edit(&mut config);
-        let clock = Arc::new(FixedClock(sample::fixture_now()));
-        let key = SecretKey::generate(&mut rand::rngs::OsRng);
-        let state = setup::state_with(config, store, key, clock).await.unwrap();
+        let app = TestApp::sqlite_configured(edit).await.with_demo().await;
         LimitedApp {
-            app: credence_server::app(state.clone()),
-            state,
-            admin,
-            _dir: dir,
+            app: app.router(),
+            state: app.state.clone(),
+            admin: app.admin_token.clone(),
+            _app: app,
         }
     }
 
