@@ -18,7 +18,7 @@ use credence_store::{
 use credence_vc::status::CredentialStatus;
 use rand::{RngCore, SeedableRng};
 
-use crate::issuer::{SignError, SignedBadge};
+use crate::issuer::SignError;
 use crate::Issuing;
 
 /// Who is issuing: the actor the audit log names, and the provider it may act for (`None`: any,
@@ -487,7 +487,7 @@ fn sign_row(state: &Issuing, records: &Records, ready: Ready, now: DateTime<Utc>
         .and_then(|input| decide(input).map_err(refused))
         .and_then(|unsigned| Ok(state.issuer.sign(&unsigned, now)?));
     match signed {
-        Ok(SignedBadge { credential, jwt }) => SignedRow::Signed(NewIssuance {
+        Ok(signed) => SignedRow::Signed(NewIssuance {
             claim: TokenHash::of_token(&state.claims.token_for(&badge_id)),
             fingerprint: completion.fingerprint(),
             provider: completion.provider().clone(),
@@ -496,8 +496,8 @@ fn sign_row(state: &Issuing, records: &Records, ready: Ready, now: DateTime<Utc>
             version: completion.version().clone(),
             completed_on: completion.completed_on(),
             badge_id,
-            credential,
-            jwt: Some(jwt),
+            jwt: Some(signed.stored_jwt()),
+            credential: signed.credential,
             verification_method: state.issuer.verification_method().clone(),
             issued_at: now,
             registration: state

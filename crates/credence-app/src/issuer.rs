@@ -21,6 +21,25 @@ pub struct SignedBadge {
     pub jwt: String,
 }
 
+impl SignedBadge {
+    /// The VC-JWT as stored: without its payload, which is the credential again
+    /// ([`jwt::detach`]); [`badge_jwt`] puts it back.
+    pub fn stored_jwt(&self) -> String {
+        jwt::detach(&self.jwt).unwrap_or_else(|| self.jwt.clone())
+    }
+}
+
+/// A stored badge's VC-JWT, whole: `stored` as [`SignedBadge::stored_jwt`] left it (or a whole
+/// token, as older databases hold), its payload rebuilt from the stored `credential` without its
+/// Data Integrity proof, which is what the token was signed over.
+pub fn badge_jwt(credential: &str, stored: &str) -> Result<String, SignError> {
+    let mut unsigned: serde_json::Value = serde_json::from_str(credential)?;
+    if let Some(doc) = unsigned.as_object_mut() {
+        doc.shift_remove("proof");
+    }
+    Ok(jwt::attach_ob3(stored, &unsigned)?)
+}
+
 /// Why a badge could not be signed (a defect or a key failure, never the caller's input).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

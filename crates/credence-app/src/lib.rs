@@ -42,7 +42,7 @@ pub mod status;
 mod verify;
 
 pub use issue::{Acting, IssueError, RowOutcome};
-pub use issuer::{Issuer, SignError, SignedBadge};
+pub use issuer::{badge_jwt, Issuer, SignError, SignedBadge};
 pub use verify::{LocalResolver, Resolve, VerifyError, VerifyRequest};
 
 /// What issuing needs: the store, the signing identity, the secrets of registration digests and

@@ -279,6 +279,15 @@ fn header_for(typ: &str, signer: &dyn Signer) -> Value {
 /// members plus `iss` = issuer id, `jti` = id, `sub` = credentialSubject.id (if any),
 /// `nbf` = validFrom and `exp` = validUntil (if any), as NumericDate seconds.
 pub fn sign_ob3_jwt(credential: &Value, signer: &dyn Signer) -> Result<String, JwtError> {
+    sign_compact(
+        &header_for("JWT", signer),
+        &ob3_payload(credential)?,
+        signer,
+    )
+}
+
+/// The payload of an Open Badges 3.0 VC-JWT of `credential` (see [`sign_ob3_jwt`]).
+fn ob3_payload(credential: &Value) -> Result<Value, JwtError> {
     let cred = credential
         .as_object()
         .ok_or(JwtError::CredentialNotObject)?;
@@ -303,7 +312,39 @@ pub fn sign_ob3_jwt(credential: &Value, signer: &dyn Signer) -> Result<String, J
     if let Some(exp) = exp {
         payload.insert("exp".into(), Value::from(exp));
     }
-    sign_compact(&header_for("JWT", signer), &Value::Object(payload), signer)
+    Ok(Value::Object(payload))
+}
+
+/// The token with its payload left out, `header..signature` (a JWS with detached content, RFC
+/// 7515 Appendix F): what to store beside the credential an Open Badges VC-JWT secures, since
+/// the payload is that credential again. `None` if `token` is not three parts.
+pub fn detach(token: &str) -> Option<String> {
+    let mut parts = token.split('.');
+    let (header, _payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(format!("{header}..{signature}"))
+}
+
+/// Puts back the payload of a [`detach`]ed Open Badges VC-JWT from the credential it was made
+/// of (the credential as [`sign_ob3_jwt`] signed it: without its Data Integrity proof), so that
+/// `attach_ob3(&detach(&t)?, c) == t` for `t = sign_ob3_jwt(c, ..)`. A token that still has its
+/// payload is returned as it is. The signature is not checked here.
+pub fn attach_ob3(stored: &str, credential: &Value) -> Result<String, JwtError> {
+    let mut parts = stored.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(JwtError::PartCount {
+            found: stored.split('.').count(),
+        });
+    };
+    if !payload.is_empty() {
+        return Ok(stored.to_owned());
+    }
+    let payload = b64_json(&ob3_payload(credential)?)?;
+    Ok(format!("{header}.{payload}.{signature}"))
 }
 
 /// Signs `credential` in the W3C VC-JOSE-COSE form: header
@@ -531,6 +572,33 @@ mod tests {
         let h = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p[0]).unwrap()).unwrap();
         let b = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p[1]).unwrap()).unwrap();
         (h, b)
+    }
+
+    #[test]
+    fn a_detached_token_is_put_back_whole_from_the_credential_as_stored() {
+        let s = signer();
+        let cred = credential();
+        let jwt = sign_ob3_jwt(&cred, &s).unwrap();
+        let stored = detach(&jwt).unwrap();
+        assert!(stored.contains(".."), "{stored}");
+        assert!(stored.len() < 250, "{} bytes", stored.len());
+        // The credential as stored: with a proof appended, as text, read back.
+        let mut secured = cred.clone();
+        secured["proof"] = json!({"type": "DataIntegrityProof", "proofValue": "z1"});
+        let mut read: Value =
+            serde_json::from_str(&serde_json::to_string(&secured).unwrap()).unwrap();
+        read.as_object_mut().unwrap().shift_remove("proof");
+        assert_eq!(attach_ob3(&stored, &read).unwrap(), jwt);
+        // A whole token is kept as it is; anything else is refused.
+        assert_eq!(attach_ob3(&jwt, &read).unwrap(), jwt);
+        assert!(attach_ob3("a.b", &read).is_err());
+        assert_eq!(detach("a.b"), None);
+        // Another credential does not give the token back: the signature would not verify.
+        let mut other = read.clone();
+        other["name"] = json!("Another badge");
+        let forged = attach_ob3(&stored, &other).unwrap();
+        assert_ne!(forged, jwt);
+        assert!(verify_jwt(&decode(&forged).unwrap(), &s.public_key()).is_err());
     }
 
     #[test]

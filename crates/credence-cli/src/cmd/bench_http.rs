@@ -362,8 +362,8 @@ async fn stages(state: &AppState, prefix: &str, n: usize) -> anyhow::Result<Stag
             completed_on: c.completed_on(),
             claim: TokenHash::of_token(&state.claims.token_for(&badge_id)),
             badge_id,
+            jwt: Some(s.stored_jwt()),
             credential: s.credential,
-            jwt: Some(s.jwt),
             verification_method: issuer.verification_method().clone(),
             issued_at: now,
             registration: state

@@ -245,9 +245,15 @@ pub async fn jwt(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let badge = visible(&state, &caller, &id).await?;
-    let token = badge.jwt.ok_or_else(|| ApiError::NotFound {
-        what: "badge JWT",
-        id: id.clone(),
-    })?;
+    let token = badge_jwt(&badge)?;
     Ok(([(header::CONTENT_TYPE, "application/jwt")], token).into_response())
+}
+
+/// A badge's VC-JWT, whole: the store keeps it without its payload, which is the credential.
+pub(crate) fn badge_jwt(badge: &BadgeRecord) -> Result<String, ApiError> {
+    let stored = badge.jwt.as_deref().ok_or_else(|| ApiError::NotFound {
+        what: "badge JWT",
+        id: badge.id.to_string(),
+    })?;
+    credence_app::badge_jwt(&badge.credential, stored).map_err(|e| ApiError::Internal(e.into()))
 }

@@ -20,7 +20,7 @@ use super::view::{ReportView, Site};
 use super::{page, OpenGraph, Recheck, ResultPage};
 use crate::artwork::Artwork;
 use crate::error::ApiError;
-use crate::routes::badges::VC_LD_JSON;
+use crate::routes::badges::{badge_jwt, VC_LD_JSON};
 use crate::routes::{badge_id_from_path, badge_path_segment};
 use crate::state::AppState;
 use crate::verification::verify;
@@ -289,17 +289,7 @@ async fn download(
     check_form(&state, &headers, &token, &form.form_token)?;
     let (media_type, body): (&'static str, Vec<u8>) = match file.as_str() {
         "credential.json" => (VC_LD_JSON, badge.credential.clone().into_bytes()),
-        "badge.jwt" => (
-            "application/jwt",
-            badge
-                .jwt
-                .clone()
-                .ok_or_else(|| ApiError::NotFound {
-                    what: "badge JWT",
-                    id: badge.id.to_string(),
-                })?
-                .into_bytes(),
-        ),
+        "badge.jwt" => ("application/jwt", badge_jwt(&badge)?.into_bytes()),
         "badge.png" => ("image/png", baked_png(&state, &badge).await?),
         "badge.svg" => {
             let (art, _) = artwork(&state, &badge).await?;

@@ -26,6 +26,38 @@ async fn verify_raw(
 }
 
 #[tokio::test]
+async fn the_vc_jwt_is_stored_without_its_payload_and_served_whole() {
+    for app in TestApp::all().await {
+        let (credential, jwt) = issued(&app).await;
+        let stored = app.raw.strings("SELECT jwt FROM badges").await;
+        assert_eq!(stored.len(), 1);
+        // `header..signature`: the payload is the credential again, so it is not stored twice.
+        let (header, signature) = stored[0].split_once("..").expect("a detached token");
+        assert!(jwt.starts_with(&format!("{header}.")), "{jwt}");
+        assert!(jwt.ends_with(&format!(".{signature}")), "{jwt}");
+        assert!(stored[0].len() < 300 && jwt.len() > credential.len());
+        let report = verify_raw(&app, "application/jwt", jwt.clone())
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(report["verdict"], "valid", "{report}");
+        // A database written before holds the whole token: it is served as it is.
+        let id = jwt_path(&credential);
+        app.raw
+            .exec(&format!("UPDATE badges SET jwt = '{jwt}'"))
+            .await;
+        assert_eq!(app.admin_get(&id).await.text(), jwt);
+        app.finish().await;
+    }
+}
+
+/// The `/jwt` path of a badge, from its credential.
+fn jwt_path(credential: &str) -> String {
+    let doc: Value = serde_json::from_str(credential).unwrap();
+    let uuid = doc["id"].as_str().unwrap().trim_start_matches("urn:uuid:");
+    format!("/api/v1/badges/{uuid}/jwt")
+}
+
+#[tokio::test]
 async fn reports_on_json_jwt_and_wrapped_input() {
     let app = TestApp::sqlite().await;
     let (credential, jwt) = issued(&app).await;
