@@ -28,7 +28,8 @@ const TOKEN: &str = "browser-test-token";
 const EMAIL: &str = "amira.okafor@example.nhs.uk";
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("../..")
 }
 
 fn under_ci() -> bool {

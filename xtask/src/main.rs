@@ -33,8 +33,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// The workspace root: the parent of this package's directory, read when it runs (`cargo run`
+/// sets `CARGO_MANIFEST_DIR`), not when it was built, so that a build reused from another clone
+/// sharing the target directory does not point there.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest_dir
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_owned)
 }

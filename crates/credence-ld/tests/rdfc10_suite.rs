@@ -15,9 +15,11 @@ use serde_json::Value;
 
 /// Text of a file under the repository's `tests/vectors/`.
 fn read_text(rel: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/vectors")
-        .join(rel);
+    let path = std::path::Path::new(
+        &std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../../tests/vectors")
+    .join(rel);
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 

@@ -29,7 +29,9 @@ pub fn credence_bin() -> &'static Path {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut build = Command::new(cargo);
         build
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(
+                std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+            )
             .args([
                 "build",
                 "--quiet",
