@@ -18,7 +18,7 @@ use credence_store::{
 use credence_vc::status::CredentialStatus;
 use rand::{RngCore, SeedableRng};
 
-use crate::issuer::SignError;
+use crate::issuer::{SignError, SignedBadge};
 use crate::Issuing;
 
 /// Who is issuing: the actor the audit log names, and the provider it may act for (`None`: any,
@@ -487,8 +487,24 @@ fn sign_row(state: &Issuing, records: &Records, ready: Ready, now: DateTime<Utc>
         .and_then(|input| decide(input).map_err(refused))
         .and_then(|unsigned| Ok(state.issuer.sign(&unsigned, now)?));
     match signed {
-        Ok(signed) => SignedRow::Signed(NewIssuance {
-            claim: TokenHash::of_token(&state.claims.token_for(&badge_id)),
+        Ok(signed) => SignedRow::Signed(state.issuance(&completion, badge_id, signed, now)),
+        Err(e) => SignedRow::Done(RowOutcome::Failed(e)),
+    }
+}
+
+impl Issuing {
+    /// What the store records for a signed badge: the completion's keys, the credential, the
+    /// VC-JWT without its payload (it is the credential again), the claim link's hash and the
+    /// registration digest.
+    pub fn issuance(
+        &self,
+        completion: &Completion,
+        badge_id: BadgeId,
+        signed: SignedBadge,
+        now: DateTime<Utc>,
+    ) -> NewIssuance {
+        NewIssuance {
+            claim: TokenHash::of_token(&self.claims.token_for(&badge_id)),
             fingerprint: completion.fingerprint(),
             provider: completion.provider().clone(),
             provider_reference: completion.provider_reference().clone(),
@@ -498,13 +514,12 @@ fn sign_row(state: &Issuing, records: &Records, ready: Ready, now: DateTime<Utc>
             badge_id,
             jwt: Some(signed.stored_jwt()),
             credential: signed.credential,
-            verification_method: state.issuer.verification_method().clone(),
+            verification_method: self.issuer.verification_method().clone(),
             issued_at: now,
-            registration: state
+            registration: self
                 .registrations
                 .digest_registration(completion.practitioner().registration()),
-        }),
-        Err(e) => SignedRow::Done(RowOutcome::Failed(e)),
+        }
     }
 }
 

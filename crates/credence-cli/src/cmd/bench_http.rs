@@ -16,7 +16,7 @@ use credence_core::model::{
     decide, sample, select_approval, BadgeId, Completion, IssuanceInput, Salt,
 };
 use credence_server::{setup, AppState, Config};
-use credence_store::{Actor, NewIssuance, Stamp, TokenHash};
+use credence_store::{Actor, NewIssuance, Stamp};
 use credence_vc::keys::SecretKey;
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;
@@ -349,27 +349,12 @@ async fn stages(state: &AppState, prefix: &str, n: usize) -> anyhow::Result<Stag
     store.badges_for_references(&references).await?;
     let lookup_per_s = n as f64 / started.elapsed().as_secs_f64();
 
+    let issuing = state.issuing();
     let issuances: Vec<NewIssuance> = completions
         .iter()
         .zip(unsigned)
         .zip(signed)
-        .map(|((c, (badge_id, _)), s)| NewIssuance {
-            fingerprint: c.fingerprint(),
-            provider: c.provider().clone(),
-            provider_reference: c.provider_reference().clone(),
-            specification: c.specification().clone(),
-            version: c.version().clone(),
-            completed_on: c.completed_on(),
-            claim: TokenHash::of_token(&state.claims.token_for(&badge_id)),
-            badge_id,
-            jwt: Some(s.stored_jwt()),
-            credential: s.credential,
-            verification_method: issuer.verification_method().clone(),
-            issued_at: now,
-            registration: state
-                .registrations
-                .digest_registration(c.practitioner().registration()),
-        })
+        .map(|((c, (badge_id, _)), s)| issuing.issuance(c, badge_id, s, now))
         .collect();
     let started = Instant::now();
     for chunk in issuances.chunks(2000) {
