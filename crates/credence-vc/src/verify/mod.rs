@@ -37,7 +37,9 @@
 //! let checked = verifier.check_proof(plan, &keys, &budget);
 //! assert!(checked.needs().is_empty());
 //! let lists = ResolvedLists::from_local(checked.needs(), &LocalStatusLists::new());
-//! let report = verifier.verify(checked, &lists, chrono::Utc::now(), &budget).into_report();
+//! // The caller's clock: this library reads none.
+//! let now = "2026-12-01T09:00:00Z".parse::<chrono::DateTime<chrono::Utc>>()?;
+//! let report = verifier.verify(checked, &lists, now, &budget).into_report();
 //! assert_eq!(report.verdict, Verdict::Malformed);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
