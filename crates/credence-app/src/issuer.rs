@@ -10,7 +10,7 @@ use credence_core::model::{BaseUrl, IssuerProfile};
 use credence_ld::jsonld::JsonLd;
 use credence_vc::jwt;
 use credence_vc::keys::{PublicKey, Signer, VerificationMethodId};
-use credence_vc::proof::{DataIntegrity, ProofOptions};
+use credence_vc::proof::{self, DataIntegrity, ProofOptions};
 
 /// A badge signed both ways: Data Integrity JSON (the credential) and VC-JWT.
 #[derive(Debug, Clone)]
@@ -128,13 +128,17 @@ impl Issuer {
         credential: &serde_json::Value,
         created: DateTime<Utc>,
     ) -> Result<serde_json::Value, SignError> {
-        let options = ProofOptions {
-            verification_method: self.signer.verification_method().clone(),
-            created: utc_seconds::format(&created),
-        };
         Ok(self
             .di
-            .sign_rdfc(credential, &options, self.signer.as_ref())?)
+            .sign_rdfc(credential, &self.options(created), self.signer.as_ref())?)
+    }
+
+    /// The options of a proof by the active key created at `created`.
+    fn options(&self, created: DateTime<Utc>) -> ProofOptions {
+        ProofOptions {
+            verification_method: self.signer.verification_method().clone(),
+            created: utc_seconds::format(&created),
+        }
     }
 
     /// Signs a badge: eddsa-rdfc-2022 proof created at `created`, and the VC-JWT form.
@@ -143,10 +147,16 @@ impl Issuer {
         badge: &UnsignedBadge,
         created: DateTime<Utc>,
     ) -> Result<SignedBadge, SignError> {
-        let secured = self.sign_credential(badge.as_json(), created)?;
+        let unsigned = badge.as_json();
+        let proof = self
+            .di
+            .prove_rdfc(unsigned, &self.options(created), self.signer.as_ref())?;
+        let document = unsigned
+            .as_object()
+            .ok_or(credence_vc::proof::ProofError::NotAnObject)?;
         Ok(SignedBadge {
-            credential: serde_json::to_string(&secured)?,
-            jwt: jwt::sign_ob3_jwt(badge.as_json(), self.signer.as_ref())?,
+            credential: proof::secured_json(document, &proof)?,
+            jwt: jwt::sign_ob3_jwt(unsigned, self.signer.as_ref())?,
         })
     }
 }

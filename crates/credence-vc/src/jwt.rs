@@ -8,6 +8,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use serde::Serialize;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -213,13 +214,17 @@ impl DecodedJwt {
     }
 }
 
-fn b64_json(value: &Value) -> Result<String, JwtError> {
+fn b64_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JwtError> {
     serde_json::to_vec(value)
         .map(|bytes| URL_SAFE_NO_PAD.encode(bytes))
         .map_err(JwtError::Serialize)
 }
 
-fn sign_compact(header: &Value, payload: &Value, signer: &dyn Signer) -> Result<String, JwtError> {
+fn sign_compact<P: Serialize + ?Sized>(
+    header: &Value,
+    payload: &P,
+    signer: &dyn Signer,
+) -> Result<String, JwtError> {
     let mut out = b64_json(header)?;
     out.push('.');
     out.push_str(&b64_json(payload)?);
@@ -286,8 +291,29 @@ pub fn sign_ob3_jwt(credential: &Value, signer: &dyn Signer) -> Result<String, J
     )
 }
 
-/// The payload of an Open Badges 3.0 VC-JWT of `credential` (see [`sign_ob3_jwt`]).
-fn ob3_payload(credential: &Value) -> Result<Value, JwtError> {
+/// The payload of an Open Badges 3.0 VC-JWT of `credential` (see [`sign_ob3_jwt`]): the
+/// credential's members, then the registered claims. It borrows the credential and serializes as
+/// the one JSON object, so signing copies no document.
+struct Ob3Payload<'a> {
+    credential: &'a Map<String, Value>,
+    claims: Vec<(&'static str, Value)>,
+}
+
+impl Serialize for Ob3Payload<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.credential.len() + self.claims.len()))?;
+        for (key, value) in self.credential {
+            map.serialize_entry(key, value)?;
+        }
+        for (key, value) in &self.claims {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+fn ob3_payload(credential: &Value) -> Result<Ob3Payload<'_>, JwtError> {
     let cred = credential
         .as_object()
         .ok_or(JwtError::CredentialNotObject)?;
@@ -302,17 +328,18 @@ fn ob3_payload(credential: &Value) -> Result<Value, JwtError> {
     let nbf = credential_date(cred, ["validFrom", "issuanceDate"])?
         .ok_or(JwtError::MissingCredentialField { field: "validFrom" })?;
     let exp = credential_date(cred, ["validUntil", "expirationDate"])?;
-    let mut payload = cred.clone();
-    payload.insert("iss".into(), Value::from(iss));
-    payload.insert("jti".into(), Value::from(jti));
+    let mut claims = vec![("iss", Value::from(iss)), ("jti", Value::from(jti))];
     if let Some(sub) = subject_id(cred) {
-        payload.insert("sub".into(), Value::from(sub));
+        claims.push(("sub", Value::from(sub)));
     }
-    payload.insert("nbf".into(), Value::from(nbf));
+    claims.push(("nbf", Value::from(nbf)));
     if let Some(exp) = exp {
-        payload.insert("exp".into(), Value::from(exp));
+        claims.push(("exp", Value::from(exp)));
     }
-    Ok(Value::Object(payload))
+    Ok(Ob3Payload {
+        credential: cred,
+        claims,
+    })
 }
 
 /// The token with its payload left out, `header..signature` (a JWS with detached content, RFC

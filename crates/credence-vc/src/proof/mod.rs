@@ -155,6 +155,21 @@ impl DataIntegrity {
         options: &ProofOptions,
         signer: &dyn Signer,
     ) -> Result<Value, ProofError> {
+        with_proof(document, self.prove_rdfc(document, options, signer)?)
+    }
+
+    /// The `eddsa-rdfc-2022` proof [`Self::sign_rdfc`] attaches to `document`, on its own (the
+    /// configuration without `@context`, plus `proofValue`); [`secured_json`] writes the
+    /// secured document's JSON from the two without copying the document.
+    pub fn prove_rdfc(
+        &self,
+        document: &Value,
+        options: &ProofOptions,
+        signer: &dyn Signer,
+    ) -> Result<Map<String, Value>, ProofError> {
+        if !document.is_object() {
+            return Err(ProofError::NotAnObject);
+        }
         if document.get("proof").is_some() {
             return Err(ProofError::AlreadySigned);
         }
@@ -165,8 +180,7 @@ impl DataIntegrity {
         let doc_canon = self.transform_rdfc(document)?;
         let config_canon = self.transform_config(&config)?;
         let hash_data = hash(&config_canon, &doc_canon);
-        let proof_value = sign(&hash_data, signer)?;
-        attach(document, config, &proof_value)
+        Ok(proof_object(config, &sign(&hash_data, signer)?))
     }
 
     /// Takes the proof off a secured document: the unsecured document and the parsed proof.
@@ -331,17 +345,48 @@ pub fn sign(hash_data: &[u8], signer: &dyn Signer) -> Result<String, ProofError>
 /// Attach: the document with the proof (configuration without `@context`, plus `proofValue`).
 pub fn attach(
     document: &Value,
-    mut config: Map<String, Value>,
+    config: Map<String, Value>,
     proof_value: &str,
 ) -> Result<Value, ProofError> {
+    with_proof(document, proof_object(config, proof_value))
+}
+
+/// The proof a configuration and its `proofValue` make: the configuration without `@context`.
+fn proof_object(mut config: Map<String, Value>, proof_value: &str) -> Map<String, Value> {
+    config.remove("@context");
+    config.insert("proofValue".into(), Value::from(proof_value));
+    config
+}
+
+fn with_proof(document: &Value, proof: Map<String, Value>) -> Result<Value, ProofError> {
     let Value::Object(doc) = document else {
         return Err(ProofError::NotAnObject);
     };
-    config.remove("@context");
-    config.insert("proofValue".into(), Value::from(proof_value));
     let mut secured = doc.clone();
-    secured.insert("proof".into(), Value::Object(config));
+    secured.insert("proof".into(), Value::Object(proof));
     Ok(Value::Object(secured))
+}
+
+/// The JSON text of `document` with `proof` as its last member, as `serde_json::to_string`
+/// writes [`DataIntegrity::sign_rdfc`]'s result, without copying the document (`document` has
+/// no `proof` of its own, which [`DataIntegrity::prove_rdfc`] made sure of).
+pub fn secured_json(
+    document: &Map<String, Value>,
+    proof: &Map<String, Value>,
+) -> serde_json::Result<String> {
+    struct Secured<'a>(&'a Map<String, Value>, &'a Map<String, Value>);
+    impl serde::Serialize for Secured<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(self.0.len() + 1))?;
+            for (key, value) in self.0 {
+                map.serialize_entry(key, value)?;
+            }
+            map.serialize_entry("proof", self.1)?;
+            map.end()
+        }
+    }
+    serde_json::to_string(&Secured(document, proof))
 }
 
 /// Decodes a multibase base58btc `proofValue` into a 64-byte Ed25519 signature.
@@ -435,6 +480,33 @@ mod tests {
         assert!(matches!(
             di.verify_embedded(&tampered, &proof, &key),
             Err(ProofError::SignatureInvalid)
+        ));
+    }
+
+    #[test]
+    fn the_proof_and_secured_json_write_what_sign_rdfc_returns() {
+        let (di, secured, _) = signed();
+        let vector: Value = serde_json::from_str(OB_VECTOR).unwrap();
+        let signer = LocalSigner::new(
+            SecretKey::from_seed(&[3; 32]),
+            VerificationMethodId::new("did:example:issuer#key-1".to_owned()).unwrap(),
+        );
+        let options = ProofOptions {
+            verification_method: signer.verification_method().clone(),
+            created: "2024-07-12T09:00:00Z".to_owned(),
+        };
+        let unsigned = &vector["unsigned"];
+        let proof = di.prove_rdfc(unsigned, &options, &signer).unwrap();
+        assert_eq!(Some(&Value::Object(proof.clone())), secured.get("proof"));
+        let text = secured_json(unsigned.as_object().unwrap(), &proof).unwrap();
+        assert_eq!(text, serde_json::to_string(&secured).unwrap());
+        assert!(matches!(
+            di.prove_rdfc(&secured, &options, &signer),
+            Err(ProofError::AlreadySigned)
+        ));
+        assert!(matches!(
+            di.prove_rdfc(&Value::from("text"), &options, &signer),
+            Err(ProofError::NotAnObject)
         ));
     }
 
