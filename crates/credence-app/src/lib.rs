@@ -22,6 +22,12 @@
 //! Time comes from the [`clock::Clock`] it is handed and reaches the store in each write's
 //! [`Stamp`](credence_store::Stamp); randomness (badge ids, salts, status list bits) from the
 //! operating system.
+//!
+//! # Types from other crates in this API
+//! - `chrono::DateTime<Utc>`: the [`clock::Clock`]'s time, the type core and the store use.
+//! - `anyhow::Error`, only inside [`IssueError::Defect`]: a defect
+//!   is logged with its context chain and answered as a server error, never matched on.
+//! - The store's and the engines' errors, as the `source` of ours.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -41,6 +41,14 @@
 //! ```
 //!
 //! The README's embedding example (compiled as a doc test) issues, signs and verifies a badge.
+//!
+//! # Types from other crates in this API
+//! - `chrono::NaiveDate` (a completion's date, a calendar day with no time zone) and
+//!   `chrono::DateTime<Utc>` (issuance and verification times, from the caller's clock): the time
+//!   types the Rust ecosystem shares.
+//! - `serde_json::Value`: the badge is a JSON document, signed and served as JSON.
+//! - Errors of the engines below (credence-vc, credence-ld, jsonschema) appear only as the
+//!   `source` of ours.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

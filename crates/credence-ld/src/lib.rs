@@ -16,6 +16,12 @@
 //! assert_eq!(canonicalize(&quads)?, "<urn:ex:a> <urn:ex:name> \"Amira\" .\n");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Types from other crates in this API
+//! - `serde_json::Value`: JSON-LD documents are JSON, and serde_json's tree is what every caller
+//!   has already parsed them into; a type of our own would copy each document on the way in.
+//! - `serde_json::Error`, only as the `source` of [`contexts::ContextError::NotJson`]: for the
+//!   message chain, never for matching (match on our variants).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

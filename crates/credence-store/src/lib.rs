@@ -22,6 +22,12 @@
 //! println!("{} providers", store.list_providers().await?.len());
 //! # Ok(()) }
 //! ```
+//!
+//! # Types from other crates in this API
+//! - `chrono::DateTime<Utc>` in records and [`Stamp`]: the caller's time, the type core uses.
+//! - `sqlx::Error` and sqlx's migration error, only as the `source` of [`StoreError`]'s
+//!   variants: for the log's message chain; callers match on our variants, which say what went
+//!   wrong (already exists, changed, not found, corrupt) in the store's terms.
 
 #![deny(missing_docs)]
 

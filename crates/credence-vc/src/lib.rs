@@ -39,6 +39,17 @@
 //! assert!(di.verify_embedded(&signed, &proof, &public).is_ok());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Types from other crates in this API
+//! - `serde_json::Value` and `Map`: credentials, proofs and DID documents are JSON documents,
+//!   already parsed by the caller; a type of our own would copy each one.
+//! - `chrono::DateTime<Utc>`: the verification time and proof creation times, from the caller's
+//!   clock (this crate reads none), in the time type the Rust ecosystem shares.
+//! - `rand_core::CryptoRngCore` in [`keys::SecretKey::generate`]: the caller's randomness (this
+//!   crate draws none it is not handed); every cryptographic RNG implements it.
+//! - ed25519-dalek's, base58's, base64's and serde_json's errors appear only as the `source` of
+//!   our errors, for the message chain; signatures and keys are our own types
+//!   ([`keys::Signature`], [`keys::PublicKey`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
