@@ -342,6 +342,24 @@ fn ob3_payload(credential: &Value) -> Result<Ob3Payload<'_>, JwtError> {
     })
 }
 
+/// Whether `text` has the shape of a compact JWS: three non-empty parts of base64url characters
+/// separated by dots (what a VC-JWT is; whether it decodes and verifies is [`decode`]'s and
+/// [`verify_jwt`]'s to say). A VC-API body whose `verifiableCredential` is a string must be one.
+pub fn is_compact(text: &str) -> bool {
+    let mut parts = 0;
+    for part in text.split('.') {
+        parts += 1;
+        if part.is_empty()
+            || !part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return false;
+        }
+    }
+    parts == 3
+}
+
 /// The token with its payload left out, `header..signature` (a JWS with detached content, RFC
 /// 7515 Appendix F): what to store beside the credential an Open Badges VC-JWT secures, since
 /// the payload is that credential again. `None` if `token` is not three parts.
@@ -573,6 +591,29 @@ mod tests {
     use proptest::prelude::*;
     use rand::{rngs::StdRng, SeedableRng};
     use serde_json::json;
+
+    #[test]
+    fn a_compact_jws_is_three_base64url_parts() {
+        let key = SecretKey::from_seed(&[5; 32]);
+        let signer = LocalSigner::new(
+            key,
+            VerificationMethodId::new("did:example:issuer#key-1".to_owned()).unwrap(),
+        );
+        let token = sign_vc_jose(&serde_json::json!({"id": "urn:ex:1"}), &signer).unwrap();
+        assert!(is_compact(&token));
+        for not in [
+            "",
+            "a.b",
+            "a.b.c.d",
+            "a..c",
+            "a.b.",
+            r#"{"@context":["https://www.w3.org/ns/credentials/v2"]}"#,
+            "a.b c.d",
+            "a.b+/.c",
+        ] {
+            assert!(!is_compact(not), "{not:?}");
+        }
+    }
 
     const OB_VECTOR: &str = include_str!("../../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json");
 

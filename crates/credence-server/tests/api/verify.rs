@@ -70,7 +70,7 @@ async fn reports_on_json_jwt_and_wrapped_input() {
     assert!(report["checks"].as_array().unwrap().len() >= 6);
     assert_eq!(r.header("access-control-allow-origin"), Some("*"));
 
-    let report = verify_raw(&app, "application/jwt", jwt)
+    let report = verify_raw(&app, "application/jwt", jwt.clone())
         .await
         .expect(StatusCode::OK);
     assert_eq!(
@@ -102,6 +102,30 @@ async fn reports_on_json_jwt_and_wrapped_input() {
             .find(|c| c["check"] == "recipient")
             .unwrap();
         assert_eq!(recipient["outcome"], outcome, "{known}");
+    }
+
+    // The wrapper's string is a VC-JWT or nothing: the credential's JSON text is not a
+    // credential (Data Integrity secures a map), so it is a problem, not a report.
+    let body = json!({"verifiableCredential": jwt});
+    let report = app
+        .send(Method::POST, "/api/v1/verify", None, Some(&body))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(report["verdict"], "valid", "{report}");
+    for text in [
+        credential.clone(),
+        format!("  {credential}"),
+        "a.b".to_owned(),
+    ] {
+        let body = json!({"verifiableCredential": text});
+        let p = app
+            .send(Method::POST, "/api/v1/verify", None, Some(&body))
+            .await
+            .problem(StatusCode::BAD_REQUEST);
+        assert!(
+            p["detail"].as_str().unwrap().contains("not a compact JWT"),
+            "{p}"
+        );
     }
 
     // A changed value: a report (200) saying the signature is invalid.
