@@ -7,10 +7,12 @@ use credence_core::badge::{IdentityType, KnownIdentifier};
 use credence_core::bake;
 use credence_core::model::sample;
 use credence_core::verify::{Report, VerifyOptions};
+use credence_ld::jsonld::JsonLdError;
 use credence_vc::jwt;
 use credence_vc::keys::{
     LocalSigner, SecretKey, Signer as _, VerificationMethod, VerificationMethodId,
 };
+use credence_vc::proof::ProofError;
 use credence_vc::status::{StatusEntry, StatusList, StatusPurpose, MIN_LIST_LEN};
 use credence_vc::verify::{CheckName, LocalKeys, LocalStatusLists, Outcome, Verdict};
 use serde_json::{json, Value};
@@ -634,6 +636,48 @@ fn schema_violation_is_malformed_even_when_signed() {
     assert_eq!(report.outcome(CheckName::Schema), Outcome::Fail);
     assert_eq!(report.outcome(CheckName::Proof), Outcome::Pass);
 }
+#[test]
+fn a_number_a_double_cannot_hold_is_refused_at_signing_and_malformed_at_verification() {
+    // 2^53 + 1 reads as 2^53 through a double: signed as it stood, the badge would have the same
+    // proof as one saying 2^53, so it is neither signed nor verified.
+    let f = Fixture::get();
+    let with = |doc: &Value, n: Value| {
+        let mut doc = doc.clone();
+        doc["credentialSubject"]["achievement"]["creditsAvailable"] = n;
+        doc
+    };
+    let di = f.verifier.data_integrity();
+    let options = Issuer::options(&f.issuer.active);
+    let refused = di.sign_rdfc(
+        &with(&f.unsigned, json!(9_007_199_254_740_993_u64)),
+        &options,
+        &f.issuer.active,
+    );
+    assert!(
+        matches!(
+            &refused,
+            Err(ProofError::JsonLd(JsonLdError::InexactNumber { number }))
+                if number == "9007199254740993"
+        ),
+        "{refused:?}"
+    );
+    assert!(di
+        .sign_rdfc(
+            &with(&f.unsigned, json!(9_007_199_254_740_992_u64)),
+            &options,
+            &f.issuer.active,
+        )
+        .is_ok());
+    for n in [
+        json!(9_007_199_254_740_993_u64),
+        json!(-9_007_199_254_740_993_i64),
+    ] {
+        let report = f.verify(&with(&f.signed, n));
+        assert_verdict(&report, Verdict::Malformed);
+        assert_eq!(report.outcome(CheckName::DataModel), Outcome::Fail);
+    }
+}
+
 #[test]
 fn reordered_context_is_malformed_though_the_graph_is_unchanged() {
     // eddsa-rdfc-2022 signs the RDF graph: reordering contexts that define disjoint terms leaves

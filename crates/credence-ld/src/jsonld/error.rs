@@ -243,6 +243,15 @@ pub enum JsonLdError {
     /// A value has `@direction`, which RDF without `rdfDirection` cannot express (jsonld.js safe mode rejects it).
     #[error("@direction cannot be expressed in RDF without rdfDirection")]
     DirectionNotSupported,
+    /// A JSON integer a double cannot hold exactly (beyond 2^53): its RDF literal would be
+    /// another number's, so two different documents would sign the same.
+    #[error(
+        "the number {number} cannot be represented exactly (integers beyond 2^53 lose digits)"
+    )]
+    InexactNumber {
+        /// The number as written.
+        number: String,
+    },
     /// An `@json` literal could not be canonicalized.
     #[error("@json literal cannot be canonicalized")]
     Json(#[from] JcsError),

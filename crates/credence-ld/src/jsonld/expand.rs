@@ -360,6 +360,7 @@ impl Expander<'_> {
                     if !is_json_type && (value.is_array() || value.is_object()) {
                         return Err(JsonLdError::InvalidValueObject);
                     }
+                    exact(value)?;
                     result.insert("@value".to_owned(), value.clone());
                     continue;
                 }
@@ -727,11 +728,33 @@ fn check_pinned_key(
 }
 
 /// Value Expansion (JSON-LD 1.1 API 5.3.2).
+/// Refuses a number that a double, which RDF's literals are read through (as jsonld.js does),
+/// cannot hold exactly: `9007199254740993` would become the literal of `9007199254740992`.
+fn exact(value: &Value) -> Result<(), JsonLdError> {
+    let Value::Number(n) = value else {
+        return Ok(());
+    };
+    let exact = match (n.as_i64(), n.as_u64()) {
+        // `as` saturates at the ends; a value that comes back the same is exact.
+        (Some(i), _) => (i as f64) as i64 == i && (i as f64).abs() <= 2f64.powi(53),
+        (_, Some(u)) => (u as f64) as u64 == u && (u as f64) <= 2f64.powi(53),
+        _ => true,
+    };
+    if exact {
+        Ok(())
+    } else {
+        Err(JsonLdError::InexactNumber {
+            number: n.to_string(),
+        })
+    }
+}
+
 fn expand_value(
     ctx: &ActiveContext,
     ap: Option<&str>,
     value: &Value,
 ) -> Result<Value, JsonLdError> {
+    exact(value)?;
     let ep = ap.and_then(|p| ctx.expand_iri(p, true, false));
     let reserved = |s: &str| JsonLdError::ReservedId { id: s.to_owned() };
     match (ep.as_deref(), value) {

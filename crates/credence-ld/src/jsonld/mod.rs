@@ -246,6 +246,40 @@ mod tests {
     }
 
     #[test]
+    fn integers_a_double_cannot_hold_exactly_are_refused() {
+        let jl = with_examples();
+        let doc = |n: Value| {
+            serde_json::json!({
+                "@context": {"n": "urn:ex:n"},
+                "@id": "urn:ex:a",
+                "n": [n.clone(), {"@value": n}],
+            })
+        };
+        for exact in [
+            serde_json::json!(9_007_199_254_740_992_u64),
+            serde_json::json!(-9_007_199_254_740_992_i64),
+            serde_json::json!(12),
+            serde_json::json!(0.1),
+        ] {
+            assert!(jl.to_rdf(&doc(exact.clone())).is_ok(), "{exact}");
+        }
+        for inexact in [
+            serde_json::json!(9_007_199_254_740_993_u64),
+            serde_json::json!(9_007_199_254_740_994_u64),
+            serde_json::json!(-9_007_199_254_740_993_i64),
+            serde_json::json!(u64::MAX),
+        ] {
+            assert!(
+                matches!(
+                    jl.to_rdf(&doc(inexact.clone())),
+                    Err(JsonLdError::InexactNumber { .. })
+                ),
+                "{inexact}"
+            );
+        }
+    }
+
+    #[test]
     fn w3c_vector_document_matches_canonical_nquads() {
         let jl = with_examples();
         let doc: Value = serde_json::from_str(W3C_UNSIGNED).unwrap();

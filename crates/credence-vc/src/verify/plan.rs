@@ -316,11 +316,15 @@ impl super::Verifier {
 }
 
 /// The checks for a credential whose RDF could not be read, and its verdict. A key that spells a
-/// pinned term another way is malformed; any other JSON-LD failure of a Data Integrity document
+/// pinned term another way, or a number a double cannot hold (whose proof, if it verified, would
+/// be another document's), is malformed; any other JSON-LD failure of a Data Integrity document
 /// means its proof cannot verify (the signer's processor would have refused it too).
 fn unreadable(secured: &Secured, error: ProofError, checks: &mut Checks) -> Verdict {
     use credence_ld::jsonld::JsonLdError;
-    let aliased = matches!(error, ProofError::JsonLd(JsonLdError::AliasedTerm { .. }));
+    let aliased = matches!(
+        error,
+        ProofError::JsonLd(JsonLdError::AliasedTerm { .. } | JsonLdError::InexactNumber { .. })
+    );
     let beyond = super::beyond_limits(&error);
     let failure = super::DataModelError::Unreadable(error);
     checks.fail(CheckName::DataModel, &failure);
