@@ -279,7 +279,23 @@ fn canonical_forms_agree_with_jsonld_js() {
         "{EXAMPLES_CTX}={}",
         s(&vectors().join("credentials-examples-v2.jsonld"))
     );
-    let docs = [tmp.path().join("badge.json"), signed, ob_unsigned, w3c];
+    // A string with a base direction (VC 2.0 §11.1), written as the cryptosuite writes it.
+    let mut directed: Value = serde_json::from_str(
+        &std::fs::read_to_string(vectors().join("w3c-vc-di-eddsa/unsigned.json")).unwrap(),
+    )
+    .unwrap();
+    directed["description"] = serde_json::json!({
+        "@value": "شهادة", "@language": "AR", "@direction": "rtl"
+    });
+    let directed_file = tmp.path().join("directed.json");
+    std::fs::write(&directed_file, serde_json::to_vec(&directed).unwrap()).unwrap();
+    let docs = [
+        tmp.path().join("badge.json"),
+        signed,
+        ob_unsigned,
+        w3c,
+        directed_file,
+    ];
     let doc_args: Vec<&str> = docs.iter().map(|d| s(d)).collect();
     let report = node("canonize.mjs", &doc_args);
     for (doc, result) in docs.iter().zip(report["results"].as_array().unwrap()) {
@@ -289,6 +305,11 @@ fn canonical_forms_agree_with_jsonld_js() {
         let ours = credence_ok(&["canonicalize", "--context", &ctx, s(doc)]);
         assert_eq!(ours, theirs, "{}", doc.display());
     }
+    let ours = credence_ok(&["canonicalize", "--context", &ctx, s(&docs[4])]);
+    assert!(
+        ours.contains("\"شهادة\"^^<https://www.w3.org/ns/i18n#ar_rtl>"),
+        "{ours}"
+    );
 }
 
 #[test]

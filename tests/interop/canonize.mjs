@@ -49,11 +49,13 @@ run(async () => {
   for(const file of files) {
     try {
       const doc = readJson(file);
+      // As @digitalbazaar/eddsa-rdfc-2022-cryptosuite canonicalizes (lib/canonize.js).
       const nquads = await jsonld.canonize(doc, {
         algorithm: 'RDFC-1.0',
         format: 'application/n-quads',
         safe: true,
         base: null,
+        rdfDirection: 'i18n-datatype',
         documentLoader
       });
       results.push({file, nquads});

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Signs reproducible OB 3.0 credentials with the JS stack (eddsa-rdfc-2022),
-// plus four deliberately broken variants, for the Rust verifier to check.
+// one with a directed string, plus five deliberately broken variants, for the
+// Rust verifier to check.
 //
 //   node sign.mjs --out DIR [--with-status]
 //
@@ -198,8 +199,21 @@ run(async () => {
   const undefinedTerm = structuredClone(signed);
   undefinedTerm.undefinedInteropTerm = 'not in any @context';
 
+  // A string with a base direction (VC 2.0 §11.1), which the cryptosuite
+  // canonicalizes with rdfDirection 'i18n-datatype'; flipping the direction
+  // changes the signed graph.
+  const directed = badge(issuer.controller);
+  directed.credentialSubject.description = {
+    '@value': 'شهادة التوافق', '@language': 'ar', '@direction': 'rtl'
+  };
+  const signedDirected = await sign(directed, issuer.signer(), documentLoader);
+  const flippedDirection = structuredClone(signedDirected);
+  flippedDirection.credentialSubject.description['@direction'] = 'ltr';
+
   const outputs = [
     ['js-badge.json', signed, 'valid'],
+    ['js-badge-direction.json', signedDirected, 'valid'],
+    ['js-badge-direction-flipped.json', flippedDirection, 'invalid'],
     ['js-badge-tampered-name.json', tamperedName, 'invalid'],
     ['js-badge-tampered-proof.json', tamperedProof, 'invalid'],
     ['js-badge-other-key.json', otherKey, 'invalid'],

@@ -23,6 +23,7 @@ mod to_rdf;
 
 pub use context::CacheStats;
 pub use error::{DroppedKind, IriPosition, JsonLdError};
+use to_rdf::RdfDirection;
 
 use std::sync::OnceLock;
 
@@ -84,7 +85,7 @@ impl JsonLd {
         doc: &serde_json::Value,
         budget: &Budget,
     ) -> Result<Vec<Quad>, JsonLdError> {
-        self.to_rdf_inner(doc, None, budget, None)
+        self.to_rdf_inner(doc, None, budget, None, RdfDirection::Refuse)
     }
 
     /// [`Self::to_rdf`] of `doc` as if its top-level `omit` entry were absent (no copy is made).
@@ -103,7 +104,7 @@ impl JsonLd {
         omit: &str,
         budget: &Budget,
     ) -> Result<Vec<Quad>, JsonLdError> {
-        self.to_rdf_inner(doc, Some(omit), budget, None)
+        self.to_rdf_inner(doc, Some(omit), budget, None, RdfDirection::Refuse)
     }
 
     /// The RDF of a credential (or a presentation, or a proof configuration), with its top-level
@@ -111,7 +112,10 @@ impl JsonLd {
     /// key is the term the store's contexts define for what it stands for. A key that reaches one
     /// of their IRIs or a keyword another way (an IRI or compact IRI, an alias the document
     /// defines, `@type` or `@nest` used directly) is [`JsonLdError::AliasedTerm`], so that the
-    /// JSON a reader sees says what the RDF (and so the proof) says.
+    /// JSON a reader sees says what the RDF (and so the proof) says. A string with a base
+    /// direction (`@direction`) becomes a literal typed
+    /// `https://www.w3.org/ns/i18n#{language}_{direction}` (`rdfDirection: i18n-datatype`), as the
+    /// `eddsa-rdfc-2022` reference implementation canonicalizes it; [`Self::to_rdf`] refuses one.
     pub fn credential_rdf(
         &self,
         doc: &serde_json::Value,
@@ -130,7 +134,7 @@ impl JsonLd {
         let pinned = self
             .pinned
             .get_or_init(|| pinned::PinnedIris::collect(&self.procr));
-        self.to_rdf_inner(doc, omit, budget, Some(pinned))
+        self.to_rdf_inner(doc, omit, budget, Some(pinned), RdfDirection::I18nDatatype)
     }
 
     /// How often context applications were answered from the cache, how often processed, and
@@ -145,6 +149,7 @@ impl JsonLd {
         omit: Option<&str>,
         budget: &Budget,
         pinned: Option<&pinned::PinnedIris>,
+        direction: RdfDirection,
     ) -> Result<Vec<Quad>, JsonLdError> {
         let session = context::Session::new(&self.procr, budget)?;
         let expanded = expand::Expander {
@@ -153,7 +158,12 @@ impl JsonLd {
             pinned,
         }
         .expand_document(doc)?;
-        to_rdf::to_rdf(&expanded, session.meter(), budget.limits.max_quads)
+        to_rdf::to_rdf(
+            &expanded,
+            session.meter(),
+            budget.limits.max_quads,
+            direction,
+        )
     }
 }
 
@@ -243,6 +253,35 @@ mod tests {
             })
             .collect();
         sorted_lines(&to_nquads(&relabelled))
+    }
+
+    #[test]
+    fn a_credential_writes_directed_strings_as_i18n_datatypes() {
+        let jl = with_examples();
+        // `id` is the credentials context's alias of `@id` (credential_rdf wants the terms).
+        let doc = serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", {"n": "urn:ex:n"}],
+            "id": "urn:ex:a",
+            "n": [
+                {"@value": "مرحبا", "@language": "AR-EG", "@direction": "rtl"},
+                {"@value": "hello", "@direction": "ltr"},
+            ],
+        });
+        let quads = jl.credential_rdf(&doc, None).unwrap();
+        let mut lines: Vec<String> = to_nquads(&quads).lines().map(str::to_owned).collect();
+        lines.sort();
+        assert_eq!(
+            lines,
+            [
+                "<urn:ex:a> <urn:ex:n> \"hello\"^^<https://www.w3.org/ns/i18n#_ltr> .",
+                "<urn:ex:a> <urn:ex:n> \"مرحبا\"^^<https://www.w3.org/ns/i18n#ar-eg_rtl> .",
+            ]
+        );
+        // Plain JSON-LD to RDF has no rdfDirection: the direction is not dropped in silence.
+        assert!(matches!(
+            jl.to_rdf(&doc),
+            Err(JsonLdError::DirectionNotSupported)
+        ));
     }
 
     #[test]

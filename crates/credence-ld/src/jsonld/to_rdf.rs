@@ -23,6 +23,8 @@ const RDF_JSON: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON";
 const XSD_BOOLEAN: &str = "http://www.w3.org/2001/XMLSchema#boolean";
 const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
 const XSD_DOUBLE: &str = "http://www.w3.org/2001/XMLSchema#double";
+/// The namespace of `rdfDirection: i18n-datatype` literals' datatypes.
+const I18N: &str = "https://www.w3.org/ns/i18n#";
 
 /// An entry of a node's property in the node map.
 #[derive(Debug)]
@@ -365,11 +367,23 @@ fn make_node(id: &str) -> Node {
     }
 }
 
+/// How a string with a base direction (`@direction`) becomes RDF (JSON-LD 1.1 `rdfDirection`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RdfDirection {
+    /// Not at all: such a value is [`JsonLdError::DirectionNotSupported`] (what jsonld.js's
+    /// safe mode does with `rdfDirection` unset), rather than silently losing its direction.
+    Refuse,
+    /// `i18n-datatype`: a literal typed `https://www.w3.org/ns/i18n#{language}_{direction}`,
+    /// as the `eddsa-rdfc-2022` reference implementation canonicalizes.
+    I18nDatatype,
+}
+
 /// Deserializes an expanded document to at most `max_quads` quads, charging `meter`.
 pub(crate) fn to_rdf(
     expanded: &[Value],
     meter: &Meter<'_>,
     max_quads: u64,
+    direction: RdfDirection,
 ) -> Result<Vec<Quad>, JsonLdError> {
     let mut nm = NodeMap {
         graphs: BTreeMap::new(),
@@ -387,6 +401,7 @@ pub(crate) fn to_rdf(
     let mut out = Quads {
         quads: Vec::with_capacity(32),
         max: max_quads,
+        direction,
     };
     for (graph_name, graph) in &graphs {
         let g = if graph_name == "@default" {
@@ -454,10 +469,11 @@ fn check_iri(iri: &str, position: IriPosition) -> Result<(), JsonLdError> {
     Ok(())
 }
 
-/// The output dataset, refusing to grow past its limit.
+/// The output dataset, refusing to grow past its limit, and how it writes directed strings.
 struct Quads {
     quads: Vec<Quad>,
     max: u64,
+    direction: RdfDirection,
 }
 
 impl Quads {
@@ -483,7 +499,7 @@ fn object_to_rdf(
             check_iri(id, IriPosition::Object)?;
             Ok(Object::Node(make_node(id)))
         }
-        Item::Value(m) => literal(m).map(Object::Literal),
+        Item::Value(m) => literal(m, quads.direction).map(Object::Literal),
         Item::List(items) => list_to_rdf(items, g, issuer, quads),
     }
 }
@@ -524,7 +540,7 @@ fn list_to_rdf(
     Ok(Object::Node(head))
 }
 
-fn literal(m: &Map<String, Value>) -> Result<Literal, JsonLdError> {
+fn literal(m: &Map<String, Value>, direction: RdfDirection) -> Result<Literal, JsonLdError> {
     let value = m.get("@value").unwrap_or(&Value::Null);
     let datatype = m.get("@type").and_then(Value::as_str);
     let lit = |value: String, dt: &str| Literal {
@@ -557,6 +573,17 @@ fn literal(m: &Map<String, Value>) -> Result<Literal, JsonLdError> {
             Ok(lit(canonical_double(parse_float(s)), XSD_DOUBLE))
         }
         Value::String(s) => {
+            if let Some(dir) = m.get("@direction").and_then(Value::as_str) {
+                if direction == RdfDirection::Refuse {
+                    return Err(JsonLdError::DirectionNotSupported);
+                }
+                let language = m
+                    .get("@language")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_lowercase();
+                return Ok(lit(s.clone(), &format!("{I18N}{language}_{dir}")));
+            }
             if m.contains_key("@direction") {
                 return Err(JsonLdError::DirectionNotSupported);
             }
