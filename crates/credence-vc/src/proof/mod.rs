@@ -438,16 +438,21 @@ mod tests {
     const OB_VECTOR: &str =
         include_str!("../../../../tests/vectors/obv3-eddsa-rdfc-2022/vector.json");
 
-    fn signed() -> (DataIntegrity, Value, PublicKey) {
+    /// The OB vector's document, and the signer and options its proof is made with.
+    fn signing() -> (Value, LocalSigner, ProofOptions) {
         let vector: Value = serde_json::from_str(OB_VECTOR).unwrap();
-        let key = SecretKey::from_seed(&[3; 32]);
-        let public = key.public_key();
         let vm = VerificationMethodId::new("did:example:issuer#key-1".to_owned()).unwrap();
-        let signer = LocalSigner::new(key, vm.clone());
+        let signer = LocalSigner::new(SecretKey::from_seed(&[3; 32]), vm.clone());
         let options = ProofOptions {
             verification_method: vm,
             created: "2024-07-12T09:00:00Z".to_owned(),
         };
+        (vector, signer, options)
+    }
+
+    fn signed() -> (DataIntegrity, Value, PublicKey) {
+        let (vector, signer, options) = signing();
+        let public = SecretKey::from_seed(&[3; 32]).public_key();
         // The vector is an Open Badge: the W3C contexts plus the Open Badges one, as test data.
         let contexts = crate::contexts::vc_contexts()
             .unwrap()
@@ -486,15 +491,7 @@ mod tests {
     #[test]
     fn the_proof_and_secured_json_write_what_sign_rdfc_returns() {
         let (di, secured, _) = signed();
-        let vector: Value = serde_json::from_str(OB_VECTOR).unwrap();
-        let signer = LocalSigner::new(
-            SecretKey::from_seed(&[3; 32]),
-            VerificationMethodId::new("did:example:issuer#key-1".to_owned()).unwrap(),
-        );
-        let options = ProofOptions {
-            verification_method: signer.verification_method().clone(),
-            created: "2024-07-12T09:00:00Z".to_owned(),
-        };
+        let (vector, signer, options) = signing();
         let unsigned = &vector["unsigned"];
         let proof = di.prove_rdfc(unsigned, &options, &signer).unwrap();
         assert_eq!(Some(&Value::Object(proof.clone())), secured.get("proof"));
@@ -535,15 +532,7 @@ mod tests {
     fn repeated_proof_configurations_give_the_same_canonical_form() {
         // The second signature's configuration comes from the cache: same proof value.
         let (di, secured, key) = signed();
-        let vector: Value = serde_json::from_str(OB_VECTOR).unwrap();
-        let signer = LocalSigner::new(
-            SecretKey::from_seed(&[3; 32]),
-            VerificationMethodId::new("did:example:issuer#key-1".to_owned()).unwrap(),
-        );
-        let options = ProofOptions {
-            verification_method: signer.verification_method().clone(),
-            created: "2024-07-12T09:00:00Z".to_owned(),
-        };
+        let (vector, signer, options) = signing();
         let again = di
             .sign_rdfc(&vector["unsigned"], &options, &signer)
             .unwrap();
