@@ -727,7 +727,6 @@ fn check_pinned_key(
     }
 }
 
-/// Value Expansion (JSON-LD 1.1 API 5.3.2).
 /// Refuses a number that a double, which RDF's literals are read through (as jsonld.js does),
 /// cannot hold exactly: `9007199254740993` would become the literal of `9007199254740992`.
 fn exact(value: &Value) -> Result<(), JsonLdError> {
@@ -749,6 +748,7 @@ fn exact(value: &Value) -> Result<(), JsonLdError> {
     }
 }
 
+/// Value Expansion (JSON-LD 1.1 API 5.3.2).
 fn expand_value(
     ctx: &ActiveContext,
     ap: Option<&str>,
