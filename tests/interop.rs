@@ -280,10 +280,8 @@ fn canonical_forms_agree_with_jsonld_js() {
         s(&vectors().join("credentials-examples-v2.jsonld"))
     );
     // A string with a base direction (VC 2.0 §11.1), written as the cryptosuite writes it.
-    let mut directed: Value = serde_json::from_str(
-        &std::fs::read_to_string(vectors().join("w3c-vc-di-eddsa/unsigned.json")).unwrap(),
-    )
-    .unwrap();
+    let mut directed: Value =
+        serde_json::from_str(&std::fs::read_to_string(&w3c).unwrap()).unwrap();
     directed["description"] = serde_json::json!({
         "@value": "شهادة", "@language": "AR", "@direction": "rtl"
     });
@@ -304,12 +302,13 @@ fn canonical_forms_agree_with_jsonld_js() {
             .unwrap_or_else(|| panic!("{}: {result:#}", doc.display()));
         let ours = credence_ok(&["canonicalize", "--context", &ctx, s(doc)]);
         assert_eq!(ours, theirs, "{}", doc.display());
+        if *doc == docs[4] {
+            assert!(
+                ours.contains("\"شهادة\"^^<https://www.w3.org/ns/i18n#ar_rtl>"),
+                "{ours}"
+            );
+        }
     }
-    let ours = credence_ok(&["canonicalize", "--context", &ctx, s(&docs[4])]);
-    assert!(
-        ours.contains("\"شهادة\"^^<https://www.w3.org/ns/i18n#ar_rtl>"),
-        "{ours}"
-    );
 }
 
 #[test]

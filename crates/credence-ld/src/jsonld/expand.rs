@@ -733,10 +733,10 @@ fn exact(value: &Value) -> Result<(), JsonLdError> {
     let Value::Number(n) = value else {
         return Ok(());
     };
+    // Every integer up to 2^53 in magnitude is a double; floats are parsed to the nearest one.
     let exact = match (n.as_i64(), n.as_u64()) {
-        // `as` saturates at the ends; a value that comes back the same is exact.
-        (Some(i), _) => (i as f64) as i64 == i && (i as f64).abs() <= 2f64.powi(53),
-        (_, Some(u)) => (u as f64) as u64 == u && (u as f64) <= 2f64.powi(53),
+        (Some(i), _) => i.unsigned_abs() <= 1 << 53,
+        (_, Some(u)) => u <= 1 << 53,
         _ => true,
     };
     if exact {
