@@ -610,14 +610,58 @@ pub(crate) fn canonical_double(f: f64) -> String {
     if !f.is_finite() {
         return es6_number(f);
     }
-    let s = format!("{f:.15e}");
-    let Some((mantissa, exp)) = s.split_once('e') else {
-        return s;
-    };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+    let (digits, exp) = to_exponential_15(f.abs());
+    let (int, frac) = digits.split_at(1);
     let frac = frac.trim_end_matches('0');
     let frac = if frac.is_empty() { "0" } else { frac };
-    format!("{int}.{frac}E{exp}")
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    format!("{sign}{int}.{frac}E{exp}")
+}
+
+/// The 16 significant digits and the exponent of JavaScript's `x.toExponential(15)` for a finite
+/// `x >= 0`: `x` rounded to 16 digits, a tie going to the larger (ECMA-262, "pick the e and n for
+/// which n × 10^(e–f) is larger"). Rust's `{:.15e}` rounds a tie to even, and a double such as
+/// 919991949087547.25 is one exactly, so the digits are rounded here from the exact expansion.
+fn to_exponential_15(x: f64) -> (String, i32) {
+    // 41 digits tell where x lies against the tie unless the 25 after the 16th read as one
+    // (5000… or 4999…); then the exact expansion decides (a double has at most 767 digits).
+    let (mut digits, mut exp) = decimal_digits(x, 40);
+    let ambiguous = |tail: &[u8]| {
+        matches!(tail.split_first(), Some((b'5', rest)) if rest.iter().all(|&d| d == b'0'))
+            || matches!(tail.split_first(), Some((b'4', rest)) if rest.iter().all(|&d| d == b'9'))
+    };
+    if digits.get(16..).is_some_and(ambiguous) {
+        (digits, exp) = decimal_digits(x, 800);
+    }
+    let round_up = digits.get(16).is_some_and(|&d| d >= b'5');
+    digits.truncate(16);
+    if round_up {
+        let mut carry = true;
+        for d in digits.iter_mut().rev() {
+            if *d == b'9' {
+                *d = b'0';
+            } else {
+                *d += 1;
+                carry = false;
+                break;
+            }
+        }
+        if carry {
+            digits.insert(0, b'1');
+            digits.truncate(16);
+            exp += 1;
+        }
+    }
+    (String::from_utf8_lossy(&digits).into_owned(), exp)
+}
+
+/// The first `precision + 1` significant decimal digits of `x` (Rust's exact formatting) and its
+/// decimal exponent.
+fn decimal_digits(x: f64, precision: usize) -> (Vec<u8>, i32) {
+    let text = format!("{x:.precision$e}");
+    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let digits = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    (digits, exp.parse().unwrap_or(0))
 }
 
 /// JavaScript `parseFloat`: the longest numeric prefix, else NaN.
@@ -743,6 +787,30 @@ mod tests {
         assert_eq!(canonical_double(-1.5e-7), "-1.5E-7");
         assert_eq!(canonical_double(123.456), "1.23456E2");
         assert_eq!(canonical_double(0.1), "1.0E-1");
+        assert_eq!(canonical_double(1e23), "9.999999999999999E22");
+        assert_eq!(canonical_double(5e-324), "4.940656458412465E-324");
+    }
+
+    /// Found by the differential test against jsonld.js: doubles exactly halfway at the 16th
+    /// digit round up in JavaScript (toExponential), not to even.
+    #[test]
+    fn a_tie_at_the_sixteenth_digit_rounds_as_javascript_does() {
+        assert_eq!(
+            canonical_double(919_991_949_087_547.2),
+            "9.199919490875473E14"
+        );
+        assert_eq!(
+            canonical_double(58_449_784_324_297.625),
+            "5.844978432429763E13"
+        );
+        assert_eq!(
+            canonical_double(-3_430_349_417_792_286.5),
+            "-3.430349417792287E15"
+        );
+        // Not ties: the nearest 16 digits, as before.
+        assert_eq!(canonical_double(0.3), "3.0E-1");
+        assert_eq!(canonical_double(2.0 / 3.0), "6.666666666666666E-1");
+        assert_eq!(canonical_double(1.0 / 3.0), "3.333333333333333E-1");
     }
 
     #[test]
