@@ -4,7 +4,8 @@
 //! - Badges `credence` signs verify there; tampered ones do not.
 //! - Badges it signs (valid, tampered, wrong key, injected term, revoked) get the right verdict
 //!   from `credence verify`.
-//! - RDFC-1.0 canonical forms agree byte for byte.
+//! - RDFC-1.0 canonical forms agree byte for byte, on the vectors and on 1,500 generated
+//!   documents per run.
 //! - The status lists a running service publishes verify there, and its badges' status is read
 //!   from them (clear, revoked, suspended).
 //!
