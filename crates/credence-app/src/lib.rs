@@ -49,7 +49,7 @@ mod verify;
 
 pub use issue::{Acting, IssueError, RowOutcome};
 pub use issuer::{badge_jwt, Issuer, SignError, SignedBadge};
-pub use verify::{LocalResolver, Resolve, VerifyError, VerifyRequest};
+pub use verify::{JudgeAt, LocalResolver, Resolve, VerifyError, VerifyRequest};
 
 /// What issuing needs: the store, the signing identity, the secrets of registration digests and
 /// claim links, and the clock. Cheap to clone.

@@ -9,6 +9,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use credence_core::badge::KnownIdentifier;
+
+use crate::clock::Clock;
 use credence_core::verify::{Report, Verifier};
 use credence_ld::budget::Budget;
 use credence_vc::keys::DidDocument;
@@ -47,13 +49,43 @@ impl Resolve for LocalResolver {
     }
 }
 
+/// When a badge's validity and status are judged.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum JudgeAt {
+    /// At this time (a replay, or `credence verify --at`).
+    Time(DateTime<Utc>),
+    /// By this clock once the status lists are resolved: a list the service signs while this
+    /// verification waits for it carries a `validFrom` later than the request, and a verdict
+    /// judged at the request's time would find it not yet valid ("status unknown").
+    Clock(Arc<dyn Clock>),
+}
+
+impl JudgeAt {
+    fn time(&self) -> DateTime<Utc> {
+        match self {
+            JudgeAt::Time(at) => *at,
+            JudgeAt::Clock(clock) => clock.now(),
+        }
+    }
+}
+
+impl std::fmt::Debug for JudgeAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JudgeAt::Time(at) => f.debug_tuple("Time").field(at).finish(),
+            JudgeAt::Clock(_) => f.write_str("Clock"),
+        }
+    }
+}
+
 /// One verification: the input and what to judge it by.
 #[derive(Debug)]
 pub struct VerifyRequest {
     /// The badge: JSON, a compact JWT, or a baked PNG or SVG.
     pub input: Vec<u8>,
-    /// The time to judge validity and status at.
-    pub at: DateTime<Utc>,
+    /// When to judge validity and status.
+    pub at: JudgeAt,
     /// An identifier the holder should match, if the verifier knows one.
     pub known_identifier: Option<KnownIdentifier>,
     /// Bounds on the work, and the flag that stops it.
@@ -113,6 +145,7 @@ pub(crate) async fn verify(
             .map_err(VerifyError::Task)?
     };
     let lists = resolve_lists(checked.needs(), resolver).await;
+    let at = at.time();
     let verifier = Arc::clone(verifier);
     tokio::task::spawn_blocking(move || {
         verifier.verify(checked, &lists, at, known_identifier.as_ref(), &budget)
@@ -187,7 +220,7 @@ mod tests {
     fn request(badge: &Value) -> VerifyRequest {
         VerifyRequest {
             input: serde_json::to_vec(badge).unwrap(),
-            at: credence_core::model::sample::fixture_now(),
+            at: JudgeAt::Time(credence_core::model::sample::fixture_now()),
             known_identifier: None,
             budget: Budget::default(),
         }
@@ -233,6 +266,64 @@ mod tests {
         let mut expected = vec![Asked::Controller(ISSUER.to_owned())];
         expected.extend(lists);
         assert_eq!(resolver.asked(), expected);
+    }
+
+    /// A clock that shows `at` until it is moved.
+    struct Moving(std::sync::Mutex<DateTime<Utc>>);
+
+    impl Clock for Moving {
+        fn now(&self) -> DateTime<Utc> {
+            *self.0.lock().unwrap()
+        }
+    }
+
+    /// Moves `clock` to `to` when asked for a status list: a list signed while the verifier
+    /// waited.
+    struct SignsListsLater {
+        inner: LocalResolver,
+        clock: Arc<Moving>,
+        to: DateTime<Utc>,
+    }
+
+    #[async_trait]
+    impl Resolve for SignsListsLater {
+        async fn controller_document(&self, id: &str) -> Result<DidDocument, ResolveError> {
+            self.inner.controller_document(id).await
+        }
+        async fn status_list(&self, url: &str) -> Result<Value, ResolveError> {
+            *self.clock.0.lock().unwrap() = self.to;
+            self.inner.status_list(url).await
+        }
+    }
+
+    /// Found in the browser test under load: the claim page judged a badge at the request's
+    /// time, and the cold status list the service signed meanwhile (`validFrom` a second later)
+    /// was not yet valid, so the page said "Unknown status".
+    #[tokio::test]
+    async fn a_badge_is_judged_when_its_status_lists_are_in() {
+        let f = SignedFixture::new().unwrap();
+        let before = "2023-12-31T23:59:59Z".parse::<DateTime<Utc>>().unwrap();
+        let later = credence_core::model::sample::fixture_now();
+        let clock = Arc::new(Moving(std::sync::Mutex::new(before)));
+        let resolver = SignsListsLater {
+            inner: LocalResolver {
+                keys: f.keys.clone(),
+                lists: f.lists.clone(),
+            },
+            clock: Arc::clone(&clock),
+            to: later,
+        };
+        let verifier = Arc::new(f.verifier);
+        let mut req = request(&f.signed);
+        req.at = JudgeAt::Clock(clock.clone());
+        let report = verify(&verifier, &f.trusted, req, &resolver).await.unwrap();
+        assert_eq!(report.verdict, Verdict::Valid, "{report:?}");
+        // Judged at the time the request was made, the same badge is not valid.
+        *clock.0.lock().unwrap() = before;
+        let mut req = request(&f.signed);
+        req.at = JudgeAt::Time(before);
+        let report = verify(&verifier, &f.trusted, req, &resolver).await.unwrap();
+        assert_ne!(report.verdict, Verdict::Valid, "{report:?}");
     }
 
     #[tokio::test]

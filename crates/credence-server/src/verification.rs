@@ -6,7 +6,7 @@
 //! for each verification, so a revocation changes the verdict as soon as it is recorded.
 
 use async_trait::async_trait;
-use credence_app::{Resolve, VerifyRequest, Verifying};
+use credence_app::{JudgeAt, Resolve, VerifyRequest, Verifying};
 use credence_core::badge::KnownIdentifier;
 use credence_core::model::BadgeId;
 use credence_core::verify::Report;
@@ -97,7 +97,7 @@ pub async fn verify(
     let _stop_with_the_request = CancelOnDrop(budget.cancel.clone());
     let request = VerifyRequest {
         input,
-        at: state.clock.now(),
+        at: JudgeAt::Clock(state.clock.clone()),
         known_identifier: known.clone(),
         budget,
     };

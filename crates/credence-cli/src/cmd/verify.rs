@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Args;
-use credence_app::{LocalResolver, VerifyRequest, Verifying};
+use credence_app::{JudgeAt, LocalResolver, VerifyRequest, Verifying};
 use credence_core::badge::KnownIdentifier;
 use credence_core::verify::Verifier;
 use credence_ld::budget::Budget;
@@ -76,7 +76,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     };
     let request = VerifyRequest {
         input,
-        at: args.at.unwrap_or_else(chrono::Utc::now),
+        at: JudgeAt::Time(args.at.unwrap_or_else(chrono::Utc::now)),
         known_identifier: known,
         budget: Budget::default(),
     };
