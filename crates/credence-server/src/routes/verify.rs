@@ -58,10 +58,10 @@ pub async fn read_input(request: Request, state: &AppState) -> Result<VerifyInpu
         let mut input = VerifyInput::default();
         while let Some(field) = form.next_field().await.map_err(multipart_error)? {
             let name = field.name().unwrap_or("").to_owned();
-            let data = field.bytes().await.map_err(multipart_error)?;
+            let data = read_field(field).await?;
             match name.as_str() {
                 "file" | "credential" if input.bytes.is_empty() && !data.is_empty() => {
-                    input.bytes = data.to_vec()
+                    input.bytes = data
                 }
                 "identifier" => {
                     let text = String::from_utf8_lossy(&data).trim().to_owned();
@@ -98,6 +98,24 @@ pub async fn read_input(request: Request, state: &AppState) -> Result<VerifyInpu
         bytes: body.to_vec(),
         identifier: None,
     })
+}
+
+/// A form field's bytes, at most [`MAX_INPUT_BYTES`]: its chunks are kept as they arrive and
+/// joined once at the end, so a field cut off at the limit never held more than the limit (a
+/// growing buffer would have held up to twice as much while it doubled).
+async fn read_field(mut field: axum::extract::multipart::Field<'_>) -> Result<Vec<u8>, ApiError> {
+    let mut chunks = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        total += chunk.len();
+        if total > MAX_INPUT_BYTES {
+            return Err(ApiError::PayloadTooLarge {
+                limit: MAX_INPUT_BYTES,
+            });
+        }
+        chunks.push(chunk);
+    }
+    Ok(chunks.concat())
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
