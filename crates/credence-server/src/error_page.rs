@@ -81,7 +81,8 @@ fn as_page(state: &AppState, response: Response, problem: &Problem) -> Response 
 
 /// Turns error responses without a body of ours (axum's and tower's: 405, 413, timeouts, a
 /// form that could not be read) into problem+json, or into the error page for requests from a
-/// page. Answers that are already problem+json or HTML stay as they are.
+/// page. Answers that are already problem+json, HTML or JSON (a handler's own result, such as the
+/// VC-API's unverified result) stay as they are.
 pub async fn bare_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let page = wants_page(&request);
     let response = next.run(request).await;
@@ -91,7 +92,9 @@ pub async fn bare_errors(State(state): State<AppState>, request: Request, next: 
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| {
             let v = v.as_bytes();
-            v.starts_with(PROBLEM_JSON.as_bytes()) || v.starts_with(b"text/html")
+            [PROBLEM_JSON.as_bytes(), b"text/html", b"application/json"]
+                .iter()
+                .any(|ours| v.starts_with(ours))
         });
     if !(status.is_client_error() || status.is_server_error()) || ours {
         return response;

@@ -74,7 +74,9 @@ pub fn app(state: AppState) -> Router {
     // The verification API is open to any origin: CORS outermost, so that its refusals (413,
     // 429) can be read by the page that asked.
     let verify_api = limit_bodies(
-        routes::verify::router().route_layer(per_client()),
+        routes::verify::router()
+            .merge(routes::vc_api::router())
+            .route_layer(per_client()),
         MAX_INPUT_BYTES,
     )
     .layer(CorsLayer::permissive());

@@ -9,7 +9,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::admin::{approvals, audit, clients, providers, specifications};
-use crate::routes::{badges, completions, health, public, status, verify};
+use crate::routes::{badges, completions, health, public, status, vc_api, verify};
 use crate::state::AppState;
 
 /// The API description.
@@ -27,7 +27,7 @@ use crate::state::AppState;
         audit::keys, audit::audit, audit::verify,
         public::did_document, public::jwks, public::issuer, public::issuer_image, public::achievement_doc, public::provider_doc,
         health::healthz, health::readyz, health::metrics,
-        verify::verify_api,
+        verify::verify_api, vc_api::verify_credential,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth, &CommonProblems),

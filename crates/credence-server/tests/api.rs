@@ -30,3 +30,5 @@ mod limits;
 mod processes;
 #[path = "api/security.rs"]
 mod security;
+#[path = "api/vc_api.rs"]
+mod vc_api;

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod health;
 pub mod public;
 pub mod status;
+pub mod vc_api;
 pub mod verify;
 
 use credence_core::model::BadgeId;

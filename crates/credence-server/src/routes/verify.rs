@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::extract::{is_json, is_length_limit, media_type, read_body};
+use crate::routes::vc_api::credential_input;
 use crate::state::AppState;
 use crate::verification::verify;
 
@@ -75,21 +76,8 @@ pub async fn read_input(request: Request, state: &AppState) -> Result<VerifyInpu
     let body = read_body(request.into_body(), MAX_INPUT_BYTES).await?;
     if is_json(&media) {
         if let Ok(w) = serde_json::from_slice::<Wrapped>(&body) {
-            let bytes = match w.verifiable_credential {
-                // A credential is a JSON object; the only string a credential may be is a VC-JWT
-                // (a Data Integrity credential given as JSON text is not a secured document).
-                Value::String(jwt) if credence_vc::jwt::is_compact(jwt.trim()) => jwt.into_bytes(),
-                Value::String(_) => {
-                    return Err(ApiError::MalformedBody {
-                        detail: "verifiableCredential is a string but not a compact JWT: send \
-                                 the credential as a JSON object, or its VC-JWT as the string"
-                            .to_owned(),
-                    })
-                }
-                other => serde_json::to_vec(&other).map_err(|e| ApiError::Internal(e.into()))?,
-            };
             return Ok(VerifyInput {
-                bytes,
+                bytes: credential_input(w.verifiable_credential)?,
                 identifier: w.options.known_identifier,
             });
         }

@@ -1,0 +1,199 @@
+//! The W3C VC-API's verifier route, `POST /credentials/verify`: the same verification as
+//! `POST /api/v1/verify`, asked and answered in the shapes the VC-API defines, so that the W3C
+//! interoperability suites and other VC tools can drive Credence directly.
+//!
+//! The request is `{"verifiableCredential": ..., "options": {...}}`. The credential is a Data
+//! Integrity credential (a JSON object), a compact VC-JWT (a JSON string), or a VC 2.0 enveloped
+//! credential (`EnvelopedVerifiableCredential` whose `id` is a `data:application/vc+jwt,` URL).
+//! The answer is a verification result, `{verified, checks, warnings, errors}`: 200 when the
+//! credential verified, 400 when it did not (its `errors` say why, as VC 2.0 problem details). A
+//! body that is not such a request is a 400 problem+json, as on every route.
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use credence_core::verify::{Report, MAX_INPUT_BYTES};
+use credence_vc::verify::{CheckName, Outcome, ProblemDetail};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+use crate::extract::{is_json, media_type, parse_json, read_body};
+use crate::state::AppState;
+use crate::verification::verify;
+
+/// The VC-API verifier route (open to any origin, with the verification API's body and rate
+/// limits: see [`crate::app`]).
+pub fn router() -> Router<AppState> {
+    Router::new().route("/credentials/verify", post(verify_credential))
+}
+
+/// The VC-API's verify-credential request.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct VerifyCredentialRequest {
+    verifiable_credential: Value,
+    /// The VC-API defines no option that changes a credential's verification; any given are
+    /// accepted and have no effect, as the specification lets a verifier ignore them.
+    #[serde(default, rename = "options")]
+    _options: Map<String, Value>,
+}
+
+/// The VC-API's verification result.
+#[derive(Debug, Serialize)]
+pub struct VerificationResult {
+    /// Whether the credential verified: its proof, issuer, validity period and status.
+    pub verified: bool,
+    /// The checks performed (passed or failed), by name.
+    pub checks: Vec<CheckName>,
+    /// Problems that did not stop the credential verifying.
+    pub warnings: Vec<ProblemDetail>,
+    /// Why it did not verify.
+    pub errors: Vec<ProblemDetail>,
+}
+
+impl From<Report> for VerificationResult {
+    fn from(report: Report) -> Self {
+        let checks = report
+            .checks
+            .iter()
+            .filter(|c| c.outcome != Outcome::NotChecked)
+            .map(|c| c.check)
+            .collect();
+        VerificationResult {
+            verified: report.verified,
+            checks,
+            warnings: Vec::new(),
+            errors: report.errors,
+        }
+    }
+}
+
+/// The media type an enveloped VC-JWT's `data:` URL names.
+const ENVELOPED_JWT: [&str; 2] = ["data:application/vc+jwt,", "data:application/jwt,"];
+
+/// The bytes to verify of a request's `verifiableCredential` (here and in the wrapper
+/// `POST /api/v1/verify` takes): a credential object as JSON text, a VC-JWT as itself. A credential
+/// is a JSON object; the only string one may be is a VC-JWT (a Data Integrity credential given as
+/// JSON text is not a secured document).
+pub fn credential_input(credential: Value) -> Result<Vec<u8>, ApiError> {
+    let malformed = |detail: &str| ApiError::MalformedBody {
+        detail: detail.to_owned(),
+    };
+    match credential {
+        Value::String(jwt) if credence_vc::jwt::is_compact(jwt.trim()) => Ok(jwt.into_bytes()),
+        Value::String(_) => Err(malformed(
+            "verifiableCredential is a string but not a compact JWT: send the credential as a \
+             JSON object, or its VC-JWT as the string",
+        )),
+        Value::Object(object) if is_enveloped(&object) => {
+            let id = object.get("id").and_then(Value::as_str).unwrap_or("");
+            ENVELOPED_JWT
+                .iter()
+                .find_map(|prefix| id.strip_prefix(prefix))
+                .filter(|jwt| credence_vc::jwt::is_compact(jwt))
+                .map(|jwt| jwt.as_bytes().to_vec())
+                .ok_or_else(|| {
+                    malformed(
+                        "an EnvelopedVerifiableCredential's id must be a \
+                         data:application/vc+jwt, URL holding a compact JWT",
+                    )
+                })
+        }
+        object @ Value::Object(_) => {
+            serde_json::to_vec(&object).map_err(|e| ApiError::Internal(e.into()))
+        }
+        _ => Err(malformed(
+            "verifiableCredential must be a credential (a JSON object) or a VC-JWT (a string)",
+        )),
+    }
+}
+
+/// Whether a credential object is a VC 2.0 enveloped credential.
+fn is_enveloped(object: &Map<String, Value>) -> bool {
+    match object.get("type") {
+        Some(Value::String(t)) => t == "EnvelopedVerifiableCredential",
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .any(|t| t.as_str() == Some("EnvelopedVerifiableCredential")),
+        _ => false,
+    }
+}
+
+/// Verify a credential (W3C VC-API). The body is `{"verifiableCredential": ..., "options": {}}`;
+/// the answer is `{verified, checks, warnings, errors}`, 200 when it verified and 400 when not.
+#[utoipa::path(post, path = "/credentials/verify", tag = "verification",
+    request_body(content = Object, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Verified: {verified: true, checks, warnings, errors: []}", body = Object),
+        (status = 400, description = "Not verified ({verified: false, checks, warnings, errors}), or not a VC-API request (problem+json)", content(
+            (Object = "application/json"),
+            (crate::error::Problem = "application/problem+json"),
+        )),
+        (status = 413, description = "Larger than 16 MiB", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn verify_credential(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<(StatusCode, Json<VerificationResult>), ApiError> {
+    match media_type(request.headers()) {
+        Some(m) if is_json(&m) => {}
+        _ => {
+            return Err(ApiError::UnsupportedMediaType {
+                expected: "application/json",
+            })
+        }
+    }
+    let body = read_body(request.into_body(), MAX_INPUT_BYTES).await?;
+    let asked: VerifyCredentialRequest = parse_json(&body)?;
+    let report = verify(&state, credential_input(asked.verifiable_credential)?, None).await?;
+    let status = if report.verified {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok((status, Json(report.into())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_enveloped_vc_jwt_is_its_token() {
+        let token = "eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2ln";
+        let enveloped = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": "EnvelopedVerifiableCredential",
+            "id": format!("data:application/vc+jwt,{token}"),
+        });
+        assert_eq!(credential_input(enveloped).unwrap(), token.as_bytes());
+        assert_eq!(credential_input(json!(token)).unwrap(), token.as_bytes());
+    }
+
+    #[test]
+    fn other_values_are_refused_as_malformed() {
+        let bad_envelope = json!({
+            "type": ["EnvelopedVerifiableCredential"],
+            "id": "data:application/vc+jwt,not-a-jwt",
+        });
+        for value in [
+            bad_envelope,
+            json!("{\"@context\": []}"),
+            json!(42),
+            json!(null),
+        ] {
+            assert!(
+                matches!(
+                    credential_input(value.clone()),
+                    Err(ApiError::MalformedBody { .. })
+                ),
+                "{value}"
+            );
+        }
+    }
+}
