@@ -93,7 +93,9 @@ pub enum ModelError {
     #[error("each credentialSubject must have at least one property")]
     SubjectEmpty,
     /// A date that is not an XML Schema `dateTimeStamp`.
-    #[error("{term} must be a date-time with a time zone (such as 2024-01-01T00:00:00Z), not {value:?}")]
+    #[error(
+        "{term} must be a date-time with a time zone (such as 2024-01-01T00:00:00Z), not {value:?}"
+    )]
     Date {
         /// The term (`validFrom`, ...).
         term: &'static str,
@@ -116,7 +118,9 @@ pub enum ModelError {
     #[error("each relatedResource must have a digestSRI or a digestMultibase")]
     RelatedDigestMissing,
     /// A digest that cannot be read.
-    #[error("the {term} of the related resource {id} is not a digest this verifier reads: {value:?}")]
+    #[error(
+        "the {term} of the related resource {id} is not a digest this verifier reads: {value:?}"
+    )]
     RelatedDigestUnreadable {
         /// `digestSRI` or `digestMultibase`.
         term: &'static str,
@@ -365,7 +369,11 @@ fn related(g: &Graph<'_>, cred: &Node, resources: &RelatedResources) -> Result<(
         }
         let bytes = resources.get(id);
         for (term, values, read) in [
-            ("digestSRI", &sri, sri_digest as fn(&str) -> Option<Expected>),
+            (
+                "digestSRI",
+                &sri,
+                sri_digest as fn(&str) -> Option<Expected>,
+            ),
             ("digestMultibase", &multibase, multibase_digest),
         ] {
             for l in values {
@@ -477,8 +485,11 @@ pub fn is_date_time_stamp(text: &str) -> bool {
     {
         return false;
     }
-    let (Ok(y), Ok(m), Ok(d)) = (year.parse::<i64>(), month.parse::<u32>(), day.parse::<u32>())
-    else {
+    let (Ok(y), Ok(m), Ok(d)) = (
+        year.parse::<i64>(),
+        month.parse::<u32>(),
+        day.parse::<u32>(),
+    ) else {
         return false;
     };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -532,7 +543,8 @@ pub fn is_date_time_stamp(text: &str) -> bool {
     else {
         return false;
     };
-    let midnight = h == 24 && min == 0 && sec == 0 && fraction.is_none_or(|f| f.bytes().all(|b| b == b'0'));
+    let midnight =
+        h == 24 && min == 0 && sec == 0 && fraction.is_none_or(|f| f.bytes().all(|b| b == b'0'));
     midnight || (h < 24 && min < 60 && sec < 60)
 }
 

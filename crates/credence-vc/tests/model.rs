@@ -3,6 +3,9 @@
 //! skips the check (so its proof is good), is reported `malformed` with the rule as the
 //! `data_model` check's reason.
 
+// Test helpers may panic: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use credence_ld::budget::Budget;
 use credence_ld::contexts::ContextStore;
 use credence_ld::jsonld::JsonLd;
@@ -25,7 +28,10 @@ const RESOURCE_BYTES: &[u8] = b"the logo's bytes";
 
 fn contexts() -> ContextStore {
     let examples = include_str!("../../../tests/vectors/credentials-examples-v2.jsonld");
-    vc_contexts().unwrap().with_extra(EXAMPLES, examples).unwrap()
+    vc_contexts()
+        .unwrap()
+        .with_extra(EXAMPLES, examples)
+        .unwrap()
 }
 
 fn verifier() -> Verifier {
@@ -96,12 +102,15 @@ fn v1() -> Value {
 
 type Mutation = fn(&mut Value);
 
+/// One rule's case: its name, the base credential, how it is broken, the error naming the rule.
+type Case = (&'static str, fn() -> Value, Mutation, ModelError);
+
 fn remove(c: &mut Value, key: &str) {
     c.as_object_mut().unwrap().remove(key);
 }
 
-/// (the rule, the base credential, how it is broken, the error that names the rule).
-fn cases() -> Vec<(&'static str, fn() -> Value, Mutation, ModelError)> {
+/// Every rule, broken once (twice where it can be broken two ways).
+fn cases() -> Vec<Case> {
     use ModelError as E;
     let date = |term: &'static str, value: &str| E::Date {
         term,
@@ -151,7 +160,12 @@ fn cases() -> Vec<(&'static str, fn() -> Value, Mutation, ModelError)> {
             |c| c["issuer"]["name"] = json!(true),
             E::NotText("name", "issuer"),
         ),
-        ("issuer missing", v2, |c| remove(c, "issuer"), E::IssuerMissing),
+        (
+            "issuer missing",
+            v2,
+            |c| remove(c, "issuer"),
+            E::IssuerMissing,
+        ),
         (
             "issuer null",
             v2,
@@ -314,7 +328,9 @@ fn finish(v: &Verifier, plan: Plan) -> credence_vc::verify::Report {
     let mut local = LocalKeys::new();
     let vm = signer().verification_method().clone();
     let public = SecretKey::from_seed(&[7; 32]).public_key();
-    local.add(credence_vc::keys::DidDocument::from_keys(ISSUER.to_owned(), [(&vm, &public)]).unwrap());
+    local.add(
+        credence_vc::keys::DidDocument::from_keys(ISSUER.to_owned(), [(&vm, &public)]).unwrap(),
+    );
     let budget = Budget::default();
     let keys = ResolvedKeys::from_local(plan.needs(), &local);
     let checked = v.check_proof(plan, &keys, &budget);
@@ -347,7 +363,11 @@ fn the_conforming_bases_are_signed_and_read() {
         assert!(plan.claims().is_some(), "{base}");
         let report = finish(&v, plan);
         assert_eq!(report.outcome(CheckName::DataModel), Outcome::Pass);
-        assert_eq!(report.outcome(CheckName::Proof), Outcome::Pass, "{report:?}");
+        assert_eq!(
+            report.outcome(CheckName::Proof),
+            Outcome::Pass,
+            "{report:?}"
+        );
     }
 }
 
