@@ -70,6 +70,42 @@ fn sign_reproduces_the_w3c_eddsa_rdfc_2022_vector() {
     assert_eq!(signed, expected);
 }
 
+/// `sign` refuses, in every form, a credential that breaks a VC data model rule, naming it.
+#[test]
+fn sign_refuses_a_credential_without_a_subject_in_every_form() {
+    let dir = vectors().join("w3c-vc-di-eddsa");
+    let mut unsigned = read_json(&dir.join("unsigned.json"));
+    unsigned
+        .as_object_mut()
+        .unwrap()
+        .remove("credentialSubject");
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("unsigned.json");
+    std::fs::write(&input, unsigned.to_string()).unwrap();
+    let ctx = examples_ctx_arg();
+    for format in ["di", "jwt", "vc-jose"] {
+        let out = credence(&[
+            "sign",
+            "--key",
+            dir.join("keyPair.json").to_str().unwrap(),
+            "--verification-method",
+            "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+            "--format",
+            format,
+            "--context",
+            &ctx,
+            input.to_str().unwrap(),
+        ]);
+        assert!(!out.status.success(), "{format}: signed");
+        assert!(stdout(&out).is_empty(), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("the credential must have a credentialSubject"),
+            "{format}: {stderr}"
+        );
+    }
+}
+
 /// The W3C vectors' proofs verify; their issuer (`https://vc.example/issuers/5678`) is not the
 /// controller of their did:key, so the report says so and the verdict is `unknown_issuer`.
 #[test]

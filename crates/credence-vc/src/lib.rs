@@ -5,6 +5,8 @@
 //! - [`proof`]: Data Integrity proofs (`eddsa-rdfc-2022`, `eddsa-jcs-2022`, `Ed25519Signature2020`
 //!   for verification), each stage named: transform, hash, sign, attach.
 //! - [`jwt`]: the VC-JWT and VC-JOSE forms.
+//! - [`model`]: the VC data model's rules (VCDM 2.0 §4, and 1.1), checked on the RDF a proof
+//!   covers, by the signer and the verifier alike.
 //! - [`status`]: Bitstring Status List entries, lists and list credentials.
 //! - [`contexts`]: the W3C contexts, shipped and pinned by SHA-256.
 //! - [`verify`]: the sans-IO verifier in two rounds: a [`verify::Plan`] says which controller
@@ -56,6 +58,7 @@
 pub mod contexts;
 pub mod jwt;
 pub mod keys;
+pub mod model;
 pub mod proof;
 pub mod status;
 pub mod verify;

@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use credence_vc::jwt;
 use credence_vc::keys::Signer as _;
+use credence_vc::model::RelatedResources;
 use credence_vc::proof::ProofOptions;
 
 use super::{data_integrity, parse_time, read_json, ExtraContext, SignerArgs};
@@ -45,6 +46,11 @@ pub fn run(args: SignArgs) -> anyhow::Result<ExitCode> {
     let signer = args.signer.signer()?;
     let vm = signer.verification_method().clone();
     let credential = read_json(&args.input)?;
+    let di = data_integrity(&args.contexts)?;
+    // The same data model rules for every form; `sign_rdfc` checks them itself, the JWT forms
+    // have no JSON-LD processor of their own.
+    credence_vc::model::check(di.jsonld(), &credential, &RelatedResources::new())
+        .context("not signed")?;
     let out = match args.format {
         Format::Di => {
             let created = args.created.unwrap_or_else(chrono::Utc::now);
@@ -52,7 +58,7 @@ pub fn run(args: SignArgs) -> anyhow::Result<ExitCode> {
                 verification_method: vm,
                 created: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             };
-            let signed = data_integrity(&args.contexts)?
+            let signed = di
                 .sign_rdfc(&credential, &options, &signer)
                 .context("signing")?;
             serde_json::to_string_pretty(&signed)?

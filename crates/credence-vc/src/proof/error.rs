@@ -48,6 +48,9 @@ pub enum ProofError {
     /// JSON canonicalization failed.
     #[error("JSON canonicalization failed")]
     Jcs(#[from] credence_ld::jcs::JcsError),
+    /// The document is not a conforming verifiable credential, so it is not signed.
+    #[error("not a conforming verifiable credential: {0}")]
+    Model(#[from] crate::model::ModelError),
     /// The signer failed.
     #[error("signing failed")]
     Sign(#[from] crate::keys::SignError),

@@ -146,7 +146,8 @@ impl DataIntegrity {
         config
     }
 
-    /// Sign: `eddsa-rdfc-2022` over a document (which must not already carry a proof).
+    /// Sign: `eddsa-rdfc-2022` over a credential (which must not already carry a proof, and must
+    /// keep the VC data model's rules: [`crate::model`]; else [`ProofError::Model`]).
     ///
     /// Returns the secured document: the input with `proof` attached.
     pub fn sign_rdfc(
@@ -177,7 +178,9 @@ impl DataIntegrity {
             return Err(ProofError::SignerMismatch);
         }
         let config = Self::proof_config(options, document);
-        let doc_canon = self.transform_rdfc(document)?;
+        let quads = self.jsonld.credential_rdf(document, None)?;
+        crate::model::check_rdf(document, &quads, &crate::model::RelatedResources::new())?;
+        let doc_canon = canon::canonicalize(&quads)?;
         let config_canon = self.transform_config(&config)?;
         let hash_data = hash(&config_canon, &doc_canon);
         Ok(proof_object(config, &sign(&hash_data, signer)?))

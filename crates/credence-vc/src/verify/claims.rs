@@ -118,6 +118,11 @@ impl<'q> Graph<'q> {
         }
     }
 
+    /// Whether the graph says anything about `subject`.
+    pub fn describes(&self, subject: &Node) -> bool {
+        self.by_subject.get(subject).is_some_and(|q| !q.is_empty())
+    }
+
     /// The objects of `predicate` on `subject`.
     pub fn values<'a>(
         &'a self,

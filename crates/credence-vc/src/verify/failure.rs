@@ -47,6 +47,9 @@ pub enum DataModelError {
     /// Its JSON-LD could not be turned into RDF.
     #[error("not a readable JSON-LD credential: {}", chain(.0))]
     Unreadable(ProofError),
+    /// It breaks a rule of the VC data model.
+    #[error("not a conforming verifiable credential: {0}")]
+    Model(crate::model::ModelError),
     /// Its RDF does not describe one credential with an issuer and well-formed dates.
     #[error(transparent)]
     Claims(ClaimsError),

@@ -176,6 +176,18 @@ impl Plan {
         self.read().map(|r| &r.claims)
     }
 
+    /// Checks the `relatedResource` digests of a credential that was read against the bytes the
+    /// caller has of those resources (the plan checked their shape only): a digest that does not
+    /// match [refuses](Self::refuse) the credential as malformed.
+    pub fn check_related_resources(&mut self, resources: &crate::model::RelatedResources) {
+        let Some(read) = self.read() else {
+            return;
+        };
+        if let Err(e) = crate::model::check_rdf(read.secured.credential(), &read.quads, resources) {
+            self.refuse(super::DataModelError::Model(e));
+        }
+    }
+
     /// Refuses a credential that was read, for a reason a profile found in its RDF (a repeated
     /// term of its own, say): the `data_model` check fails with `reason`, nothing is resolved, and
     /// the report is [`Verdict::Malformed`]. Does nothing to a plan whose report is decided.
@@ -287,6 +299,11 @@ impl super::Verifier {
                 return decided(checks, verdict);
             }
         };
+        let resources = crate::model::RelatedResources::new();
+        if let Err(e) = crate::model::check_rdf(secured.credential(), &quads, &resources) {
+            checks.fail(CheckName::DataModel, super::DataModelError::Model(e));
+            return decided(checks, Verdict::Malformed);
+        }
         let claims = match Claims::read(&quads) {
             Ok(claims) => claims,
             Err(e) => {

@@ -13,7 +13,8 @@ pub enum CheckName {
     /// The input was read: JSON, compact JWT, or a baked PNG/SVG.
     Parsed,
     /// The credential's JSON-LD reads as one verifiable credential, with the pinned contexts'
-    /// terms as its keys, so that what it shows is what its proof covers.
+    /// terms as its keys, so that what it shows is what its proof covers, and keeps the VC data
+    /// model's rules ([`crate::model`]).
     DataModel,
     /// The credential conforms to the JSON Schema of its profile (Open Badges 3.0, say). Run by
     /// the profile's verifier: this crate knows no schema.
