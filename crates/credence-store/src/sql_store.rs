@@ -230,6 +230,22 @@ impl Store for SqlStore {
         clients::list(&self.pool).await
     }
 
+    async fn record_credential_signed(
+        &self,
+        stamp: &Stamp,
+        credential: &str,
+        sha256: &str,
+    ) -> Result<(), StoreError> {
+        let mut w = Write::begin(&self.pool).await?;
+        w.audit(
+            stamp,
+            "credential.issue",
+            credential,
+            &json!({ "sha256": sha256 }),
+        )?;
+        w.commit().await
+    }
+
     async fn revoke_api_client(
         &self,
         stamp: &Stamp,

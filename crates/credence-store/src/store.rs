@@ -100,6 +100,15 @@ pub trait Store: Send + Sync {
     /// The unrevoked client holding this token hash.
     async fn client_by_token_hash(&self, hash: &TokenHash)
         -> Result<Option<ApiClient>, StoreError>;
+    /// Records, in the audit log, that the issuer signed a credential it was handed (the VC-API's
+    /// `POST /credentials/issue`): action `credential.issue` on `credential` (its id, or what
+    /// names it), with the SHA-256 (hex) of the signed JSON. The credential itself is not kept.
+    async fn record_credential_signed(
+        &self,
+        stamp: &Stamp,
+        credential: &str,
+        sha256: &str,
+    ) -> Result<(), StoreError>;
     /// All clients, revoked ones included, by id.
     async fn list_api_clients(&self) -> Result<Vec<ApiClient>, StoreError>;
     /// Revokes a client (idempotent) and returns it.
