@@ -42,6 +42,7 @@ use credence_vc::verify::TrustedIssuers;
 pub mod admin;
 pub mod claims;
 pub mod clock;
+pub mod credentials;
 mod issue;
 mod issuer;
 pub mod status;
