@@ -3,6 +3,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use credence_app::admin::AdminError;
+use credence_app::credentials::CredentialIssueError;
 use credence_app::status::StatusChangeError;
 use credence_app::IssueError;
 use credence_core::admin::AddConflict;
@@ -170,6 +171,20 @@ impl From<StatusChangeError> for ApiError {
                 detail: e.to_string(),
             },
             StatusChangeError::Store(e) => e.into(),
+            e => ApiError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<CredentialIssueError> for ApiError {
+    fn from(e: CredentialIssueError) -> Self {
+        match e {
+            CredentialIssueError::NotACredential(_)
+            | CredentialIssueError::NotConforming(_)
+            | CredentialIssueError::NotOurIssuer { .. } => ApiError::MalformedBody {
+                detail: credence_vc::verify::chain(&e),
+            },
+            CredentialIssueError::Store(e) => e.into(),
             e => ApiError::Internal(e.into()),
         }
     }

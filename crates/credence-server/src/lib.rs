@@ -67,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::admin::router())
         .merge(routes::public::router())
         .merge(routes::health::router())
+        .merge(routes::vc_api::issue_router())
         .merge(web::router())
         .merge(web::verifying_router().route_layer(per_client()))
         .merge(openapi::router());

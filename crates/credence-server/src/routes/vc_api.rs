@@ -1,6 +1,7 @@
-//! The W3C VC-API's verifier route, `POST /credentials/verify`: the same verification as
-//! `POST /api/v1/verify`, asked and answered in the shapes the VC-API defines, so that the W3C
-//! interoperability suites and other VC tools can drive Credence directly.
+//! The W3C VC-API's routes, so that the W3C interoperability suites and other VC tools can drive
+//! Credence directly: `POST /credentials/verify` (anyone) is the same verification as
+//! `POST /api/v1/verify`, asked and answered in the shapes the VC-API defines, and
+//! `POST /credentials/issue` (administrators only) signs a credential in the Centre's name.
 //!
 //! The request is `{"verifiableCredential": ..., "options": {...}}`. The credential is a Data
 //! Integrity credential (a JSON object), a compact VC-JWT (a JSON string), or a VC 2.0 enveloped
@@ -8,6 +9,11 @@
 //! The answer is a verification result, `{verified, checks, warnings, errors}`: 200 when the
 //! credential verified, 400 when it did not (its `errors` say why, as VC 2.0 problem details). A
 //! body that is not such a request is a 400 problem+json, as on every route.
+//!
+//! `POST /credentials/issue` takes `{"credential": ..., "options": {...}}` and answers 201
+//! `{"verifiableCredential": ...}`: the credential must conform to the VC data model and name the
+//! Centre as its issuer; it is signed with an `eddsa-rdfc-2022` proof and the signing is audited
+//! ([`credence_app::credentials`]).
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -18,8 +24,11 @@ use credence_vc::verify::{CheckName, Outcome, ProblemDetail};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use credence_app::credentials;
+
+use crate::auth::Admin;
 use crate::error::ApiError;
-use crate::extract::{is_json, media_type, parse_json, read_body};
+use crate::extract::{is_json, media_type, parse_json, read_body, ApiJson};
 use crate::state::AppState;
 use crate::verification::verify;
 
@@ -27,6 +36,11 @@ use crate::verification::verify;
 /// limits: see [`crate::app`]).
 pub fn router() -> Router<AppState> {
     Router::new().route("/credentials/verify", post(verify_credential))
+}
+
+/// The VC-API issuer route (an administrator's bearer token; the ordinary body limit).
+pub fn issue_router() -> Router<AppState> {
+    Router::new().route("/credentials/issue", post(issue_credential))
 }
 
 /// The VC-API's verify-credential request.
@@ -38,6 +52,26 @@ struct VerifyCredentialRequest {
     /// accepted and have no effect, as the specification lets a verifier ignore them.
     #[serde(default, rename = "options")]
     _options: Map<String, Value>,
+}
+
+/// The VC-API's issue-credential request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueCredentialRequest {
+    /// The credential to sign, without a proof.
+    credential: Value,
+    /// Issuance options: none changes what is signed here (the proof is always
+    /// `eddsa-rdfc-2022` by the active key); any given are accepted and have no effect.
+    #[serde(default, rename = "options")]
+    _options: Map<String, Value>,
+}
+
+/// The VC-API's issue-credential answer.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueCredentialResponse {
+    /// The secured credential.
+    verifiable_credential: Value,
 }
 
 /// The VC-API's verification result.
@@ -156,6 +190,36 @@ pub async fn verify_credential(
         StatusCode::BAD_REQUEST
     };
     Ok((status, Json(report.into())))
+}
+
+/// Sign a credential in the Centre's name (W3C VC-API). The body is `{"credential": ...,
+/// "options": {}}`; the answer is 201 `{"verifiableCredential": ...}` with an `eddsa-rdfc-2022`
+/// proof by the active key. The credential must conform to the VC data model and name the Centre
+/// as issuer; the signing is recorded in the audit log.
+#[utoipa::path(post, path = "/credentials/issue", tag = "verification",
+    request_body(content = Object, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The signed credential: {verifiableCredential}", body = Object),
+        (status = 400, description = "Not a conforming credential, or another issuer's", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn issue_credential(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    ApiJson(asked): ApiJson<IssueCredentialRequest>,
+) -> Result<(StatusCode, Json<IssueCredentialResponse>), ApiError> {
+    let signed = credentials::issue_credential(
+        &state.issuing(),
+        &state.stamp(caller.actor()),
+        &asked.credential,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(IssueCredentialResponse {
+            verifiable_credential: signed,
+        }),
+    ))
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! The W3C VC-API routes: `POST /credentials/verify` answers a verification result,
 //! `{verified, checks, warnings, errors}`, 200 when the credential verified and 400 when not, and
-//! a body that is not a VC-API request is a problem.
+//! a body that is not a VC-API request is a problem; `POST /credentials/issue` signs a conforming
+//! credential in the Centre's name for an administrator only, and audits it.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use credence_testkit::completions::completion;
+use credence_testkit::completions::{completion, LEEDS};
 use credence_testkit::TestApp;
 
 const CRYPTO_ERROR: &str = "https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR";
@@ -121,5 +122,75 @@ async fn a_body_that_is_not_a_vc_api_request_is_a_problem() {
         .await
         .problem(StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(p["detail"].is_string(), "{p}");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn credentials_issue_signs_a_conforming_credential_for_an_administrator_only() {
+    let app = TestApp::sqlite().await;
+    app.load_demo().await;
+    let (_, badge) = app.issue(&completion(0)).await;
+    // The Centre's own badge, unsigned again and with a new id: a conforming credential naming
+    // the Centre as issuer.
+    let mut credential: Value = badge.json();
+    credential.as_object_mut().unwrap().remove("proof");
+    credential["id"] = json!("urn:uuid:6f1d8a52-8e39-4d8b-9a0c-3b0c2f7d1e44");
+    let request = json!({"credential": credential, "options": {}});
+
+    // Anyone else: 401 without a token, 403 with a provider's.
+    app.send(Method::POST, "/credentials/issue", None, Some(&request))
+        .await
+        .problem(StatusCode::UNAUTHORIZED);
+    let provider = app.provider_token(LEEDS).await;
+    app.post("/credentials/issue", &provider, &request)
+        .await
+        .problem(StatusCode::FORBIDDEN);
+    let audited = || {
+        app.raw
+            .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'credential.issue'")
+    };
+    assert_eq!(audited().await, 0);
+
+    let answer = app
+        .admin_post("/credentials/issue", &request)
+        .await
+        .expect(StatusCode::CREATED);
+    let signed = &answer["verifiableCredential"];
+    assert_eq!(
+        signed["proof"]["cryptosuite"], "eddsa-rdfc-2022",
+        "{answer}"
+    );
+    assert_eq!(signed["id"], credential["id"]);
+    let result = verify(&app, signed, StatusCode::OK).await;
+    assert_eq!(result["verified"], true, "{result}");
+    assert_eq!(audited().await, 1);
+    let subject = app
+        .raw
+        .strings("SELECT subject FROM audit_log WHERE action = 'credential.issue'")
+        .await;
+    assert_eq!(subject, [credential["id"].as_str().unwrap()]);
+
+    // Refused before signing, and not audited: a broken data model rule, another issuer, a
+    // credential that already carries a proof, something that is not a credential.
+    let mut no_subject = credential.clone();
+    no_subject
+        .as_object_mut()
+        .unwrap()
+        .remove("credentialSubject");
+    let mut other_issuer = credential.clone();
+    other_issuer["issuer"]["id"] = json!("did:web:someone-else.example");
+    for (body, says) in [
+        (json!({"credential": no_subject}), "credentialSubject"),
+        (json!({"credential": other_issuer}), "signs only as"),
+        (json!({"credential": signed}), "already carries a proof"),
+        (json!({"credential": "text"}), "JSON object"),
+    ] {
+        let p = app
+            .admin_post("/credentials/issue", &body)
+            .await
+            .problem(StatusCode::BAD_REQUEST);
+        assert!(p["detail"].as_str().unwrap().contains(says), "{says}: {p}");
+    }
+    assert_eq!(audited().await, 1);
     app.finish().await;
 }
