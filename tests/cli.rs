@@ -29,6 +29,9 @@ fn examples_ctx_arg() -> String {
     )
 }
 
+/// The verification method of the W3C eddsa-rdfc-2022 vector's key (`keyPair.json`).
+const W3C_VM: &str = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
+
 fn credence(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_credence"))
         .args(args)
@@ -53,7 +56,7 @@ fn sign_reproduces_the_w3c_eddsa_rdfc_2022_vector() {
         "--key",
         dir.join("keyPair.json").to_str().unwrap(),
         "--verification-method",
-        "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+        W3C_VM,
         "--created",
         "2023-02-24T23:36:38Z",
         "--context",
@@ -89,7 +92,7 @@ fn sign_refuses_a_credential_without_a_subject_in_every_form() {
             "--key",
             dir.join("keyPair.json").to_str().unwrap(),
             "--verification-method",
-            "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+            W3C_VM,
             "--format",
             format,
             "--context",
