@@ -84,6 +84,20 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// Reads a JSON body (`application/json` or `application/*+json`) of at most `limit` bytes as `T`.
+pub async fn json_body<T: DeserializeOwned>(request: Request, limit: usize) -> Result<T, ApiError> {
+    match media_type(request.headers()) {
+        Some(m) if is_json(&m) => {}
+        _ => {
+            return Err(ApiError::UnsupportedMediaType {
+                expected: "application/json",
+            })
+        }
+    }
+    let bytes = read_body(request.into_body(), limit).await?;
+    parse_json(&bytes)
+}
+
 /// A JSON request body of type `T`, within the configured size limit.
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
@@ -92,16 +106,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
-        match media_type(request.headers()) {
-            Some(m) if is_json(&m) => {}
-            _ => {
-                return Err(ApiError::UnsupportedMediaType {
-                    expected: "application/json",
-                })
-            }
-        }
-        let bytes = read_body(request.into_body(), state.config.max_body_bytes).await?;
-        parse_json(&bytes).map(ApiJson)
+        json_body(request, state.config.max_body_bytes)
+            .await
+            .map(ApiJson)
     }
 }
 

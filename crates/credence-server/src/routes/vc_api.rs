@@ -28,7 +28,7 @@ use credence_app::credentials;
 
 use crate::auth::Admin;
 use crate::error::ApiError;
-use crate::extract::{is_json, media_type, parse_json, read_body, ApiJson};
+use crate::extract::{json_body, ApiJson};
 use crate::state::AppState;
 use crate::verification::verify;
 
@@ -173,16 +173,7 @@ pub async fn verify_credential(
     State(state): State<AppState>,
     request: Request,
 ) -> Result<(StatusCode, Json<VerificationResult>), ApiError> {
-    match media_type(request.headers()) {
-        Some(m) if is_json(&m) => {}
-        _ => {
-            return Err(ApiError::UnsupportedMediaType {
-                expected: "application/json",
-            })
-        }
-    }
-    let body = read_body(request.into_body(), MAX_INPUT_BYTES).await?;
-    let asked: VerifyCredentialRequest = parse_json(&body)?;
+    let asked: VerifyCredentialRequest = json_body(request, MAX_INPUT_BYTES).await?;
     let report = verify(&state, credential_input(asked.verifiable_credential)?, None).await?;
     let status = if report.verified {
         StatusCode::OK
