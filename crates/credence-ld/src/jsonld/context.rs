@@ -105,6 +105,8 @@ pub(crate) struct ScopedContext {
     pub(crate) pinned: bool,
     /// Defined in a context the shared cache may hold, so its applications may be shared too.
     pub(crate) shared: bool,
+    /// URL of the document that defined it, against which the context URLs it names resolve.
+    pub(crate) url_base: Option<String>,
 }
 
 /// A term definition.
@@ -498,6 +500,16 @@ pub(crate) struct Session<'p> {
     procr: &'p ContextProcessor,
     meter: Meter<'p>,
     local: RefCell<KeyedMap<CacheKey, Arc<ActiveContext>>>,
+    /// The initial context: the processor's, or one carrying the document's base IRI.
+    initial: Arc<ActiveContext>,
+    /// The document's own URL, against which the context URLs it names are resolved.
+    document_url: Option<String>,
+    /// Safe mode. Off, a term that looks like a keyword is ignored rather than refused, and
+    /// nothing this session processes enters the shared cache (safe sessions must not meet a
+    /// context that only an unsafe one accepted).
+    safe: bool,
+    /// The URLs of the remote contexts being processed, outermost first.
+    remote: RefCell<Vec<String>>,
 }
 
 impl<'p> Session<'p> {
@@ -506,7 +518,31 @@ impl<'p> Session<'p> {
         procr: &'p ContextProcessor,
         budget: &'p Budget,
     ) -> Result<Self, JsonLdError> {
+        Self::with_base(procr, budget, None, true)
+    }
+
+    /// A session for a document whose base IRI (and URL) is `base`. Contexts applied over its
+    /// initial context are this call's own, never shared.
+    pub(crate) fn with_base(
+        procr: &'p ContextProcessor,
+        budget: &'p Budget,
+        base: Option<&str>,
+        safe: bool,
+    ) -> Result<Self, JsonLdError> {
+        let initial = match base {
+            None if safe => procr.initial.clone(),
+            None => Arc::new(procr.initial.derive(false)),
+            Some(b) => {
+                let mut c = procr.initial.derive(false);
+                c.base = Some(b.to_owned());
+                Arc::new(c)
+            }
+        };
         Ok(Self {
+            initial,
+            document_url: base.map(str::to_owned),
+            safe,
+            remote: RefCell::new(Vec::new()),
             procr,
             meter: Meter::new(
                 &budget.cancel,
@@ -518,7 +554,7 @@ impl<'p> Session<'p> {
     }
 
     pub(crate) fn initial(&self) -> &Arc<ActiveContext> {
-        &self.procr.initial
+        &self.initial
     }
 
     /// The call's JSON-LD work meter.
@@ -552,7 +588,16 @@ impl<'p> Session<'p> {
             shareable,
             pinned: false,
         };
-        self.apply(active, local, key, origin, flags, 0)
+        self.apply(
+            active,
+            local,
+            key,
+            origin,
+            flags,
+            0,
+            self.document_url.as_deref(),
+            true,
+        )
     }
 
     /// Applies a term's scoped context.
@@ -572,11 +617,14 @@ impl<'p> Session<'p> {
             },
             flags,
             0,
+            scoped.url_base.as_deref(),
+            true,
         )
     }
 
     /// A cached application, or the Context Processing algorithm. The result goes to the shared
     /// cache only if `active` is shared and the local context may be (`shareable`).
+    #[allow(clippy::too_many_arguments)]
     fn apply(
         &self,
         active: &Arc<ActiveContext>,
@@ -585,9 +633,11 @@ impl<'p> Session<'p> {
         origin: Origin,
         flags: Flags,
         depth: usize,
+        url_base: Option<&str>,
+        validate: bool,
     ) -> Result<Arc<ActiveContext>, JsonLdError> {
         let Origin { shareable, pinned } = origin;
-        let shared = active.shared && shareable;
+        let shared = active.shared && shareable && self.safe;
         let key = CacheKey {
             active: active.id,
             local: key,
@@ -603,7 +653,9 @@ impl<'p> Session<'p> {
             return Ok(hit);
         }
         self.procr.misses.fetch_add(1, Ordering::Relaxed);
-        let result = self.process(active, local, flags, depth, shared, pinned)?;
+        let result = self.process(
+            active, local, flags, depth, shared, pinned, url_base, validate,
+        )?;
         if shared && result.shared {
             self.procr.shared_insert(key, result.clone());
         } else {
@@ -614,6 +666,10 @@ impl<'p> Session<'p> {
 
     /// The Context Processing algorithm (JSON-LD 1.1 API 4.1.2). `pinned`: `local` was loaded
     /// from the context store (or defined inside such a context), so its terms are pinned terms.
+    /// `url_base`: the URL of the document holding `local`, against which the context URLs it
+    /// names are resolved. `validate`: process the scoped contexts of the terms it defines too
+    /// (once, not theirs in turn), so that an error in one is found where it is written.
+    #[allow(clippy::too_many_arguments)]
     fn process(
         &self,
         active: &Arc<ActiveContext>,
@@ -622,6 +678,8 @@ impl<'p> Session<'p> {
         depth: usize,
         shared: bool,
         pinned: bool,
+        url_base: Option<&str>,
+        validate: bool,
     ) -> Result<Arc<ActiveContext>, JsonLdError> {
         if depth > MAX_CONTEXT_DEPTH {
             return Err(JsonLdError::TooDeep {
@@ -666,16 +724,27 @@ impl<'p> Session<'p> {
                     if !flags.override_protected && rval.terms.values().any(|t| t.protected) {
                         return Err(JsonLdError::InvalidContextNullification);
                     }
-                    rval = self.procr.initial.clone();
+                    rval = self.initial.clone();
                 }
                 Value::String(url) => {
+                    let resolved = match url_base {
+                        Some(b) if !is_absolute(url) => Cow::Owned(resolve(b, url)),
+                        _ => Cow::Borrowed(url.as_str()),
+                    };
+                    let url: &String = &resolved.into_owned();
+                    // Validating a scoped context, a context already being processed further
+                    // up is not processed again (so a context may include itself).
+                    if !validate && self.remote.borrow().contains(url) {
+                        continue;
+                    }
                     let doc = self.procr.store.load(url)?;
                     let ctx = match doc.as_ref() {
                         Value::Object(m) => m.get("@context"),
                         _ => None,
                     }
                     .ok_or_else(|| JsonLdError::InvalidRemoteContext { url: url.clone() })?;
-                    rval = self.apply(
+                    self.remote.borrow_mut().push(url.clone());
+                    let applied = self.apply(
                         &rval,
                         ctx,
                         LocalKey::Url(url.clone()),
@@ -685,14 +754,21 @@ impl<'p> Session<'p> {
                         },
                         inner_flags,
                         depth + 1,
-                    )?;
+                        Some(url),
+                        validate,
+                    );
+                    self.remote.borrow_mut().pop();
+                    rval = applied?;
                 }
                 Value::Object(map) => {
-                    let map = match map.get("@context") {
-                        Some(Value::Object(inner)) => inner,
-                        _ => map,
+                    let scope = Scope {
+                        shared,
+                        pinned,
+                        url_base,
+                        validate,
+                        depth,
                     };
-                    rval = Arc::new(self.process_object(&rval, map, flags, shared, pinned)?);
+                    rval = Arc::new(self.process_object(&rval, map, flags, scope)?);
                 }
                 _ => return Err(JsonLdError::InvalidLocalContext),
             }
@@ -705,9 +781,15 @@ impl<'p> Session<'p> {
         active: &ActiveContext,
         map: &Map<String, Value>,
         flags: Flags,
-        shared: bool,
-        pinned: bool,
+        scope: Scope<'_>,
     ) -> Result<ActiveContext, JsonLdError> {
+        let Scope {
+            shared,
+            pinned,
+            url_base,
+            validate,
+            depth,
+        } = scope;
         // Copying the term map is work in proportion to its size.
         self.charge(active.terms.len() as u64 + 1)?;
         let mut ctx = active.derive(shared);
@@ -721,13 +803,19 @@ impl<'p> Session<'p> {
         let map: Cow<'_, Map<String, Value>> = match map.get("@import") {
             None => Cow::Borrowed(map),
             Some(Value::String(url)) => {
-                let doc = self.procr.store.load(url)?;
+                let url = match url_base {
+                    Some(b) if !is_absolute(url) => resolve(b, url),
+                    _ => url.clone(),
+                };
+                let doc = self.procr.store.load(&url)?;
                 imported = doc;
                 let Some(Value::Object(import_map)) = imported.get("@context") else {
-                    return Err(JsonLdError::InvalidRemoteContext { url: url.clone() });
+                    return Err(JsonLdError::InvalidRemoteContext { url });
                 };
                 if import_map.contains_key("@import") {
-                    return Err(JsonLdError::InvalidContextEntry { entry: "@import" });
+                    return Err(JsonLdError::InvalidContextEntry {
+                        entry: "@import in an imported context",
+                    });
                 }
                 let mut merged = import_map.clone();
                 for (k, v) in map {
@@ -792,6 +880,9 @@ impl<'p> Session<'p> {
             session: self,
             chain: 0,
             pinned,
+            url_base,
+            validate,
+            depth,
         };
         if let Some(v) = map.get("@vocab") {
             builder.ctx.vocab = match v {
@@ -843,6 +934,22 @@ struct Builder<'m, 's> {
     chain: usize,
     /// The terms being defined come from the context store.
     pinned: bool,
+    /// URL of the document holding the local context.
+    url_base: Option<&'m str>,
+    /// Process each scoped context as its term is defined (JSON-LD 1.1 API 4.2.2 step 21.3).
+    validate: bool,
+    /// How deep in context processing the local context is.
+    depth: usize,
+}
+
+/// Where a local context object is processed: what [`Session::process`] knows of it.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    shared: bool,
+    pinned: bool,
+    url_base: Option<&'a str>,
+    validate: bool,
+    depth: usize,
 }
 
 impl Builder<'_, '_> {
@@ -887,6 +994,37 @@ impl Builder<'_, '_> {
             }
         }
         Ok(self.ctx.expand_iri(value, vocab, base).map(Cow::into_owned))
+    }
+
+    /// Processes a term's scoped context over the context built so far, once (its own scoped
+    /// contexts are not validated in turn): any error in it is an invalid scoped context.
+    fn validate_scoped(&mut self, local: &Value) -> Result<(), JsonLdError> {
+        self.session.charge(self.ctx.terms.len() as u64 + 1)?;
+        let snapshot = Arc::new(self.ctx.derive(false));
+        let flags = Flags {
+            propagate: true,
+            override_protected: true,
+        };
+        match self.session.process(
+            &snapshot,
+            local,
+            flags,
+            self.depth + 1,
+            false,
+            self.pinned,
+            self.url_base,
+            false,
+        ) {
+            Ok(_) => Ok(()),
+            Err(
+                e @ (JsonLdError::TooComplex { .. }
+                | JsonLdError::Cancelled
+                | JsonLdError::TooDeep { .. }),
+            ) => Err(e),
+            Err(e) => Err(JsonLdError::InvalidScopedContext {
+                source: Box::new(e),
+            }),
+        }
     }
 
     /// The Create Term Definition algorithm, its recursion bounded by [`MAX_TERM_CHAIN`].
@@ -939,6 +1077,11 @@ impl Builder<'_, '_> {
                 term: term.to_owned(),
             });
         } else if is_keyword_like(term) {
+            if !self.session.safe {
+                // JSON-LD 1.1: such a term is ignored, with a warning.
+                self.defined.insert(term.to_owned(), true);
+                return Ok(());
+            }
             return Err(JsonLdError::ReservedTerm {
                 term: term.to_owned(),
             });
@@ -984,12 +1127,18 @@ impl Builder<'_, '_> {
         let mut iri_set = false;
         if let Some(rev) = get("@reverse") {
             if get("@id").is_some() || get("@nest").is_some() {
-                return Err(err_iri());
+                return Err(JsonLdError::InvalidReverseProperty {
+                    term: term.to_owned(),
+                });
             }
             let Value::String(rev) = rev else {
                 return Err(err_iri());
             };
             if is_keyword_like(rev) {
+                if !self.session.safe {
+                    self.defined.insert(term.to_owned(), true);
+                    return Ok(());
+                }
                 return Err(JsonLdError::ReservedTerm { term: rev.clone() });
             }
             match self.expand_iri(rev, true, false)? {
@@ -1003,6 +1152,10 @@ impl Builder<'_, '_> {
                 Value::Null => iri_set = true,
                 Value::String(s) => {
                     if !is_keyword(s) && is_keyword_like(s) {
+                        if !self.session.safe {
+                            self.defined.insert(term.to_owned(), true);
+                            return Ok(());
+                        }
                         return Err(JsonLdError::ReservedId { id: s.clone() });
                     }
                     if s != term {
@@ -1098,11 +1251,15 @@ impl Builder<'_, '_> {
             }
         }
         if let Some(c) = get("@context") {
+            if self.validate {
+                self.validate_scoped(c)?;
+            }
             def.context = Some(Arc::new(ScopedContext {
                 key: next_id(),
                 value: c.clone(),
                 shared: self.ctx.shared,
                 pinned: self.pinned,
+                url_base: self.url_base.map(str::to_owned),
             }));
         }
         if let (Some(l), None) = (get("@language"), get("@type")) {
@@ -1129,6 +1286,14 @@ impl Builder<'_, '_> {
                 return Err(JsonLdError::InvalidContextEntry { entry: "@prefix" });
             };
             def.prefix = *p;
+            if def.prefix && def.iri.as_deref().is_some_and(is_keyword) {
+                return Err(err_def());
+            }
+        }
+        if def.reverse && def.container & !(container::SET | container::INDEX) != 0 {
+            return Err(JsonLdError::InvalidReverseProperty {
+                term: term.to_owned(),
+            });
         }
         if let Some(d) = get("@direction") {
             def.direction = Some(Direction::parse(d)?);

@@ -252,6 +252,28 @@ pub enum JsonLdError {
         /// The number as written.
         number: String,
     },
+    /// A reverse property's term definition also has `@id` or `@nest`, or a container other
+    /// than `@set` or `@index`.
+    #[error("invalid reverse property {term:?}")]
+    InvalidReverseProperty {
+        /// The term.
+        term: String,
+    },
+    /// A keyword other than `@reverse` is a key of an `@reverse` map.
+    #[error("an @reverse map holds a keyword")]
+    InvalidReversePropertyMap,
+    /// The value of `@reverse` is not an object.
+    #[error("the value of @reverse is not an object")]
+    InvalidReverseKeywordValue,
+    /// The value of `@value` is an array or an object (and the type is not `@json`).
+    #[error("the value of @value is an array or an object")]
+    InvalidValueObjectValue,
+    /// A term's scoped context (`@context` in its definition) fails context processing.
+    #[error("invalid scoped context")]
+    InvalidScopedContext {
+        /// Why it fails.
+        source: Box<JsonLdError>,
+    },
     /// An `@json` literal could not be canonicalized.
     #[error("@json literal cannot be canonicalized")]
     Json(#[from] JcsError),
@@ -266,6 +288,66 @@ pub enum JsonLdError {
     /// The caller cancelled the call through the budget's flag.
     #[error("JSON-LD processing cancelled")]
     Cancelled,
+}
+
+impl JsonLdError {
+    /// The JSON-LD 1.1 API error code (`JsonLdErrorCode`) this error is an instance of, or
+    /// `None` for what the specification has no code for: safe mode's refusals, this
+    /// processor's limits, cancellation.
+    pub fn code(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::LoadingContext(ContextError::Unknown(_)) => "loading remote context failed",
+            Self::LoadingContext(_) => "loading document failed",
+            Self::InvalidRemoteContext { .. } => "invalid remote context",
+            Self::InvalidLocalContext => "invalid local context",
+            Self::ProtectedTermRedefinition { .. } => "protected term redefinition",
+            Self::InvalidContextNullification => "invalid context nullification",
+            Self::KeywordRedefinition { .. } => "keyword redefinition",
+            Self::InvalidTermDefinition { .. } => "invalid term definition",
+            Self::InvalidIriMapping { .. } => "invalid IRI mapping",
+            Self::CyclicIriMapping { .. } => "cyclic IRI mapping",
+            Self::InvalidTypeMapping { .. } => "invalid type mapping",
+            Self::InvalidContainerMapping { .. } => "invalid container mapping",
+            Self::InvalidLanguageMapping { .. } => "invalid language mapping",
+            Self::InvalidKeywordAlias { .. } => "invalid keyword alias",
+            Self::InvalidContextEntry { entry } => match *entry {
+                "@version" => "invalid @version value",
+                "@import" => "invalid @import value",
+                "@protected" => "invalid @protected value",
+                "@propagate" => "invalid @propagate value",
+                "@prefix" => "invalid @prefix value",
+                "@nest" => "invalid @nest value",
+                "@import in an imported context" => "invalid context entry",
+                _ => "invalid term definition",
+            },
+            Self::InvalidBaseIri { .. } => "invalid base IRI",
+            Self::InvalidVocabMapping { .. } => "invalid vocab mapping",
+            Self::InvalidDefaultLanguage => "invalid default language",
+            Self::InvalidLanguageTag { .. } => "invalid language-tagged string",
+            Self::InvalidBaseDirection => "invalid base direction",
+            Self::InvalidIdValue => "invalid @id value",
+            Self::InvalidTypeValue => "invalid type value",
+            Self::InvalidValueObject => "invalid value object",
+            Self::InvalidTypedValue => "invalid typed value",
+            Self::InvalidLanguageTaggedValue => "invalid language-tagged value",
+            Self::InvalidSetOrList => "invalid set or list object",
+            Self::CollidingKeywords { .. } => "colliding keywords",
+            Self::InvalidGraphValue => "invalid value object",
+            Self::InvalidIndexValue => "invalid @index value",
+            Self::InvalidReverseValue => "invalid reverse property value",
+            Self::InvalidReverseProperty { .. } => "invalid reverse property",
+            Self::InvalidReversePropertyMap => "invalid reverse property map",
+            Self::InvalidReverseKeywordValue => "invalid @reverse value",
+            Self::InvalidValueObjectValue => "invalid value object value",
+            Self::InvalidScopedContext { .. } => "invalid scoped context",
+            Self::InvalidNestValue => "invalid @nest value",
+            Self::InvalidIncludedValue => "invalid @included value",
+            Self::InvalidLanguageMapValue => "invalid language map value",
+            Self::Json(_) => "invalid JSON literal",
+            Self::TooDeep { .. } => "context overflow",
+            _ => return None,
+        })
+    }
 }
 
 impl From<Stop> for JsonLdError {

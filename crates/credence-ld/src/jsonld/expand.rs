@@ -1,4 +1,5 @@
-//! The Expansion algorithm (JSON-LD 1.1 API section 13) in safe mode, following jsonld.js.
+//! The Expansion algorithm (JSON-LD 1.1 API section 13), following jsonld.js, with safe mode as a
+//! layer: where the algorithm drops a key or value, safe mode refuses the document instead.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -37,6 +38,8 @@ pub(crate) struct Expander<'p> {
     /// When set, keys must name the pinned contexts' IRIs by their pinned terms (see
     /// [`PinnedIris`]); credentials are expanded this way.
     pub(crate) pinned: Option<&'p PinnedIris>,
+    /// Safe mode: what the algorithm would drop is an error instead.
+    pub(crate) safe: bool,
 }
 
 /// Keywords a credential may use as keys directly: the parts of value, list and set objects.
@@ -57,8 +60,19 @@ fn too_deep() -> JsonLdError {
 
 impl Expander<'_> {
     /// Expands a whole document into an array of node objects.
-    pub(crate) fn expand_document(&self, doc: &Value) -> Result<Vec<Value>, JsonLdError> {
-        let ctx = self.procr.initial().clone();
+    pub(crate) fn expand_document(
+        &self,
+        doc: &Value,
+        expand_context: Option<&Value>,
+    ) -> Result<Vec<Value>, JsonLdError> {
+        let mut ctx = self.procr.initial().clone();
+        if let Some(local) = expand_context {
+            let local = match local {
+                Value::Object(m) => m.get("@context").unwrap_or(local),
+                other => other,
+            };
+            ctx = self.procr.apply_inline(&ctx, local, EMBEDDED)?;
+        }
         let expanded = self.expand(&ctx, None, doc, false, false, None, 0)?;
         let out = match expanded {
             Some(Value::Object(mut m)) if m.len() == 1 && m.contains_key("@graph") => {
@@ -113,9 +127,12 @@ impl Expander<'_> {
             scalar => {
                 let ep = ap.and_then(|p| ctx.expand_iri(p, true, false));
                 if !inside_list && (ap.is_none() || ep.as_deref() == Some("@graph")) {
+                    if !self.safe {
+                        return Ok(None);
+                    }
                     return Err(JsonLdError::FreeFloatingScalar);
                 }
-                expand_value(ctx, ap, scalar).map(Some)
+                self.expand_value(ctx, ap, scalar).map(Some)
             }
         }
     }
@@ -212,7 +229,10 @@ impl Expander<'_> {
 
         let count = result.len();
         let mut out = if result.contains_key("@value") {
-            check_value_object(&result, count)?;
+            match check_value_object(&result, count) {
+                Err(JsonLdError::NullValue) if !self.safe => return Ok(None),
+                other => other?,
+            }
             Value::Object(result)
         } else if let Some(t) = result.get_mut("@type") {
             if !t.is_array() {
@@ -229,6 +249,9 @@ impl Expander<'_> {
                 None => Value::Object(result),
             }
         } else if count == 1 && result.contains_key("@language") {
+            if !self.safe {
+                return Ok(None);
+            }
             return Err(JsonLdError::DroppedObject {
                 kind: DroppedKind::OnlyLanguage,
             });
@@ -247,7 +270,14 @@ impl Expander<'_> {
             let graph_container = ap
                 .and_then(|p| ctx.term(p))
                 .is_some_and(|t| t.container & container::GRAPH != 0);
-            if !inside_list
+            if !self.safe {
+                if !inside_list
+                    && (ap.is_none() || expanded_ap.as_deref() == Some("@graph"))
+                    && check_not_dropped(r).is_err()
+                {
+                    return Ok(None);
+                }
+            } else if !inside_list
                 && (ap.is_none() || expanded_ap.as_deref() == Some("@graph") || graph_container)
             {
                 check_not_dropped(r)?;
@@ -279,7 +309,7 @@ impl Expander<'_> {
                 _ => None,
             })
             .is_some_and(|t| ctx.expand_iri(t, true, true).as_deref() == Some("@json"));
-        let mut nests: Vec<&Value> = Vec::new();
+        let mut nests: Vec<(&str, &Value)> = Vec::new();
         let mut unexpanded_value: Option<&Value> = None;
 
         for &(key, value) in entries {
@@ -288,6 +318,7 @@ impl Expander<'_> {
             }
             let ep = match ctx.expand_iri(key, true, false) {
                 Some(e) if is_absolute(&e) || is_keyword(&e) => e,
+                _ if !self.safe => continue,
                 _ => return Err(JsonLdError::InvalidProperty { key: key.clone() }),
             };
             let ep_str: &str = &ep;
@@ -296,7 +327,7 @@ impl Expander<'_> {
             }
             if is_keyword(ep_str) {
                 if expanded_ap == Some("@reverse") {
-                    return Err(JsonLdError::InvalidReverseValue);
+                    return Err(JsonLdError::InvalidReversePropertyMap);
                 }
                 if result.contains_key(ep_str) && ep_str != "@included" && ep_str != "@type" {
                     return Err(JsonLdError::CollidingKeywords {
@@ -310,8 +341,11 @@ impl Expander<'_> {
                         return Err(JsonLdError::InvalidIdValue);
                     };
                     match ctx.expand_iri(s, false, true) {
+                        None if !self.safe => {
+                            result.insert("@id".to_owned(), Value::Null);
+                        }
                         None => return Err(JsonLdError::ReservedId { id: s.clone() }),
-                        Some(e) if !is_absolute(&e) => {
+                        Some(e) if self.safe && !is_absolute(&e) => {
                             return Err(JsonLdError::RelativeId { id: s.clone() })
                         }
                         Some(e) => {
@@ -333,6 +367,7 @@ impl Expander<'_> {
                     for t in raw {
                         let e = match type_scoped_ctx.expand_iri(t, true, true) {
                             Some(e) if e == "@json" || is_absolute(&e) => e.into_owned(),
+                            Some(e) if !self.safe => e.into_owned(),
                             _ => {
                                 return Err(JsonLdError::RelativeType {
                                     value: t.to_owned(),
@@ -344,8 +379,11 @@ impl Expander<'_> {
                     continue;
                 }
                 "@included" => {
-                    let r = self.expand(ctx, ap, value, false, false, None, depth + 1)?;
-                    let items = as_array(r.unwrap_or(Value::Array(Vec::new())));
+                    // A value the expansion drops is no node object either.
+                    let r = self
+                        .expand(ctx, ap, value, false, false, None, depth + 1)?
+                        .ok_or(JsonLdError::InvalidIncludedValue)?;
+                    let items = as_array(r);
                     if !items.iter().all(is_subject) {
                         return Err(JsonLdError::InvalidIncludedValue);
                     }
@@ -358,9 +396,11 @@ impl Expander<'_> {
                 "@value" => {
                     unexpanded_value = Some(value);
                     if !is_json_type && (value.is_array() || value.is_object()) {
-                        return Err(JsonLdError::InvalidValueObject);
+                        return Err(JsonLdError::InvalidValueObjectValue);
                     }
-                    exact(value)?;
+                    if self.safe {
+                        exact(value)?;
+                    }
                     result.insert("@value".to_owned(), value.clone());
                     continue;
                 }
@@ -368,12 +408,16 @@ impl Expander<'_> {
                     match value {
                         Value::Null => {}
                         Value::String(s) => {
-                            if !is_bcp47(s) {
+                            if self.safe && !is_bcp47(s) {
                                 return Err(JsonLdError::InvalidLanguageTag { value: s.clone() });
                             }
                             result.insert("@language".to_owned(), Value::String(s.to_lowercase()));
                         }
-                        _ => return Err(JsonLdError::InvalidLanguageTaggedValue),
+                        other => {
+                            return Err(JsonLdError::InvalidLanguageTag {
+                                value: other.to_string(),
+                            })
+                        }
                     }
                     continue;
                 }
@@ -395,7 +439,7 @@ impl Expander<'_> {
                 }
                 "@reverse" => {
                     if !value.is_object() {
-                        return Err(JsonLdError::InvalidReverseValue);
+                        return Err(JsonLdError::InvalidReverseKeywordValue);
                     }
                     let r =
                         self.expand(ctx, Some("@reverse"), value, false, false, None, depth + 1)?;
@@ -425,7 +469,7 @@ impl Expander<'_> {
                     continue;
                 }
                 "@nest" => {
-                    nests.push(value);
+                    nests.push((key.as_str(), value));
                     continue;
                 }
                 "@list" | "@set" | "@graph" => {}
@@ -448,7 +492,8 @@ impl Expander<'_> {
                         Some(d) => d,
                         None => term_ctx.direction,
                     };
-                    let map = expand_language_map(&term_ctx, vm, dir.map(|d| d.as_str()))?;
+                    let map =
+                        expand_language_map(&term_ctx, vm, dir.map(|d| d.as_str()), self.safe)?;
                     self.procr
                         .charge(map.as_array().map_or(0, |a| a.len() as u64))?;
                     Some(map)
@@ -524,7 +569,7 @@ impl Expander<'_> {
             if cont & container::GRAPH != 0 && cont & (container::ID | container::INDEX) == 0 {
                 let items = as_array(ev);
                 for item in &items {
-                    if let Value::Object(m) = item {
+                    if let (Value::Object(m), true) = (item, self.safe) {
                         check_not_dropped(m)?;
                     }
                 }
@@ -560,10 +605,15 @@ impl Expander<'_> {
             && result.get("@type").and_then(Value::as_str) != Some("@json")
             && unexpanded_value.is_some_and(|v| v.is_array() || v.is_object())
         {
-            return Err(JsonLdError::InvalidValueObject);
+            return Err(JsonLdError::InvalidValueObjectValue);
         }
 
-        for nv in nests {
+        for (nest_key, nv) in nests {
+            // A nesting key's own scoped context applies to what it nests.
+            let nest_ctx = match ctx.term(nest_key).and_then(|t| t.context.as_ref()) {
+                Some(sc) => self.procr.apply_scoped(ctx, sc, PROPERTY_SCOPED)?,
+                None => ctx.clone(),
+            };
             let items: &[Value] = match nv {
                 Value::Array(a) => a,
                 other => std::slice::from_ref(other),
@@ -573,14 +623,14 @@ impl Expander<'_> {
                     return Err(JsonLdError::InvalidNestValue);
                 };
                 if m.keys()
-                    .any(|k| ctx.expand_iri(k, true, false).as_deref() == Some("@value"))
+                    .any(|k| nest_ctx.expand_iri(k, true, false).as_deref() == Some("@value"))
                 {
                     return Err(JsonLdError::InvalidNestValue);
                 }
                 let mut nested: Vec<(&String, &Value)> = m.iter().collect();
                 nested.sort_unstable_by(|a, b| a.0.cmp(b.0));
                 self.expand_object(
-                    ctx,
+                    &nest_ctx,
                     ap,
                     expanded_ap,
                     &nested,
@@ -592,6 +642,15 @@ impl Expander<'_> {
             }
         }
         Ok(())
+    }
+
+    fn expand_value(
+        &self,
+        ctx: &ActiveContext,
+        ap: Option<&str>,
+        value: &Value,
+    ) -> Result<Value, JsonLdError> {
+        expand_value(ctx, ap, value, self.safe)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -628,11 +687,9 @@ impl Expander<'_> {
             );
             let expanded_key: Option<Value> = match property_index {
                 Some(_) if k == "@none" => Some(Value::String("@none".to_owned())),
-                Some(_) => Some(expand_value(
-                    &ctx,
-                    Some(index_key),
-                    &Value::String(k.clone()),
-                )?),
+                Some(_) => {
+                    Some(self.expand_value(&ctx, Some(index_key), &Value::String(k.clone()))?)
+                }
                 None => ctx
                     .expand_iri(k, true, false)
                     .map(|e| Value::String(e.into_owned())),
@@ -753,8 +810,11 @@ fn expand_value(
     ctx: &ActiveContext,
     ap: Option<&str>,
     value: &Value,
+    safe: bool,
 ) -> Result<Value, JsonLdError> {
-    exact(value)?;
+    if safe {
+        exact(value)?;
+    }
     let ep = ap.and_then(|p| ctx.expand_iri(p, true, false));
     let reserved = |s: &str| JsonLdError::ReservedId { id: s.to_owned() };
     match (ep.as_deref(), value) {
@@ -825,6 +885,7 @@ fn expand_language_map(
     ctx: &ActiveContext,
     map: &Map<String, Value>,
     direction: Option<&str>,
+    safe: bool,
 ) -> Result<Value, JsonLdError> {
     let mut out = Vec::new();
     let mut entries: Vec<(&String, &Value)> = map.iter().collect();
@@ -844,7 +905,7 @@ fn expand_language_map(
             let mut m = Map::new();
             m.insert("@value".to_owned(), Value::String(s.clone()));
             if !is_none {
-                if !is_bcp47(k) {
+                if safe && !is_bcp47(k) {
                     return Err(JsonLdError::InvalidLanguageTag { value: k.clone() });
                 }
                 m.insert("@language".to_owned(), Value::String(k.to_lowercase()));

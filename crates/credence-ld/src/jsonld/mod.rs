@@ -1,4 +1,7 @@
-//! JSON-LD 1.1 processor (context processing, expansion, toRdf) in safe mode, with cached contexts.
+//! JSON-LD 1.1 processor (context processing, expansion, toRdf), with safe mode as a layer on
+//! top (the default, and what credentials use) and cached contexts. [`Options`] runs the plain
+//! algorithms instead, with a base IRI, `expandContext` and `rdfDirection`: the W3C `expand` and
+//! `toRdf` suites pass that way (see the crate's `tests/jsonld_suite.rs`).
 //!
 //! Contexts come only from a [`ContextStore`]; nothing is fetched. Each distinct application of a
 //! pinned context (or a small inline one) to an active context is processed once and cached
@@ -23,13 +26,86 @@ mod to_rdf;
 
 pub use context::CacheStats;
 pub use error::{DroppedKind, IriPosition, JsonLdError};
-use to_rdf::RdfDirection;
+use to_rdf::DirectionMode;
 
 use std::sync::OnceLock;
 
 use crate::budget::Budget;
 use crate::contexts::ContextStore;
 use crate::rdf::Quad;
+
+/// How a string with a base direction (`@direction`) becomes RDF: the JSON-LD 1.1 `rdfDirection`
+/// option. Unset, safe mode refuses such a string and the plain algorithm drops its direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RdfDirection {
+    /// `i18n-datatype`: a literal typed `https://www.w3.org/ns/i18n#{language}_{direction}`.
+    I18nDatatype,
+    /// `compound-literal`: a blank node with `rdf:value`, `rdf:language` and `rdf:direction`.
+    CompoundLiteral,
+}
+
+/// The options of one expansion or toRdf call (JSON-LD 1.1 API `JsonLdOptions`, the part this
+/// processor implements). The default is what signing and verifying use: safe mode, no base IRI,
+/// no expansion context, directions refused.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Options {
+    /// The document's base IRI (and its URL, against which relative context URLs resolve).
+    pub base: Option<String>,
+    /// Safe mode: a key or value the algorithm would drop, or a relative IRI where RDF needs an
+    /// absolute one, is an error (jsonld.js `safe: true`). Off, the algorithms run as the
+    /// specification writes them, dropping what they drop.
+    pub safe: bool,
+    /// A context applied before the document's own (`expandContext`): a URL from the context
+    /// store, or a context (an object, with or without an `@context` entry).
+    pub expand_context: Option<serde_json::Value>,
+    /// How base directions become RDF.
+    pub rdf_direction: Option<RdfDirection>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            base: None,
+            safe: true,
+            expand_context: None,
+            rdf_direction: None,
+        }
+    }
+}
+
+impl Options {
+    /// The plain JSON-LD 1.1 algorithms (safe mode off), for a document at `base` if given.
+    pub fn standard(base: Option<&str>) -> Self {
+        Self {
+            base: base.map(str::to_owned),
+            safe: false,
+            ..Self::default()
+        }
+    }
+
+    /// These options with `expandContext` set.
+    pub fn with_expand_context(mut self, context: serde_json::Value) -> Self {
+        self.expand_context = Some(context);
+        self
+    }
+
+    /// These options with `rdfDirection` set.
+    pub fn with_rdf_direction(mut self, direction: RdfDirection) -> Self {
+        self.rdf_direction = Some(direction);
+        self
+    }
+
+    fn direction_mode(&self) -> DirectionMode {
+        match (self.rdf_direction, self.safe) {
+            (Some(RdfDirection::I18nDatatype), _) => DirectionMode::I18nDatatype,
+            (Some(RdfDirection::CompoundLiteral), _) => DirectionMode::CompoundLiteral,
+            (None, true) => DirectionMode::Refuse,
+            (None, false) => DirectionMode::Drop,
+        }
+    }
+}
 
 /// A JSON-LD processor over a fixed set of contexts; `Send + Sync`, share it across threads.
 #[derive(Debug)]
@@ -64,14 +140,40 @@ impl JsonLd {
         doc: &serde_json::Value,
         budget: &Budget,
     ) -> Result<serde_json::Value, JsonLdError> {
-        let session = context::Session::new(&self.procr, budget)?;
+        self.expand_with_options(doc, &Options::default(), budget)
+    }
+
+    /// Expanded form under `options` and `budget`, always an array.
+    pub fn expand_with_options(
+        &self,
+        doc: &serde_json::Value,
+        options: &Options,
+        budget: &Budget,
+    ) -> Result<serde_json::Value, JsonLdError> {
+        let session = context::Session::with_base(
+            &self.procr,
+            budget,
+            options.base.as_deref(),
+            options.safe,
+        )?;
         let items = expand::Expander {
             procr: &session,
             omit: None,
             pinned: None,
+            safe: options.safe,
         }
-        .expand_document(doc)?;
+        .expand_document(doc, options.expand_context.as_ref())?;
         Ok(serde_json::Value::Array(items))
+    }
+
+    /// The RDF dataset of `doc` under `options` and `budget`.
+    pub fn to_rdf_with_options(
+        &self,
+        doc: &serde_json::Value,
+        options: &Options,
+        budget: &Budget,
+    ) -> Result<Vec<Quad>, JsonLdError> {
+        self.to_rdf_inner(doc, None, budget, None, options)
     }
 
     /// Deserialize JSON-LD to an RDF dataset (quads, blank nodes labelled _:b0, _:b1 … in first-seen order).
@@ -85,7 +187,7 @@ impl JsonLd {
         doc: &serde_json::Value,
         budget: &Budget,
     ) -> Result<Vec<Quad>, JsonLdError> {
-        self.to_rdf_inner(doc, None, budget, None, RdfDirection::Refuse)
+        self.to_rdf_inner(doc, None, budget, None, &Options::default())
     }
 
     /// [`Self::to_rdf`] of `doc` as if its top-level `omit` entry were absent (no copy is made).
@@ -104,7 +206,7 @@ impl JsonLd {
         omit: &str,
         budget: &Budget,
     ) -> Result<Vec<Quad>, JsonLdError> {
-        self.to_rdf_inner(doc, Some(omit), budget, None, RdfDirection::Refuse)
+        self.to_rdf_inner(doc, Some(omit), budget, None, &Options::default())
     }
 
     /// The RDF of a credential (or a presentation, or a proof configuration), with its top-level
@@ -134,7 +236,8 @@ impl JsonLd {
         let pinned = self
             .pinned
             .get_or_init(|| pinned::PinnedIris::collect(&self.procr));
-        self.to_rdf_inner(doc, omit, budget, Some(pinned), RdfDirection::I18nDatatype)
+        let options = Options::default().with_rdf_direction(RdfDirection::I18nDatatype);
+        self.to_rdf_inner(doc, omit, budget, Some(pinned), &options)
     }
 
     /// How often context applications were answered from the cache, how often processed, and
@@ -149,20 +252,27 @@ impl JsonLd {
         omit: Option<&str>,
         budget: &Budget,
         pinned: Option<&pinned::PinnedIris>,
-        direction: RdfDirection,
+        options: &Options,
     ) -> Result<Vec<Quad>, JsonLdError> {
-        let session = context::Session::new(&self.procr, budget)?;
+        let session = context::Session::with_base(
+            &self.procr,
+            budget,
+            options.base.as_deref(),
+            options.safe,
+        )?;
         let expanded = expand::Expander {
             procr: &session,
             omit,
             pinned,
+            safe: options.safe,
         }
-        .expand_document(doc)?;
+        .expand_document(doc, options.expand_context.as_ref())?;
         to_rdf::to_rdf(
             &expanded,
             session.meter(),
             budget.limits.max_quads,
-            direction,
+            options.direction_mode(),
+            options.safe,
         )
     }
 }
@@ -574,6 +684,43 @@ mod tests {
         ] {
             assert!(jl.to_rdf(&doc).is_err(), "accepted {doc}");
         }
+    }
+
+    #[test]
+    fn the_plain_algorithms_drop_what_safe_mode_refuses() {
+        let jl = pinned();
+        let budget = Budget::default();
+        let plain = Options::standard(Some("https://ex.org/doc"));
+        let doc = json!({
+            "@context": {"@vocab": "https://ex.org/", "@ignoreMe": "https://ex.org/x"},
+            "@id": "s",
+            "p": [{"@value": null}, "kept"],
+        });
+        let quads = jl.to_rdf_with_options(&doc, &plain, &budget).unwrap();
+        assert_eq!(
+            to_nquads(&quads),
+            "<https://ex.org/s> <https://ex.org/p> \"kept\" .\n"
+        );
+        // The same context, now in safe mode: refused, though an unsafe call just accepted it
+        // (what an unsafe call processes never reaches the shared cache).
+        assert!(matches!(
+            jl.to_rdf(&doc),
+            Err(JsonLdError::ReservedTerm { .. })
+        ));
+        let directed = json!({
+            "@id": "https://ex.org/s",
+            "https://ex.org/p": {"@value": "x", "@language": "ar", "@direction": "rtl"},
+        });
+        let compound = plain.with_rdf_direction(RdfDirection::CompoundLiteral);
+        let text = to_nquads(
+            &jl.to_rdf_with_options(&directed, &compound, &budget)
+                .unwrap(),
+        );
+        assert!(text.contains("<http://www.w3.org/1999/02/22-rdf-syntax-ns#direction> \"rtl\""));
+        assert!(matches!(
+            jl.to_rdf(&directed),
+            Err(JsonLdError::DirectionNotSupported)
+        ));
     }
 
     #[test]

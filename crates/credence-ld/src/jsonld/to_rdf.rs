@@ -1,6 +1,7 @@
-//! Node Map Generation and Deserialize JSON-LD to RDF (JSON-LD 1.1 API 7.1, 8.1), safe mode,
-//! in jsonld.js order and blank node labelling, in time linear in the document, under the
-//! call's work meter and quad limit.
+//! Node Map Generation and Deserialize JSON-LD to RDF (JSON-LD 1.1 API 7.1, 8.1), in jsonld.js
+//! order and blank node labelling, in time linear in the document, under the call's work meter
+//! and quad limit. In safe mode a triple the algorithm would drop (a relative or ill-formed IRI,
+//! a blank node predicate, an ill-formed language tag) is an error instead.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -10,7 +11,7 @@ use serde_json::{Map, Value};
 use super::error::{IriPosition, JsonLdError};
 use super::expand::{is_list, is_subject, is_value, MAX_DEPTH};
 use super::hash::{KeyedMap, KeyedSet};
-use super::iri::{is_absolute, is_blank, is_keyword, is_writable_iri};
+use super::iri::{is_absolute, is_bcp47, is_blank, is_keyword, is_writable_iri};
 use crate::budget::{check_count, ComplexityBound, Meter};
 use crate::jcs::{canonicalize, es6_number};
 use crate::rdf::{Literal, Node, Object, Quad, RDF_LANG_STRING, XSD_STRING};
@@ -20,6 +21,9 @@ const RDF_FIRST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
 const RDF_REST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest";
 const RDF_NIL: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
 const RDF_JSON: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON";
+const RDF_VALUE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value";
+const RDF_LANGUAGE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#language";
+const RDF_DIRECTION: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#direction";
 const XSD_BOOLEAN: &str = "http://www.w3.org/2001/XMLSchema#boolean";
 const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
 const XSD_DOUBLE: &str = "http://www.w3.org/2001/XMLSchema#double";
@@ -369,13 +373,17 @@ fn make_node(id: &str) -> Node {
 
 /// How a string with a base direction (`@direction`) becomes RDF (JSON-LD 1.1 `rdfDirection`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RdfDirection {
+pub(crate) enum DirectionMode {
     /// Not at all: such a value is [`JsonLdError::DirectionNotSupported`] (what jsonld.js's
     /// safe mode does with `rdfDirection` unset), rather than silently losing its direction.
     Refuse,
+    /// `rdfDirection` unset outside safe mode: the direction is dropped.
+    Drop,
     /// `i18n-datatype`: a literal typed `https://www.w3.org/ns/i18n#{language}_{direction}`,
     /// as the `eddsa-rdfc-2022` reference implementation canonicalizes.
     I18nDatatype,
+    /// `compound-literal`: a blank node with `rdf:value`, `rdf:language` and `rdf:direction`.
+    CompoundLiteral,
 }
 
 /// Deserializes an expanded document to at most `max_quads` quads, charging `meter`.
@@ -383,7 +391,8 @@ pub(crate) fn to_rdf(
     expanded: &[Value],
     meter: &Meter<'_>,
     max_quads: u64,
-    direction: RdfDirection,
+    direction: DirectionMode,
+    safe: bool,
 ) -> Result<Vec<Quad>, JsonLdError> {
     let mut nm = NodeMap {
         graphs: BTreeMap::new(),
@@ -402,12 +411,15 @@ pub(crate) fn to_rdf(
         quads: Vec::with_capacity(32),
         max: max_quads,
         direction,
+        safe,
     };
     for (graph_name, graph) in &graphs {
         let g = if graph_name == "@default" {
             None
         } else {
-            check_iri(graph_name, IriPosition::Graph)?;
+            if !out.iri_ok(graph_name, IriPosition::Graph)? {
+                continue;
+            }
             Some(make_node(graph_name))
         };
         for (id, props) in graph {
@@ -426,19 +438,26 @@ pub(crate) fn to_rdf(
                     &**prop
                 };
                 if !subject_checked {
-                    check_iri(id, IriPosition::Subject)?;
+                    if !out.iri_ok(id, IriPosition::Subject)? {
+                        break;
+                    }
                     subject_checked = true;
                 }
-                {
-                    check_iri(predicate, IriPosition::Predicate)?;
-                    if is_blank(predicate) {
-                        return Err(JsonLdError::BlankNodePredicate {
-                            predicate: predicate.to_owned(),
-                        });
+                if !out.iri_ok(predicate, IriPosition::Predicate)? {
+                    continue;
+                }
+                if is_blank(predicate) {
+                    if !safe {
+                        continue;
                     }
+                    return Err(JsonLdError::BlankNodePredicate {
+                        predicate: predicate.to_owned(),
+                    });
                 }
                 for item in items {
-                    let object = object_to_rdf(item, &g, &mut issuer, &mut out)?;
+                    let Some(object) = object_to_rdf(item, &g, &mut issuer, &mut out)? else {
+                        continue;
+                    };
                     out.push(Quad {
                         subject: subject.clone(),
                         predicate: predicate.to_owned(),
@@ -473,10 +492,22 @@ fn check_iri(iri: &str, position: IriPosition) -> Result<(), JsonLdError> {
 struct Quads {
     quads: Vec<Quad>,
     max: u64,
-    direction: RdfDirection,
+    direction: DirectionMode,
+    safe: bool,
 }
 
 impl Quads {
+    /// Whether `iri` may be written: [`check_iri`], except that outside safe mode an IRI that
+    /// fails it is `false` (its triple is dropped) rather than an error.
+    fn iri_ok(&self, iri: &str, position: IriPosition) -> Result<bool, JsonLdError> {
+        match check_iri(iri, position) {
+            // An IRI has at most one fragment: `#` cannot appear in it.
+            Ok(()) => Ok(self.safe || iri.matches('#').count() <= 1),
+            Err(_) if !self.safe => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     fn push(&mut self, quad: Quad) -> Result<(), JsonLdError> {
         check_count(
             self.quads.len() as u64 + 1,
@@ -488,20 +519,68 @@ impl Quads {
     }
 }
 
+/// The RDF object of `item`, or `None` where the algorithm drops it (outside safe mode).
 fn object_to_rdf(
     item: &Item<'_>,
     g: &Option<Node>,
     issuer: &mut Issuer,
     quads: &mut Quads,
-) -> Result<Object, JsonLdError> {
+) -> Result<Option<Object>, JsonLdError> {
     match item {
-        Item::Id(id) => {
-            check_iri(id, IriPosition::Object)?;
-            Ok(Object::Node(make_node(id)))
-        }
-        Item::Value(m) => literal(m, quads.direction).map(Object::Literal),
-        Item::List(items) => list_to_rdf(items, g, issuer, quads),
+        Item::Id(id) => Ok(quads
+            .iri_ok(id, IriPosition::Object)?
+            .then(|| Object::Node(make_node(id)))),
+        Item::Value(m) => value_to_rdf(m, g, issuer, quads),
+        Item::List(items) => list_to_rdf(items, g, issuer, quads).map(Some),
     }
+}
+
+/// A value object's literal, or with `compound-literal` the blank node standing for a string
+/// with a direction.
+fn value_to_rdf(
+    m: &Map<String, Value>,
+    g: &Option<Node>,
+    issuer: &mut Issuer,
+    quads: &mut Quads,
+) -> Result<Option<Object>, JsonLdError> {
+    if let Some(dt) = m.get("@type").and_then(Value::as_str) {
+        if dt != "@json" && !quads.iri_ok(dt, IriPosition::Datatype)? {
+            return Ok(None);
+        }
+    }
+    if let Some(lang) = m.get("@language").and_then(Value::as_str) {
+        if !quads.safe && !is_bcp47(lang) {
+            return Ok(None);
+        }
+    }
+    let direction = m.get("@direction").and_then(Value::as_str);
+    if let (Some(dir), DirectionMode::CompoundLiteral, Some(Value::String(s))) =
+        (direction, quads.direction, m.get("@value"))
+    {
+        let node = make_node(&issuer.get(None));
+        let plain = |v: &str| {
+            Object::Literal(Literal {
+                value: v.to_owned(),
+                datatype: XSD_STRING.to_owned(),
+                language: None,
+            })
+        };
+        let mut parts = vec![(RDF_VALUE, plain(s))];
+        if let Some(lang) = m.get("@language").and_then(Value::as_str) {
+            parts.push((RDF_LANGUAGE, plain(&lang.to_lowercase())));
+        }
+        parts.push((RDF_DIRECTION, plain(dir)));
+        for (predicate, object) in parts {
+            quads.push(Quad {
+                subject: node.clone(),
+                predicate: predicate.to_owned(),
+                object,
+                graph: g.clone(),
+            })?;
+        }
+        return Ok(Some(Object::Node(node)));
+    }
+    literal(m, quads.direction).map(|l| Some(Object::Literal(l)))
 }
 
 fn list_to_rdf(
@@ -523,12 +602,14 @@ fn list_to_rdf(
         } else {
             Node::Iri(RDF_NIL.to_owned())
         };
-        quads.push(Quad {
-            subject: subject.clone(),
-            predicate: RDF_FIRST.to_owned(),
-            object,
-            graph: g.clone(),
-        })?;
+        if let Some(object) = object {
+            quads.push(Quad {
+                subject: subject.clone(),
+                predicate: RDF_FIRST.to_owned(),
+                object,
+                graph: g.clone(),
+            })?;
+        }
         quads.push(Quad {
             subject: subject.clone(),
             predicate: RDF_REST.to_owned(),
@@ -540,7 +621,7 @@ fn list_to_rdf(
     Ok(Object::Node(head))
 }
 
-fn literal(m: &Map<String, Value>, direction: RdfDirection) -> Result<Literal, JsonLdError> {
+fn literal(m: &Map<String, Value>, direction: DirectionMode) -> Result<Literal, JsonLdError> {
     let value = m.get("@value").unwrap_or(&Value::Null);
     let datatype = m.get("@type").and_then(Value::as_str);
     let lit = |value: String, dt: &str| Literal {
@@ -574,8 +655,19 @@ fn literal(m: &Map<String, Value>, direction: RdfDirection) -> Result<Literal, J
         }
         Value::String(s) => {
             if let Some(dir) = m.get("@direction").and_then(Value::as_str) {
-                if direction == RdfDirection::Refuse {
-                    return Err(JsonLdError::DirectionNotSupported);
+                match direction {
+                    DirectionMode::Refuse => return Err(JsonLdError::DirectionNotSupported),
+                    DirectionMode::Drop => {
+                        return Ok(match m.get("@language").and_then(Value::as_str) {
+                            Some(lang) => Literal {
+                                value: s.clone(),
+                                datatype: RDF_LANG_STRING.to_owned(),
+                                language: Some(lang.to_owned()),
+                            },
+                            None => lit(s.clone(), XSD_STRING),
+                        })
+                    }
+                    DirectionMode::I18nDatatype | DirectionMode::CompoundLiteral => {}
                 }
                 let language = m
                     .get("@language")
