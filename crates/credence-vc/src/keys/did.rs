@@ -118,7 +118,7 @@ pub fn public_key_from_did_key(did: &str) -> Result<PublicKey, KeyError> {
 }
 
 /// Resolves a `did:key` to its DID document offline (one Multikey method, also the assertion
-/// method).
+/// and the authentication method, as the `did:key` method specifies).
 pub fn resolve_did_key(did: &str) -> Result<DidDocument, KeyError> {
     let key = public_key_from_did_key(did)?;
     if did.contains('#') {
@@ -127,8 +127,14 @@ pub fn resolve_did_key(did: &str) -> Result<DidDocument, KeyError> {
         });
     }
     let vm = key.did_key_vm();
-    DidDocument::from_keys(key.did_key(), [(&vm, &key)])
+    let mut doc = DidDocument::from_keys(key.did_key(), [(&vm, &key)])?;
+    doc.other
+        .insert(AUTHENTICATION.to_owned(), serde_json::json!([vm.as_str()]));
+    Ok(doc)
 }
+
+/// The DID document member listing the methods that may authenticate as its subject.
+const AUTHENTICATION: &str = "authentication";
 
 // ---------------------------------------------------------------------------------------------
 // did:web
@@ -384,6 +390,31 @@ impl DidDocument {
     /// The public key of `vm`, provided the document describes `vm`, lists it under
     /// `assertionMethod` (by reference or embedded), and the method's controller is this document.
     pub fn assertion_key(&self, vm: &VerificationMethodId) -> Result<PublicKey, KeyError> {
+        self.key_in(vm, &self.assertion_method, false)
+    }
+
+    /// The public key of `vm`, provided the document describes `vm`, lists it under
+    /// `authentication` (by reference or embedded), and the method's controller is this
+    /// document: a key its subject may prove control with (a presentation's proof, DID Auth).
+    pub fn authentication_key(&self, vm: &VerificationMethodId) -> Result<PublicKey, KeyError> {
+        let listed: Vec<VerificationRelationship> =
+            match self.other.get(AUTHENTICATION) {
+                Some(v @ serde_json::Value::Array(_)) => serde_json::from_value(v.clone())
+                    .map_err(|_| KeyError::NotAuthenticationMethod {
+                        vm: vm.as_str().to_owned(),
+                    })?,
+                _ => Vec::new(),
+            };
+        self.key_in(vm, &listed, true)
+    }
+
+    /// The public key of `vm` as a member of the relationship `listed`.
+    fn key_in(
+        &self,
+        vm: &VerificationMethodId,
+        listed: &[VerificationRelationship],
+        authentication: bool,
+    ) -> Result<PublicKey, KeyError> {
         let target = vm.as_str();
         if vm.controller() != self.id {
             return Err(KeyError::ControllerMismatch {
@@ -392,7 +423,7 @@ impl DidDocument {
                 document: self.id.clone(),
             });
         }
-        let listed = self.assertion_method.iter().find_map(|rel| match rel {
+        let listed = listed.iter().find_map(|rel| match rel {
             VerificationRelationship::Reference(r) if self.absolute(r) == target => Some(None),
             VerificationRelationship::Embedded(m) if self.absolute(&m.id) == target => {
                 Some(Some(m))
@@ -408,6 +439,11 @@ impl DidDocument {
             (Some(None), Some(m)) => m,
             (Some(None), None) | (None, None) => {
                 return Err(KeyError::MethodNotFound {
+                    vm: target.to_owned(),
+                })
+            }
+            (None, Some(_)) if authentication => {
+                return Err(KeyError::NotAuthenticationMethod {
                     vm: target.to_owned(),
                 })
             }

@@ -140,6 +140,12 @@ pub enum KeyError {
         /// The method looked up.
         vm: String,
     },
+    /// The verification method exists but is not listed under `authentication`.
+    #[error("verification method `{vm}` is not an authentication method")]
+    NotAuthenticationMethod {
+        /// The method looked up.
+        vm: String,
+    },
     /// The verification method's controller is not the DID document's subject.
     #[error("verification method `{vm}` is controlled by `{controller}`, not `{document}`")]
     ControllerMismatch {
