@@ -50,6 +50,20 @@ impl Proof {
     pub fn created(&self) -> Option<&str> {
         self.options.get("created").and_then(Value::as_str)
     }
+
+    /// The `challenge` the proof answers, if any (a presentation's, against replay).
+    pub fn challenge(&self) -> Option<&str> {
+        self.options.get("challenge").and_then(Value::as_str)
+    }
+
+    /// The `domain`s the proof is meant for: none, one, or a set (Data Integrity §2.1).
+    pub fn domains(&self) -> Vec<&str> {
+        match self.options.get("domain") {
+            Some(Value::String(d)) => vec![d.as_str()],
+            Some(Value::Array(ds)) => ds.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Options of a new `eddsa-rdfc-2022` proof.
@@ -180,7 +194,18 @@ impl DataIntegrity {
         let config = Self::proof_config(options, document);
         let quads = self.jsonld.credential_rdf(document, None)?;
         crate::model::check_rdf(document, &quads, &crate::model::RelatedResources::new())?;
-        let doc_canon = canon::canonicalize(&quads)?;
+        self.prove_config(&quads, config, signer)
+    }
+
+    /// The `eddsa-rdfc-2022` proof of the document whose RDF is `quads`, with `config` as its
+    /// proof configuration (which holds the document's `@context`).
+    pub(crate) fn prove_config(
+        &self,
+        quads: &[Quad],
+        config: Map<String, Value>,
+        signer: &dyn Signer,
+    ) -> Result<Map<String, Value>, ProofError> {
+        let doc_canon = canon::canonicalize(quads)?;
         let config_canon = self.transform_config(&config)?;
         let hash_data = hash(&config_canon, &doc_canon);
         Ok(proof_object(config, &sign(&hash_data, signer)?))
@@ -361,7 +386,7 @@ fn proof_object(mut config: Map<String, Value>, proof_value: &str) -> Map<String
     config
 }
 
-fn with_proof(document: &Value, proof: Map<String, Value>) -> Result<Value, ProofError> {
+pub(crate) fn with_proof(document: &Value, proof: Map<String, Value>) -> Result<Value, ProofError> {
     let Value::Object(doc) = document else {
         return Err(ProofError::NotAnObject);
     };

@@ -50,6 +50,7 @@ mod claims;
 mod failure;
 mod lists;
 mod plan;
+mod presentation;
 mod report;
 mod resolve;
 mod trust;
@@ -71,6 +72,10 @@ pub use failure::{
     StatusFailure, Unknowns, ValidityFailure,
 };
 pub use plan::{KeyNeeds, Plan};
+pub use presentation::{
+    PresentationError, PresentationOptions, PresentationPlan, PresentationReport,
+    PresentationSignError,
+};
 pub use report::{
     problem_for, Check, CheckName, Facts, Outcome, ProblemDetail, Report, Verdict, Verification,
 };
