@@ -37,7 +37,7 @@ use credence_core::badge::RegistrationKey;
 use credence_core::model::RawCompletion;
 use credence_core::verify::{Report, Verifier};
 use credence_store::Store;
-use credence_vc::verify::TrustedIssuers;
+use credence_vc::verify::{PresentationReport, TrustedIssuers};
 
 pub mod admin;
 pub mod claims;
@@ -50,7 +50,9 @@ mod verify;
 
 pub use issue::{Acting, IssueError, RowOutcome};
 pub use issuer::{badge_jwt, Issuer, SignError, SignedBadge};
-pub use verify::{JudgeAt, LocalResolver, Resolve, VerifyError, VerifyRequest};
+pub use verify::{
+    JudgeAt, LocalResolver, PresentationRequest, Resolve, VerifyError, VerifyRequest,
+};
 
 /// What issuing needs: the store, the signing identity, the secrets of registration digests and
 /// claim links, and the clock. Cheap to clone.
@@ -111,5 +113,18 @@ impl Verifying {
         resolver: &dyn Resolve,
     ) -> Result<Report, VerifyError> {
         verify::verify(&self.verifier, &self.trusted, request, resolver).await
+    }
+
+    /// Verifies a presentation's own proof: reads it on the blocking pool, resolves the
+    /// controller document of its proof's key through `resolver` (the holder's; a `did:key`
+    /// needs no I/O), and checks the proof against the verifier's challenge and domain on the
+    /// blocking pool. The credentials it holds come back in the report, to be verified each on
+    /// its own with [`Self::verify`].
+    pub async fn verify_presentation(
+        &self,
+        request: PresentationRequest,
+        resolver: &dyn Resolve,
+    ) -> Result<PresentationReport, VerifyError> {
+        verify::verify_presentation(&self.verifier, request, resolver).await
     }
 }

@@ -13,8 +13,8 @@ use credence_core::verify::{Report, Verifier};
 use credence_ld::budget::Budget;
 use credence_vc::keys::DidDocument;
 use credence_vc::verify::{
-    KeyNeeds, LocalKeys, LocalStatusLists, ResolveError, ResolvedKeys, ResolvedLists, StatusNeeds,
-    TrustedIssuers,
+    KeyNeeds, LocalKeys, LocalStatusLists, PresentationOptions, PresentationReport, ResolveError,
+    ResolvedKeys, ResolvedLists, StatusNeeds, TrustedIssuers,
 };
 use serde_json::Value;
 
@@ -99,6 +99,45 @@ pub enum VerifyError {
     /// A step on the blocking pool did not finish (the runtime is shutting down).
     #[error("the verification task did not finish")]
     Task(#[source] tokio::task::JoinError),
+}
+
+/// One presentation to verify: the presentation, what the verifier asked its proof to answer,
+/// and the work budget.
+#[derive(Debug)]
+pub struct PresentationRequest {
+    /// The presentation, a JSON object.
+    pub presentation: Value,
+    /// The challenge and domain the verifier gave the holder.
+    pub expected: PresentationOptions,
+    /// Bounds on the work, and the flag that stops it.
+    pub budget: Budget,
+}
+
+pub(crate) async fn verify_presentation(
+    verifier: &Arc<Verifier>,
+    request: PresentationRequest,
+    resolver: &dyn Resolve,
+) -> Result<PresentationReport, VerifyError> {
+    let PresentationRequest {
+        presentation,
+        expected,
+        budget,
+    } = request;
+    let plan = {
+        let (verifier, budget) = (Arc::clone(verifier), budget.clone());
+        tokio::task::spawn_blocking(move || verifier.vc().plan_presentation(&presentation, &budget))
+            .await
+            .map_err(VerifyError::Task)?
+    };
+    let keys = resolve_keys(plan.needs(), resolver).await;
+    let verifier = Arc::clone(verifier);
+    tokio::task::spawn_blocking(move || {
+        verifier
+            .vc()
+            .check_presentation(plan, &keys, &expected, &budget)
+    })
+    .await
+    .map_err(VerifyError::Task)
 }
 
 /// Round one: the controller documents a plan needs, one after the other.

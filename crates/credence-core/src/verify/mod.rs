@@ -130,6 +130,12 @@ impl Verifier {
         self.vc.data_integrity()
     }
 
+    /// credence-vc's verifier underneath, for what is not a badge: the presentations a holder's
+    /// wallet makes ([`credence_vc::verify::Verifier::plan_presentation`]).
+    pub fn vc(&self) -> &credence_vc::verify::Verifier {
+        &self.vc
+    }
+
     /// The first step for a badge given as bytes (JSON, a compact JWT, or a baked PNG or SVG):
     /// read it and say which controller document must be resolved. Pure CPU work.
     pub fn plan_bytes(&self, input: &[u8], trusted: &TrustedIssuers, budget: &Budget) -> Plan {
