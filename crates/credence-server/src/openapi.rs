@@ -27,7 +27,7 @@ use crate::state::AppState;
         audit::keys, audit::audit, audit::verify,
         public::did_document, public::jwks, public::issuer, public::issuer_image, public::achievement_doc, public::provider_doc,
         health::healthz, health::readyz, health::metrics,
-        verify::verify_api, vc_api::verify_credential, vc_api::issue_credential,
+        verify::verify_api, vc_api::verify_credential, vc_api::verify_presentation, vc_api::issue_credential,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&BearerAuth, &CommonProblems),

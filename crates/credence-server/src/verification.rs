@@ -6,14 +6,18 @@
 //! for each verification, so a revocation changes the verdict as soon as it is recorded.
 
 use async_trait::async_trait;
-use credence_app::{JudgeAt, Resolve, VerifyRequest, Verifying};
+use credence_app::{
+    JudgeAt, LocalResolver, PresentationRequest, Resolve, VerifyRequest, Verifying,
+};
 use credence_core::badge::KnownIdentifier;
 use credence_core::model::BadgeId;
 use credence_core::verify::Report;
 use credence_ld::budget::{Budget, Cancel};
 use credence_store::Actor;
 use credence_vc::keys::DidDocument;
-use credence_vc::verify::{CheckName, Outcome, ResolveError, TrustedIssuers};
+use credence_vc::verify::{
+    CheckName, Outcome, PresentationOptions, PresentationReport, ResolveError, TrustedIssuers,
+};
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -109,6 +113,31 @@ pub async fn verify(
         check_registration(state, &mut report, &known).await?;
     }
     Ok(report)
+}
+
+/// Verifies a presentation's own proof now, through the verify use case. The holder's key is
+/// resolved offline: a `did:key` (what wallets present with); any other holder DID is not
+/// resolved, so its proof cannot be checked (the key resolution check says so).
+pub async fn verify_presentation(
+    state: &AppState,
+    presentation: Value,
+    expected: PresentationOptions,
+) -> Result<PresentationReport, ApiError> {
+    let verifying = Verifying {
+        verifier: state.verifier.clone(),
+        trusted: TrustedIssuers::only([state.issuer.did().to_owned()]),
+    };
+    let budget = Budget::with_cancel(state.shutdown.child());
+    let _stop_with_the_request = CancelOnDrop(budget.cancel.clone());
+    let request = PresentationRequest {
+        presentation,
+        expected,
+        budget,
+    };
+    verifying
+        .verify_presentation(request, &LocalResolver::default())
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))
 }
 
 /// "Does this badge belong to registration X?", answered from the keyed digest the service keeps

@@ -10,6 +10,14 @@
 //! credential verified, 400 when it did not (its `errors` say why, as VC 2.0 problem details). A
 //! body that is not such a request is a 400 problem+json, as on every route.
 //!
+//! `POST /presentations/verify` (anyone) takes `{"verifiablePresentation": ..., "options":
+//! {"challenge": ..., "domain": ...}}`: the presentation's own proof must be an `authentication`
+//! proof by a key its holder lists (a `did:key`; the service resolves no other holder DID yet)
+//! answering that challenge and domain, and each credential it holds is verified as
+//! `POST /credentials/verify` would. The answer is `{verified, checks, warnings, errors,
+//! presentationResult, credentialResults}`, 200 when the presentation and every credential
+//! verified, 400 when not.
+//!
 //! `POST /credentials/issue` takes `{"credential": ..., "options": {...}}` and answers 201
 //! `{"verifiableCredential": ...}`: the credential must conform to the VC data model and name the
 //! Centre as its issuer; it is signed with an `eddsa-rdfc-2022` proof and the signing is audited
@@ -20,7 +28,9 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use credence_core::verify::{Report, MAX_INPUT_BYTES};
-use credence_vc::verify::{CheckName, Outcome, ProblemDetail};
+use credence_vc::verify::{
+    Check, CheckName, Outcome, PresentationOptions, PresentationReport, ProblemDetail,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -35,7 +45,9 @@ use crate::verification::verify;
 /// The VC-API verifier route (open to any origin, with the verification API's body and rate
 /// limits: see [`crate::app`]).
 pub fn router() -> Router<AppState> {
-    Router::new().route("/credentials/verify", post(verify_credential))
+    Router::new()
+        .route("/credentials/verify", post(verify_credential))
+        .route("/presentations/verify", post(verify_presentation))
 }
 
 /// The VC-API issuer route (an administrator's bearer token; the ordinary body limit).
@@ -52,6 +64,44 @@ struct VerifyCredentialRequest {
     /// accepted and have no effect, as the specification lets a verifier ignore them.
     #[serde(default, rename = "options")]
     _options: Map<String, Value>,
+}
+
+/// The VC-API's verify-presentation request.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct VerifyPresentationRequest {
+    verifiable_presentation: Value,
+    #[serde(default)]
+    options: PresentationRequestOptions,
+}
+
+/// What the verifier asked the holder's proof to answer.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PresentationRequestOptions {
+    challenge: Option<String>,
+    domain: Option<String>,
+    /// Other options the VC-API lets a verifier ignore.
+    #[serde(flatten)]
+    _other: Map<String, Value>,
+}
+
+/// The VC-API's verify-presentation answer.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PresentationVerificationResult {
+    /// Whether the presentation's proof and every credential it holds verified.
+    verified: bool,
+    /// The checks performed on the presentation, by name.
+    checks: Vec<CheckName>,
+    /// Problems that did not stop it verifying.
+    warnings: Vec<ProblemDetail>,
+    /// Why the presentation, or one of its credentials, did not verify.
+    errors: Vec<ProblemDetail>,
+    /// The presentation's own result.
+    presentation_result: VerificationResult,
+    /// Each credential's result, in the presentation's order.
+    credential_results: Vec<VerificationResult>,
 }
 
 /// The VC-API's issue-credential request.
@@ -89,19 +139,34 @@ pub struct VerificationResult {
 
 impl From<Report> for VerificationResult {
     fn from(report: Report) -> Self {
-        let checks = report
-            .checks
-            .iter()
-            .filter(|c| c.outcome != Outcome::NotChecked)
-            .map(|c| c.check)
-            .collect();
         VerificationResult {
             verified: report.verified,
-            checks,
+            checks: performed(&report.checks),
             warnings: Vec::new(),
             errors: report.errors,
         }
     }
+}
+
+impl VerificationResult {
+    /// A presentation's own result.
+    fn from_presentation(report: &PresentationReport) -> Self {
+        VerificationResult {
+            verified: report.verified,
+            checks: performed(&report.checks),
+            warnings: Vec::new(),
+            errors: report.errors.clone(),
+        }
+    }
+}
+
+/// The checks that ran (passed or failed), by name.
+fn performed(checks: &[Check]) -> Vec<CheckName> {
+    checks
+        .iter()
+        .filter(|c| c.outcome != Outcome::NotChecked)
+        .map(|c| c.check)
+        .collect()
 }
 
 /// The media type an enveloped VC-JWT's `data:` URL names.
@@ -181,6 +246,69 @@ pub async fn verify_credential(
         StatusCode::BAD_REQUEST
     };
     Ok((status, Json(report.into())))
+}
+
+/// Verify a presentation (W3C VC-API). The body is `{"verifiablePresentation": ..., "options":
+/// {"challenge": ..., "domain": ...}}`; the answer is `{verified, checks, warnings, errors,
+/// presentationResult, credentialResults}`, 200 when the presentation and each credential it
+/// holds verified and 400 when not.
+#[utoipa::path(post, path = "/presentations/verify", tag = "verification",
+    request_body(content = Object, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Verified: {verified: true, checks, warnings, errors: [], presentationResult, credentialResults}", body = Object),
+        (status = 400, description = "Not verified ({verified: false, ...}), or not a VC-API request (problem+json)", content(
+            (Object = "application/json"),
+            (crate::error::Problem = "application/problem+json"),
+        )),
+        (status = 413, description = "Larger than 16 MiB", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn verify_presentation(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<(StatusCode, Json<PresentationVerificationResult>), ApiError> {
+    let asked: VerifyPresentationRequest = json_body(request, MAX_INPUT_BYTES).await?;
+    if !asked.verifiable_presentation.is_object() {
+        return Err(ApiError::MalformedBody {
+            detail: "verifiablePresentation must be a presentation (a JSON object)".to_owned(),
+        });
+    }
+    let presentation = crate::verification::verify_presentation(
+        &state,
+        asked.verifiable_presentation,
+        PresentationOptions::from_parts(asked.options.challenge, asked.options.domain),
+    )
+    .await?;
+    let mut credential_results = Vec::with_capacity(presentation.credentials.len());
+    for credential in presentation.credentials.iter().cloned() {
+        let input = credential_input(credential)?;
+        credential_results.push(VerificationResult::from(verify(&state, input, None).await?));
+    }
+    let presentation_result = VerificationResult::from_presentation(&presentation);
+    let verified = presentation_result.verified && credential_results.iter().all(|r| r.verified);
+    let errors = presentation_result
+        .errors
+        .iter()
+        .chain(credential_results.iter().flat_map(|r| r.errors.iter()))
+        .cloned()
+        .collect();
+    let status = if verified {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok((
+        status,
+        Json(PresentationVerificationResult {
+            verified,
+            checks: presentation_result.checks.clone(),
+            warnings: Vec::new(),
+            errors,
+            presentation_result,
+            credential_results,
+        }),
+    ))
 }
 
 /// Sign a credential in the Centre's name (W3C VC-API). The body is `{"credential": ...,

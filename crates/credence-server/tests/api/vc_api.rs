@@ -1,13 +1,17 @@
 //! The W3C VC-API routes: `POST /credentials/verify` answers a verification result,
 //! `{verified, checks, warnings, errors}`, 200 when the credential verified and 400 when not, and
 //! a body that is not a VC-API request is a problem; `POST /credentials/issue` signs a conforming
-//! credential in the Centre's name for an administrator only, and audits it.
+//! credential in the Centre's name for an administrator only, and audits it;
+//! `POST /presentations/verify` checks a holder's presentation and each credential it holds.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use credence_testkit::completions::{completion, LEEDS};
 use credence_testkit::TestApp;
+use credence_vc::keys::{LocalSigner, SecretKey, Signer as _};
+use credence_vc::proof::{DataIntegrity, ProofOptions};
+use credence_vc::verify::PresentationOptions;
 
 const CRYPTO_ERROR: &str = "https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR";
 const RANGE_ERROR: &str = "https://www.w3.org/TR/vc-data-model#RANGE_ERROR";
@@ -192,5 +196,113 @@ async fn credentials_issue_signs_a_conforming_credential_for_an_administrator_on
         assert!(p["detail"].as_str().unwrap().contains(says), "{says}: {p}");
     }
     assert_eq!(audited().await, 1);
+    app.finish().await;
+}
+
+/// A holder's presentation of `credentials`, signed with a `did:key` answering `challenge` for
+/// `verifier.example`.
+fn presentation(credentials: &[Value], challenge: &str) -> Value {
+    let key = SecretKey::from_seed(&[21; 32]);
+    let public = key.public_key();
+    let signer = LocalSigner::new(key, public.did_key_vm());
+    let vp = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": public.did_key(),
+        "verifiableCredential": credentials,
+    });
+    let options = ProofOptions {
+        verification_method: signer.verification_method().clone(),
+        created: "2026-12-01T09:00:00Z".to_owned(),
+    };
+    let answer = PresentationOptions::new(challenge, Some("verifier.example"));
+    let contexts = credence_core::contexts::pinned().unwrap();
+    DataIntegrity::new(credence_ld::jsonld::JsonLd::new(contexts))
+        .sign_presentation_rdfc(&vp, &options, &answer, &signer)
+        .unwrap()
+}
+
+/// `POST /presentations/verify` of `vp` asking `challenge`, answered with `status`.
+async fn verify_presentation(
+    app: &TestApp,
+    vp: &Value,
+    challenge: &str,
+    status: StatusCode,
+) -> Value {
+    let body = json!({
+        "verifiablePresentation": vp,
+        "options": {"challenge": challenge, "domain": "verifier.example"},
+    });
+    let reply = app
+        .send(Method::POST, "/presentations/verify", None, Some(&body))
+        .await;
+    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
+    reply.expect(status)
+}
+
+#[tokio::test]
+async fn presentations_verify_checks_the_holders_proof_and_each_credential() {
+    let app = TestApp::sqlite().await;
+    app.load_demo().await;
+    let (first, badge) = app.issue(&completion(0)).await;
+    let (_, other) = app.issue(&completion(1)).await;
+    let (badge, other): (Value, Value) = (badge.json(), other.json());
+
+    let vp = presentation(&[badge.clone(), other.clone()], "nonce-1");
+    let result = verify_presentation(&app, &vp, "nonce-1", StatusCode::OK).await;
+    assert_eq!(result["verified"], true, "{result}");
+    assert_eq!(result["presentationResult"]["verified"], true, "{result}");
+    assert_eq!(
+        result["checks"],
+        json!(["parsed", "data_model", "key_resolution", "proof"])
+    );
+    let credentials = result["credentialResults"].as_array().unwrap();
+    assert_eq!(credentials.len(), 2);
+    assert!(
+        credentials.iter().all(|c| c["verified"] == true),
+        "{result}"
+    );
+
+    // Replayed to another verifier's challenge: the holder's proof does not answer it.
+    let result = verify_presentation(&app, &vp, "nonce-2", StatusCode::BAD_REQUEST).await;
+    assert_eq!(result["verified"], false);
+    assert_eq!(result["presentationResult"]["verified"], false);
+    assert!(error_types(&result).contains(&CRYPTO_ERROR), "{result}");
+
+    // A credential changed after the holder signed: both proofs fail.
+    let mut changed = vp.clone();
+    changed["verifiableCredential"][0]["name"] = json!("Something else");
+    let result = verify_presentation(&app, &changed, "nonce-1", StatusCode::BAD_REQUEST).await;
+    assert_eq!(result["presentationResult"]["verified"], false, "{result}");
+    assert_eq!(
+        result["credentialResults"][0]["verified"], false,
+        "{result}"
+    );
+    assert_eq!(result["credentialResults"][1]["verified"], true, "{result}");
+
+    // A genuine presentation of a badge revoked since: the presentation holds, the badge not.
+    app.admin_post(
+        &format!("/api/v1/badges/{first}/revoke"),
+        &json!({"reason": "issued_in_error"}),
+    )
+    .await;
+    let result = verify_presentation(&app, &vp, "nonce-1", StatusCode::BAD_REQUEST).await;
+    assert_eq!(result["presentationResult"]["verified"], true, "{result}");
+    assert_eq!(
+        result["credentialResults"][0]["verified"], false,
+        "{result}"
+    );
+    assert!(error_types(&result).contains(&RANGE_ERROR), "{result}");
+
+    // Not a presentation request at all.
+    for body in [
+        json!({"verifiablePresentation": "text"}),
+        json!({"verifiablePresentation": vp, "extra": 1}),
+        json!({}),
+    ] {
+        app.send(Method::POST, "/presentations/verify", None, Some(&body))
+            .await
+            .problem(StatusCode::BAD_REQUEST);
+    }
     app.finish().await;
 }
