@@ -14,27 +14,20 @@
 // passed to verify.mjs --status-list.
 // Keys come from fixed 32-byte seeds and the proof `created` is fixed, and
 // Ed25519 signatures are deterministic, so the output is byte-for-byte stable.
-import {createHash} from 'node:crypto';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 
-import * as vc from '@digitalbazaar/vc';
-import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
-import {cryptosuite as eddsaRdfc2022CryptoSuite} from
-  '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as bsl from '@digitalbazaar/vc-bitstring-status-list';
+
+import {ISSUER_SEED, badge, didKeyPair, sign} from './lib/badge.mjs';
 
 import {makeDocumentLoader} from './lib/loader.mjs';
 import {emit, run, usage} from './lib/cli.mjs';
 
 const USAGE = 'usage: node sign.mjs --out DIR [--with-status]';
 
-/** Seed of the issuer key: bytes 0x00..0x1f. */
-const ISSUER_SEED = Uint8Array.from({length: 32}, (_, i) => i);
 /** Seed of the impostor key used for js-badge-other-key.json: 0xff..0xe0. */
 const OTHER_SEED = Uint8Array.from({length: 32}, (_, i) => 0xff - i);
-const CREATED = '2024-01-01T00:00:00Z';
 const STATUS_LIST_URL = 'https://example.com/credence-interop/status/1';
 const REVOKED_INDEX = 5;
 const CLEAR_INDEX = 3;
@@ -61,71 +54,6 @@ function parseArgs(argv) {
     usage(USAGE, '--out DIR is required');
   }
   return {out, withStatus};
-}
-
-async function didKeyPair(seed) {
-  const {publicKeyMultibase} = await Ed25519Multikey.generate({seed});
-  // id becomes `${controller}#${publicKeyMultibase}`, the did:key convention
-  return Ed25519Multikey.generate({
-    seed, controller: `did:key:${publicKeyMultibase}`
-  });
-}
-
-function badge(issuerDid) {
-  const email = 'learner@example.com';
-  const salt = 'credence-interop-salt';
-  const identityHash = 'sha256$' +
-    createHash('sha256').update(email + salt, 'utf8').digest('hex');
-  return {
-    '@context': [
-      'https://www.w3.org/ns/credentials/v2',
-      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'
-    ],
-    id: 'urn:uuid:7f1b2c9e-0d4a-4c61-9f0e-3a5b8e2d1c40',
-    type: ['VerifiableCredential', 'OpenBadgeCredential'],
-    name: 'Interop Badge (signed by JS)',
-    issuer: {
-      id: issuerDid,
-      type: ['Profile'],
-      name: 'Credence Interop Test Issuer'
-    },
-    validFrom: '2024-01-01T00:00:00Z',
-    credentialSubject: {
-      type: ['AchievementSubject'],
-      identifier: [{
-        type: 'IdentityObject',
-        identityHash,
-        identityType: 'emailAddress',
-        hashed: true,
-        salt
-      }],
-      achievement: {
-        id: 'https://example.com/achievements/interop/js-signed',
-        type: ['Achievement'],
-        name: 'Cross-implementation Interop',
-        description: 'Awarded to credentials that verify in two independent ' +
-          'implementations.',
-        criteria: {
-          narrative: 'Sign with digitalbazaar, verify with Credence.'
-        }
-      }
-    },
-    // VC 2.0's `JsonSchema` type: OB's `1EdTechJsonSchemaValidator2019` is
-    // defined by neither the VC 2.0 nor the OB 3.0.3 context, so safe-mode
-    // canonicalization rejects it.
-    credentialSchema: [{
-      id: 'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/' +
-        'ob_v3p0_achievementcredential_schema.json',
-      type: 'JsonSchema'
-    }]
-  };
-}
-
-async function sign(credential, signer, documentLoader) {
-  const suite = new DataIntegrityProof({
-    signer, date: CREATED, cryptosuite: eddsaRdfc2022CryptoSuite
-  });
-  return vc.issue({credential, suite, documentLoader});
 }
 
 function statusEntry(index) {
