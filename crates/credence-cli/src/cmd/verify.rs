@@ -1,4 +1,5 @@
-//! `credence verify`: verify a badge and print the report.
+//! `credence verify`: verify a badge, or a presentation and each credential it holds, and print
+//! the report.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -6,12 +7,15 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Args;
-use credence_app::{JudgeAt, LocalResolver, VerifyRequest, Verifying};
+use credence_app::{JudgeAt, LocalResolver, PresentationRequest, VerifyRequest, Verifying};
 use credence_core::badge::KnownIdentifier;
 use credence_core::verify::Verifier;
 use credence_ld::budget::Budget;
 use credence_vc::keys::DidDocument;
-use credence_vc::verify::{CheckName, LocalKeys, LocalStatusLists, Outcome, TrustedIssuers};
+use credence_vc::verify::{
+    Check, CheckName, LocalKeys, LocalStatusLists, Outcome, PresentationOptions, TrustedIssuers,
+};
+use serde_json::Value;
 
 use super::{data_integrity, parse_time, read_bytes, read_json, read_text, ExtraContext};
 
@@ -42,6 +46,24 @@ pub struct VerifyArgs {
     /// Allow one more JSON-LD context for this run: URL=FILE (repeatable).
     #[arg(long = "context", value_name = "URL=FILE")]
     contexts: Vec<ExtraContext>,
+    /// For a presentation: the challenge its holder's proof must answer.
+    #[arg(long)]
+    challenge: Option<String>,
+    /// For a presentation: the domain its holder's proof must name.
+    #[arg(long)]
+    domain: Option<String>,
+}
+
+/// The input as a presentation, when it is a JSON object whose `type` names
+/// `VerifiablePresentation` (only to choose what to verify; the verifier reads the signed RDF).
+fn as_presentation(input: &[u8]) -> Option<Value> {
+    let value: Value = serde_json::from_slice(input).ok()?;
+    let is_vp = match value.get("type") {
+        Some(Value::String(t)) => t == "VerifiablePresentation",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "VerifiablePresentation"),
+        _ => false,
+    };
+    is_vp.then_some(value)
 }
 
 /// Runs `credence verify`.
@@ -81,6 +103,17 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         budget: Budget::default(),
     };
     let resolver = LocalResolver { keys, lists };
+    if let Some(presentation) = as_presentation(&request.input) {
+        let expected = PresentationOptions::from_parts(args.challenge, args.domain);
+        return verify_presentation(
+            &verifying,
+            presentation,
+            expected,
+            &request,
+            &resolver,
+            args.json,
+        );
+    }
     // The command's one entry into async code: the use case runs its CPU steps on the runtime's
     // blocking pool and resolves from the files given.
     let report = super::runtime()?.block_on(verifying.verify(request, &resolver))?;
@@ -96,25 +129,92 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 None => println!("issuer:  {issuer}"),
             }
         }
-        for c in &report.checks {
-            let mark = match c.outcome {
-                Outcome::Pass => "pass",
-                Outcome::Fail => "FAIL",
-                _ => "  - ",
-            };
-            let name = serde_json::to_value(c.check)?;
-            println!(
-                "  [{mark}] {:<15} {}",
-                name.as_str().unwrap_or("?"),
-                c.reason
-            );
-        }
+        print_checks(&report.checks)?;
     }
     Ok(if report.verified {
         ExitCode::SUCCESS
     } else if report.outcome(CheckName::Parsed) == Outcome::Fail {
         // The input is not a badge at all: "cannot be read", not "invalid".
         ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Prints one line per check.
+fn print_checks(checks: &[Check]) -> anyhow::Result<()> {
+    for c in checks {
+        let mark = match c.outcome {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "FAIL",
+            _ => "  - ",
+        };
+        let name = serde_json::to_value(c.check)?;
+        println!(
+            "  [{mark}] {:<15} {}",
+            name.as_str().unwrap_or("?"),
+            c.reason
+        );
+    }
+    Ok(())
+}
+
+/// Verifies a presentation's proof, then each credential it holds as `request` would verify a
+/// badge. Exit 0 when all verified, 1 when any did not.
+fn verify_presentation(
+    verifying: &Verifying,
+    presentation: Value,
+    expected: PresentationOptions,
+    request: &VerifyRequest,
+    resolver: &LocalResolver,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let runtime = super::runtime()?;
+    let asked = PresentationRequest {
+        presentation,
+        expected,
+        budget: request.budget.clone(),
+    };
+    let report = runtime.block_on(verifying.verify_presentation(asked, resolver))?;
+    let mut credentials = Vec::with_capacity(report.credentials.len());
+    for credential in &report.credentials {
+        let one = VerifyRequest {
+            input: serde_json::to_vec(credential)?,
+            at: request.at.clone(),
+            known_identifier: request.known_identifier.clone(),
+            budget: request.budget.clone(),
+        };
+        credentials.push(runtime.block_on(verifying.verify(one, resolver))?);
+    }
+    let verified = report.verified && credentials.iter().all(|c| c.verified);
+    if json {
+        let out = serde_json::json!({
+            "verified": verified,
+            "presentation": report,
+            "credentials": credentials,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        println!(
+            "presentation: {}",
+            if report.verified {
+                "verified"
+            } else {
+                "NOT verified"
+            }
+        );
+        if let Some(holder) = &report.holder {
+            println!("holder:  {holder}");
+        }
+        print_checks(&report.checks)?;
+        for (i, c) in credentials.iter().enumerate() {
+            let verdict = serde_json::to_value(c.verdict)?;
+            println!("credential {}: {}", i + 1, verdict.as_str().unwrap_or("?"));
+            print_checks(&c.checks)?;
+        }
+    }
+    Ok(if verified {
+        ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
