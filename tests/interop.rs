@@ -266,6 +266,58 @@ fn badges_the_javascript_stack_signs_get_the_right_verdict_from_credence() {
 }
 
 #[test]
+fn presentations_the_javascript_stack_signs_get_its_verdict_from_credence() {
+    ensure_node_modules();
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = node("present.mjs", &["--out", s(tmp.path())]);
+    let challenge = manifest["challenge"].as_str().unwrap();
+    let domain = manifest["domain"].as_str().unwrap();
+    let files = manifest["files"].as_array().unwrap();
+    assert_eq!(files.len(), 4, "{manifest:#}");
+    for f in files {
+        let file = f["file"].as_str().unwrap();
+        let expect_valid = f["expect"] == "valid";
+        assert_eq!(f["js"], expect_valid, "the JavaScript stack on {file}: {f}");
+        let out = credence(&[
+            "verify",
+            "--json",
+            "--at",
+            "2025-01-01T00:00:00Z",
+            "--challenge",
+            challenge,
+            "--domain",
+            domain,
+            file,
+        ]);
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{file}: {}", String::from_utf8_lossy(&out.stderr)));
+        assert_eq!(report["verified"], expect_valid, "{file}: {report:#}");
+        assert_eq!(
+            out.status.code(),
+            Some(if expect_valid { 0 } else { 1 }),
+            "{file}"
+        );
+        let credentials = report["credentials"].as_array().unwrap();
+        assert_eq!(credentials.len(), 2, "{file}");
+        if expect_valid {
+            assert!(report["presentation"]["holder"]
+                .as_str()
+                .unwrap()
+                .starts_with("did:key:"));
+            assert!(
+                credentials.iter().all(|c| c["verdict"] == "valid"),
+                "{report:#}"
+            );
+        } else {
+            assert_eq!(
+                report["presentation"]["verified"], false,
+                "{file}: {report:#}"
+            );
+        }
+    }
+}
+
+#[test]
 fn canonical_forms_agree_with_jsonld_js() {
     let tmp = tempfile::tempdir().unwrap();
     let (signed, _) = sign_fixture_badge(tmp.path());
