@@ -725,13 +725,12 @@ fn extra_or_repeated_proofs_do_not_verify() {
         assert_verdict(&report, Verdict::InvalidSignature);
         assert_eq!(report.outcome(CheckName::Proof), Outcome::Fail, "{key}");
     }
-    // Proof sets are not supported; a proof that is not an object does not verify (and may
-    // also break the schema).
-    for proof in [
-        json!([f.signed["proof"].clone()]),
-        json!("z123"),
-        json!(null),
-    ] {
+    // A set of the one proof is that proof (proof sets: crates/credence-vc/tests/proof_sets.rs).
+    let mut set = f.signed.clone();
+    set["proof"] = json!([f.signed["proof"].clone()]);
+    assert_verdict(&f.verify(&set), Verdict::Valid);
+    // A proof that is not an object does not verify (and may also break the schema).
+    for proof in [json!("z123"), json!(null), json!([]), json!(["z123"])] {
         let mut changed = f.signed.clone();
         changed["proof"] = proof.clone();
         let report = f.verify(&changed);

@@ -66,6 +66,7 @@ pub fn verdict_text(v: Verdict) -> (&'static str, &'static str, &'static str) {
         Verdict::NotYetValid => ("Not yet valid", "warn", "This badge's validity period has not started yet."),
         Verdict::InvalidSignature => ("Invalid signature", "bad", "The digital signature does not match the badge: it has been altered, or was not signed by the key it names."),
         Verdict::UnknownIssuer => ("Not issued by the Centre", "bad", "This badge was not signed with a key the Centre publishes, so it cannot be trusted as one of the Centre's badges."),
+        Verdict::UnsupportedProof => ("Cannot be checked", "warn", "The badge is signed in a way this service cannot check, so it cannot say whether it is genuine. Ask the holder for a copy signed with a current method."),
         Verdict::StatusUnknown => ("Unknown status", "warn", "The signature is genuine, but whether the badge is revoked or suspended could not be checked."),
         Verdict::RecipientMismatch => ("Does not match", "bad", "The badge is genuine, but it does not belong to the person whose details you entered."),
         Verdict::Malformed => ("Not a valid badge", "bad", "This is not a well-formed Open Badges 3.0 credential."),

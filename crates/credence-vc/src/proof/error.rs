@@ -16,9 +16,13 @@ pub enum ProofError {
     /// The document has no `proof`.
     #[error("the document has no proof")]
     MissingProof,
-    /// The document carries several proofs, which Credence does not verify.
-    #[error("proof sets (several proofs) are not supported")]
+    /// The document carries a proof set where one proof was expected
+    /// ([`DataIntegrity::proofs_of`](super::DataIntegrity::proofs_of) reads a set).
+    #[error("the document carries several proofs where one was expected")]
     ProofSetUnsupported,
+    /// A proof's `previousProof` names a proof the set does not hold.
+    #[error("the previous proof {0:?} is not in the document's proof set")]
+    UnknownPreviousProof(String),
     /// A proof property is missing or has the wrong type.
     #[error("the proof's {0:?} is missing or malformed")]
     MalformedProof(&'static str),

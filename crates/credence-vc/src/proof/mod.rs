@@ -51,6 +51,28 @@ impl Proof {
         self.options.get("created").and_then(Value::as_str)
     }
 
+    /// The proof's `id`, if it has one (proofs in a chain name each other by it).
+    pub fn id(&self) -> Option<&str> {
+        self.options.get("id").and_then(Value::as_str)
+    }
+
+    /// The `id`s of the proofs this one follows in a chain (`previousProof`, Data Integrity
+    /// §2.1.2): the proof covers them too.
+    pub fn previous_proofs(&self) -> Vec<&str> {
+        match self.options.get("previousProof") {
+            Some(Value::String(p)) => vec![p.as_str()],
+            Some(Value::Array(ps)) => ps.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The proof as a JSON object, as it was attached.
+    fn object(&self) -> Map<String, Value> {
+        let mut object = self.options.clone();
+        object.insert("proofValue".into(), Value::from(self.proof_value.as_str()));
+        object
+    }
+
     /// The `challenge` the proof answers, if any (a presentation's, against replay).
     pub fn challenge(&self) -> Option<&str> {
         self.options.get("challenge").and_then(Value::as_str)
@@ -237,6 +259,124 @@ impl DataIntegrity {
             Some(Value::Array(_)) => Err(ProofError::ProofSetUnsupported),
             Some(_) => Err(ProofError::MalformedProof("proof")),
         }
+    }
+
+    /// The proofs of a secured document: its `proof`, one object or a set (an array; Data
+    /// Integrity §2.1.1). Each entry is parsed on its own, so a proof in a suite this crate does
+    /// not implement is an `Err` ([`ProofError::UnsupportedSuite`]) beside the others.
+    pub fn proofs_of(&self, secured: &Value) -> Result<Vec<Result<Proof, ProofError>>, ProofError> {
+        let Value::Object(map) = secured else {
+            return Err(ProofError::NotAnObject);
+        };
+        match map.get("proof") {
+            None => Err(ProofError::MissingProof),
+            Some(Value::Object(p)) => Ok(vec![parse_proof(p.clone())]),
+            Some(Value::Array(items)) if !items.is_empty() => Ok(items
+                .iter()
+                .map(|item| match item {
+                    Value::Object(p) => parse_proof(p.clone()),
+                    _ => Err(ProofError::MalformedProof("proof")),
+                })
+                .collect()),
+            Some(_) => Err(ProofError::MalformedProof("proof")),
+        }
+    }
+
+    /// Adds an `eddsa-rdfc-2022` proof to a document, making (or extending) a proof set (the
+    /// first proof of an unsigned document is attached on its own). `id` names the new proof; `previous`, the `id` of a proof already there, makes it the
+    /// next link of a chain (`previousProof`): it then covers that proof as well as the document.
+    pub fn add_proof_rdfc(
+        &self,
+        secured: &Value,
+        options: &ProofOptions,
+        id: Option<&str>,
+        previous: Option<&str>,
+        signer: &dyn Signer,
+    ) -> Result<Value, ProofError> {
+        if options.verification_method != *signer.verification_method() {
+            return Err(ProofError::SignerMismatch);
+        }
+        let existing: Vec<Proof> = match self.proofs_of(secured) {
+            Err(ProofError::MissingProof) => Vec::new(),
+            entries => entries?.into_iter().collect::<Result<_, _>>()?,
+        };
+        let Value::Object(map) = secured else {
+            return Err(ProofError::NotAnObject);
+        };
+        let mut secured_map = map.clone();
+        secured_map.remove("proof");
+        let unsecured = Value::Object(secured_map.clone());
+        let document = self.jsonld.credential_rdf(&unsecured, None)?;
+        crate::model::check_rdf(
+            &unsecured,
+            &document,
+            &crate::model::RelatedResources::new(),
+        )?;
+        let mut config = Self::proof_config(options, &unsecured);
+        if let Some(id) = id {
+            config.insert("id".into(), Value::from(id));
+        }
+        let quads = match previous {
+            None => document,
+            Some(previous) => {
+                let chained = self.chained(&unsecured, &existing, &[previous])?;
+                config.insert("previousProof".into(), Value::from(previous));
+                self.jsonld.credential_rdf(&chained, None)?
+            }
+        };
+        let proof = self.prove_config(&quads, config, signer)?;
+        let mut proofs: Vec<Value> = existing.iter().map(|p| Value::Object(p.object())).collect();
+        proofs.push(Value::Object(proof));
+        let proof = match <[Value; 1]>::try_from(proofs) {
+            Ok([one]) => one,
+            Err(several) => Value::Array(several),
+        };
+        secured_map.insert("proof".into(), proof);
+        Ok(Value::Object(secured_map))
+    }
+
+    /// The document a chained proof covers: `unsecured` with the proofs it follows as `proof`.
+    fn chained(
+        &self,
+        unsecured: &Value,
+        set: &[Proof],
+        previous: &[&str],
+    ) -> Result<Value, ProofError> {
+        let mut followed = Vec::with_capacity(previous.len());
+        for id in previous {
+            let proof = set
+                .iter()
+                .find(|p| p.id() == Some(id))
+                .ok_or_else(|| ProofError::UnknownPreviousProof((*id).to_owned()))?;
+            followed.push(Value::Object(proof.object()));
+        }
+        let mut doc = unsecured.clone();
+        if let Value::Object(map) = &mut doc {
+            map.remove("proof");
+            map.insert("proof".into(), Value::Array(followed));
+        }
+        Ok(doc)
+    }
+
+    /// Verifies `proof`, one of the set `set` on `secured`, that follows the proofs its
+    /// `previousProof` names: over the document with those proofs attached (Data Integrity
+    /// §4.5). A proof it names that is not in the set is [`ProofError::UnknownPreviousProof`].
+    pub fn verify_chained(
+        &self,
+        secured: &Value,
+        set: &[Proof],
+        proof: &Proof,
+        key: &PublicKey,
+        budget: &Budget,
+    ) -> Result<(), ProofError> {
+        let chained = self.chained(secured, set, &proof.previous_proofs())?;
+        let quads = match proof.suite {
+            Suite::EddsaRdfc2022 | Suite::Ed25519Signature2020 => {
+                Some(self.jsonld.credential_rdf_with(&chained, None, budget)?)
+            }
+            Suite::EddsaJcs2022 => None,
+        };
+        self.check(&chained, false, quads.as_deref(), proof, key, budget)
     }
 
     /// Verifies `proof` over `unsecured` with `key`, for the proof's suite.

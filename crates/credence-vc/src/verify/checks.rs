@@ -6,11 +6,12 @@ use serde_json::Value;
 
 use super::failure::{KeyFailure, ProofFailure, ValidityFailure};
 use super::plan::{jwt_form, Read, Secured};
-use super::report::{CheckName, Checks, Verdict};
+use super::report::{CheckName, Checks, Outcome, Verdict};
 use super::resolve::ResolvedKeys;
 use super::{beyond_limits, Verifier};
 use crate::jwt;
 use crate::keys::{DidDocument, PublicKey, VerificationMethodId};
+use crate::proof::{Proof, ProofError};
 
 /// A key found for a verification method in its controller's document, and whether it speaks
 /// for the issuer.
@@ -108,55 +109,7 @@ impl Verifier {
     ) -> (Option<&'static str>, Result<DidDocument, Verdict>) {
         let issuer = read.claims.issuer.as_str();
         match &read.secured {
-            Secured::DataIntegrity(doc) => {
-                let proof = match self.di.proof_of(doc) {
-                    Ok(proof) => proof,
-                    Err(e) => {
-                        checks.skip(CheckName::KeyResolution, "no usable proof names a key");
-                        checks.fail(CheckName::Proof, ProofFailure::NoProof(e));
-                        return (None, Err(Verdict::InvalidSignature));
-                    }
-                };
-                let suite = proof.suite().name();
-                if proof.proof_purpose() != Some("assertionMethod") {
-                    checks.skip(CheckName::KeyResolution, "the proof is not an assertion");
-                    checks.fail(CheckName::Proof, ProofFailure::NotAssertion);
-                    return (Some(suite), Err(Verdict::InvalidSignature));
-                }
-                let Some(key) = resolve_key(
-                    issuer,
-                    read.trusted,
-                    proof.verification_method(),
-                    resolved,
-                    checks,
-                ) else {
-                    checks.skip(CheckName::Proof, "no key to check the proof with");
-                    return (Some(suite), Err(Verdict::UnknownIssuer));
-                };
-                match self
-                    .di
-                    .verify_rdf(doc, &read.quads, &proof, &key.key, budget)
-                {
-                    Ok(()) => {
-                        checks.pass(CheckName::Proof, format!("the {suite} proof verifies"));
-                        (Some(suite), key.genuine())
-                    }
-                    Err(source) if beyond_limits(&source) => {
-                        checks.fail(
-                            CheckName::Proof,
-                            ProofFailure::BeyondLimits { suite, source },
-                        );
-                        (Some(suite), Err(Verdict::Malformed))
-                    }
-                    Err(source) => {
-                        checks.fail(
-                            CheckName::Proof,
-                            ProofFailure::DoesNotVerify { suite, source },
-                        );
-                        (Some(suite), Err(Verdict::InvalidSignature))
-                    }
-                }
-            }
+            Secured::DataIntegrity(doc) => self.proof_set(doc, read, resolved, budget, checks),
             Secured::Jwt(decoded) => {
                 let form = jwt_form(decoded);
                 let Some(vm) = decoded.kid() else {
@@ -186,6 +139,167 @@ impl Verifier {
                         (Some(form), Err(Verdict::InvalidSignature))
                     }
                 }
+            }
+        }
+    }
+
+    /// Data Integrity: every proof of the document (one, or each of a set or a chain) in a suite
+    /// this crate implements is checked with the issuer's key; a proof in any other suite is
+    /// reported as not checked, and a credential with no proof this verifier can check is
+    /// [`Verdict::UnsupportedProof`], never a forgery. Each check's line covers all the proofs.
+    fn proof_set(
+        &self,
+        doc: &Value,
+        read: &Read,
+        resolved: &ResolvedKeys,
+        budget: &Budget,
+        checks: &mut Checks,
+    ) -> (Option<&'static str>, Result<DidDocument, Verdict>) {
+        let unusable = |checks: &mut Checks, e| {
+            checks.skip(CheckName::KeyResolution, "no usable proof names a key");
+            checks.fail(CheckName::Proof, ProofFailure::NoProof(e));
+            (None, Err(Verdict::InvalidSignature))
+        };
+        let entries = match self.di.proofs_of(doc) {
+            Ok(entries) => entries,
+            Err(e) => return unusable(checks, e),
+        };
+        let mut set = Vec::with_capacity(entries.len());
+        let mut unsupported = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(proof) => set.push(proof),
+                Err(ProofError::UnsupportedSuite {
+                    proof_type,
+                    cryptosuite,
+                }) => unsupported.push(match cryptosuite {
+                    Some(c) => format!("{proof_type} ({c})"),
+                    None => proof_type,
+                }),
+                Err(e) => return unusable(checks, e),
+            }
+        }
+        if set.is_empty() {
+            checks.skip(
+                CheckName::KeyResolution,
+                "no proof is in a suite this verifier implements",
+            );
+            checks.fail(
+                CheckName::Proof,
+                ProofFailure::Unsupported {
+                    suites: unsupported.join(", "),
+                },
+            );
+            return (None, Err(Verdict::UnsupportedProof));
+        }
+        let format = Some(set[0].suite().name());
+        if let ([proof], true) = (set.as_slice(), unsupported.is_empty()) {
+            if proof.previous_proofs().is_empty() {
+                return (
+                    format,
+                    self.one_proof(doc, read, proof, &set, resolved, budget, checks),
+                );
+            }
+        }
+        let mut outcomes = Vec::with_capacity(set.len());
+        let mut lines = Vec::with_capacity(set.len());
+        for proof in &set {
+            let mut own = Checks::default();
+            outcomes.push(self.one_proof(doc, read, proof, &set, resolved, budget, &mut own));
+            lines.push((proof.suite().name(), own));
+        }
+        for check in [CheckName::KeyResolution, CheckName::Proof] {
+            let mut outcome = Outcome::Pass;
+            let mut reasons = Vec::new();
+            for (i, (suite, own)) in lines.iter().enumerate() {
+                let Some(line) = own.0.iter().find(|c| c.check == check) else {
+                    continue;
+                };
+                outcome = match (outcome, line.outcome) {
+                    (Outcome::Fail, _) | (_, Outcome::Fail) => Outcome::Fail,
+                    (Outcome::NotChecked, _) | (_, Outcome::NotChecked) => Outcome::NotChecked,
+                    _ => Outcome::Pass,
+                };
+                reasons.push(format!("proof {} ({suite}): {}", i + 1, line.reason));
+            }
+            if check == CheckName::Proof {
+                reasons.extend(unsupported.iter().map(|suite| {
+                    format!("not checked: {suite} is a suite this verifier does not implement")
+                }));
+            }
+            checks.record(check, outcome, reasons.join("; "));
+        }
+        let verdict = [
+            Verdict::Malformed,
+            Verdict::InvalidSignature,
+            Verdict::UnknownIssuer,
+        ]
+        .into_iter()
+        .find(|v| outcomes.iter().any(|o| o.as_ref().err() == Some(v)));
+        let result = match verdict {
+            Some(v) => Err(v),
+            None => outcomes
+                .into_iter()
+                .find_map(Result::ok)
+                .ok_or(Verdict::InvalidSignature),
+        };
+        (format, result)
+    }
+
+    /// One Data Integrity proof of `set`: it must be an assertion by a key of the (trusted)
+    /// issuer, and verify over the document (with the proofs it follows, in a chain).
+    #[allow(clippy::too_many_arguments)]
+    fn one_proof(
+        &self,
+        doc: &Value,
+        read: &Read,
+        proof: &Proof,
+        set: &[Proof],
+        resolved: &ResolvedKeys,
+        budget: &Budget,
+        checks: &mut Checks,
+    ) -> Result<DidDocument, Verdict> {
+        let issuer = read.claims.issuer.as_str();
+        let suite = proof.suite().name();
+        if proof.proof_purpose() != Some("assertionMethod") {
+            checks.skip(CheckName::KeyResolution, "the proof is not an assertion");
+            checks.fail(CheckName::Proof, ProofFailure::NotAssertion);
+            return Err(Verdict::InvalidSignature);
+        }
+        let Some(key) = resolve_key(
+            issuer,
+            read.trusted,
+            proof.verification_method(),
+            resolved,
+            checks,
+        ) else {
+            checks.skip(CheckName::Proof, "no key to check the proof with");
+            return Err(Verdict::UnknownIssuer);
+        };
+        let verified = if proof.previous_proofs().is_empty() {
+            self.di
+                .verify_rdf(doc, &read.quads, proof, &key.key, budget)
+        } else {
+            self.di.verify_chained(doc, set, proof, &key.key, budget)
+        };
+        match verified {
+            Ok(()) => {
+                checks.pass(CheckName::Proof, format!("the {suite} proof verifies"));
+                key.genuine()
+            }
+            Err(source) if beyond_limits(&source) => {
+                checks.fail(
+                    CheckName::Proof,
+                    ProofFailure::BeyondLimits { suite, source },
+                );
+                Err(Verdict::Malformed)
+            }
+            Err(source) => {
+                checks.fail(
+                    CheckName::Proof,
+                    ProofFailure::DoesNotVerify { suite, source },
+                );
+                Err(Verdict::InvalidSignature)
             }
         }
     }

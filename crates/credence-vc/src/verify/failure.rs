@@ -65,6 +65,12 @@ pub enum ProofFailure {
     /// No usable embedded proof.
     #[error("{}", chain(.0))]
     NoProof(ProofError),
+    /// No proof is in a suite this verifier implements.
+    #[error("the proof cannot be checked: {suites} is not a suite this verifier implements")]
+    Unsupported {
+        /// The suites the proofs name.
+        suites: String,
+    },
     /// The proof is not made for assertions.
     #[error("the proof purpose is not assertionMethod")]
     NotAssertion,

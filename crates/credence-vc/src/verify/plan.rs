@@ -45,21 +45,33 @@ impl Secured {
     /// The proof format when it can be told without checking the proof.
     fn proof_format(&self, di: &DataIntegrity) -> Option<&'static str> {
         match self {
-            Self::DataIntegrity(doc) => di.proof_of(doc).ok().map(|p| p.suite().name()),
+            Self::DataIntegrity(doc) => di
+                .proofs_of(doc)
+                .ok()?
+                .into_iter()
+                .find_map(Result::ok)
+                .map(|p| p.suite().name()),
             Self::Jwt(d) => Some(jwt_form(d)),
         }
     }
 
-    /// The assertion method the proof names, if it names one and is an assertion.
-    fn assertion_method(&self, di: &DataIntegrity) -> Option<VerificationMethodId> {
-        match self {
+    /// The assertion methods the proofs name (every proof of a set that is an assertion in a
+    /// suite this crate implements), in order, each once.
+    fn assertion_methods(&self, di: &DataIntegrity) -> Vec<VerificationMethodId> {
+        let mut methods: Vec<VerificationMethodId> = match self {
             Self::DataIntegrity(doc) => di
-                .proof_of(doc)
-                .ok()
+                .proofs_of(doc)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(Result::ok)
                 .filter(|p| p.proof_purpose() == Some("assertionMethod"))
-                .map(|p| p.verification_method().clone()),
-            Self::Jwt(d) => d.kid().cloned(),
-        }
+                .map(|p| p.verification_method().clone())
+                .collect(),
+            Self::Jwt(d) => d.kid().cloned().into_iter().collect(),
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        methods.retain(|m| seen.insert(m.as_str().to_owned()));
+        methods
     }
 }
 
@@ -72,16 +84,17 @@ pub(crate) fn jwt_form(decoded: &DecodedJwt) -> &'static str {
 }
 
 /// What the caller must resolve in round one, before
-/// [`Verifier::check_proof`](super::Verifier::check_proof): the controller document of the
-/// method the proof names, and nothing for a credential whose issuer the caller does not trust
-/// or whose proof names no key. What else a credential needs ([`StatusNeeds`](super::StatusNeeds))
+/// [`Verifier::check_proof`](super::Verifier::check_proof): the controller documents of the
+/// methods the proofs name (one proof, or each of a set), and nothing for a credential whose
+/// issuer the caller does not trust or whose proof names no key. What else a credential needs ([`StatusNeeds`](super::StatusNeeds))
 /// is known only once its proof has verified.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct KeyNeeds {
-    /// The verification method the proof names, when its controller's document is needed.
+    /// The verification method the (first) proof names, when its controller's document is
+    /// needed.
     pub verification_method: Option<VerificationMethodId>,
-    /// The controller documents, by id: the method's controller.
+    /// The controller documents, by id: the methods' controllers, each once.
     pub controllers: Vec<String>,
 }
 
@@ -209,16 +222,19 @@ impl Plan {
 /// The round-one needs of a read credential: the controller document of the method its proof
 /// names, only when the caller trusts the issuer (else no key is resolved at all).
 fn key_needs_of(read: &Read, di: &DataIntegrity) -> KeyNeeds {
-    let Some(method) = read
-        .trusted
-        .then(|| read.secured.assertion_method(di))
-        .flatten()
-    else {
+    if !read.trusted {
         return KeyNeeds::default();
-    };
+    }
+    let methods = read.secured.assertion_methods(di);
+    let mut controllers: Vec<String> = Vec::new();
+    for m in &methods {
+        if !controllers.iter().any(|c| c == m.controller()) {
+            controllers.push(m.controller().to_owned());
+        }
+    }
     KeyNeeds {
-        controllers: vec![method.controller().to_owned()],
-        verification_method: Some(method),
+        controllers,
+        verification_method: methods.into_iter().next(),
     }
 }
 

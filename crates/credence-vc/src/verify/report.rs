@@ -71,8 +71,11 @@ pub enum Verdict {
     Expired,
     /// The badge's `validFrom` is still to come.
     NotYetValid,
-    /// The proof is missing, unsupported or does not verify.
+    /// The proof is missing or malformed, or does not verify.
     InvalidSignature,
+    /// No proof is in a suite this verifier implements, so none could be checked: not known
+    /// to be genuine, and not shown to be forged either.
+    UnsupportedProof,
     /// The signing key is not one the issuer published for assertions.
     UnknownIssuer,
     /// A status list could not be had or checked.
@@ -239,12 +242,16 @@ impl Checks {
     pub(crate) fn skip(&mut self, check: CheckName, reason: impl ToString) {
         self.push(check, Outcome::NotChecked, reason);
     }
+    pub(crate) fn record(&mut self, check: CheckName, outcome: Outcome, reason: impl ToString) {
+        self.push(check, outcome, reason);
+    }
 }
 
 /// Verdicts from worst to least bad: the report gives the first that applies.
-const PRIORITY: [Verdict; 9] = [
+const PRIORITY: [Verdict; 10] = [
     Verdict::Malformed,
     Verdict::InvalidSignature,
+    Verdict::UnsupportedProof,
     Verdict::UnknownIssuer,
     Verdict::Revoked,
     Verdict::Suspended,
