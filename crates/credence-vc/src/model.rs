@@ -58,6 +58,13 @@ pub enum Version {
     V1_1,
 }
 
+impl Version {
+    /// The data model `credential` follows, by the first item of its `@context`.
+    pub fn of(credential: &Value) -> Result<Self, ModelError> {
+        version(credential)
+    }
+}
+
 /// The rule of the VC data model a credential breaks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -209,12 +216,18 @@ pub fn check_rdf(
             return Err(ModelError::Id);
         }
     }
-    text(&g, cred, "credential")?;
+    let v1 = version == Version::V1_1;
+    // VCDM 2.0 §4.6 defines `name` and `description`; VCDM 1.1 does not (OB 3.0.0 and 3.0.1
+    // contexts type them `https://www.w3.org/2001/XMLSchema#string`, a datatype of their own).
+    if !v1 {
+        text(&g, cred, "credential")?;
+    }
     let issuer = issuer(&g, cred)?;
-    text(&g, issuer, "issuer")?;
+    if !v1 {
+        text(&g, issuer, "issuer")?;
+    }
     subjects(&g, cred)?;
     dates(&g, cred, version)?;
-    let v1 = version == Version::V1_1;
     for (predicate, term, id_required) in [
         (vocab::CREDENTIAL_STATUS, "credentialStatus", v1),
         (iri::CREDENTIAL_SCHEMA, "credentialSchema", true),
