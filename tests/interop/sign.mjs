@@ -19,7 +19,9 @@ import {join} from 'node:path';
 
 import * as bsl from '@digitalbazaar/vc-bitstring-status-list';
 
-import {ISSUER_SEED, badge, didKeyPair, sign} from './lib/badge.mjs';
+import {
+  ISSUER_SEED, badge, didKeyPair, sign, vc11Badge
+} from './lib/badge.mjs';
 
 import {makeDocumentLoader} from './lib/loader.mjs';
 import {emit, run, usage} from './lib/cli.mjs';
@@ -138,6 +140,20 @@ run(async () => {
   const flippedDirection = structuredClone(signedDirected);
   flippedDirection.credentialSubject.description['@direction'] = 'ltr';
 
+  // VC 1.1 badges with the OB 3.0.1 and 3.0.2 contexts, as in circulation.
+  const vc11 = [];
+  for(const version of ['3.0.1', '3.0.2']) {
+    const context =
+      `https://purl.imsglobal.org/spec/ob/v3p0/context-${version}.json`;
+    const signedVc11 = await sign(
+      vc11Badge(issuer.controller, context), issuer.signer(), documentLoader);
+    const tamperedVc11 = structuredClone(signedVc11);
+    tamperedVc11.issuanceDate = '2020-01-01T00:00:00Z';
+    vc11.push([`js-badge-vc11-ob${version}.json`, signedVc11, 'valid']);
+    vc11.push(
+      [`js-badge-vc11-ob${version}-tampered.json`, tamperedVc11, 'invalid']);
+  }
+
   const outputs = [
     ['js-badge.json', signed, 'valid'],
     ['js-badge-direction.json', signedDirected, 'valid'],
@@ -145,7 +161,8 @@ run(async () => {
     ['js-badge-tampered-name.json', tamperedName, 'invalid'],
     ['js-badge-tampered-proof.json', tamperedProof, 'invalid'],
     ['js-badge-other-key.json', otherKey, 'invalid'],
-    ['js-badge-undefined-term.json', undefinedTerm, 'invalid']
+    ['js-badge-undefined-term.json', undefinedTerm, 'invalid'],
+    ...vc11
   ];
   writeFileSync(join(out, 'did-key.txt'), issuer.id + '\n');
   const files = [];

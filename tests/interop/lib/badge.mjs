@@ -82,3 +82,21 @@ export function badge(issuerDid) {
 export async function sign(credential, signer, documentLoader) {
   return vc.issue({credential, suite: suiteFor(signer), documentLoader});
 }
+
+/**
+ * The badge as a VC 1.1 credential, as issuers of OB 3.0.0-3.0.2 badges made
+ * them: the VC 1.1 context, `obContext`, and the Data Integrity context (VC
+ * 1.1 does not define DataIntegrityProof); `issuanceDate` for `validFrom`; no
+ * `credentialSchema` (VC 1.1 does not define the `JsonSchema` type).
+ */
+export function vc11Badge(issuerDid, obContext) {
+  const credential = badge(issuerDid);
+  credential['@context'] = [
+    'https://www.w3.org/2018/credentials/v1', obContext,
+    'https://w3id.org/security/data-integrity/v2'
+  ];
+  credential.issuanceDate = credential.validFrom;
+  delete credential.validFrom;
+  delete credential.credentialSchema;
+  return credential;
+}

@@ -26,6 +26,10 @@ const REPO_CONTEXT_FILES = {
   'https://www.w3.org/2018/credentials/v1': 'schemas/credentials-v1.jsonld',
   'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json':
     'schemas/ob-v3p0-context-3.0.3.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json':
+    'schemas/ob-v3p0-context-3.0.1.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json':
+    'schemas/ob-v3p0-context-3.0.2.json',
   'https://w3id.org/security/suites/ed25519-2020/v1':
     'schemas/ed25519-2020-v1.jsonld',
   'https://www.w3.org/ns/credentials/examples/v2':
