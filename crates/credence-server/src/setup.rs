@@ -13,6 +13,7 @@ use credence_ld::jsonld::JsonLd;
 use credence_store::{Actor, NewApiClient, Scope, Stamp, Store, StoreError, TokenHash};
 use credence_vc::keys::{LocalSigner, PublicKey, SecretKey, VerificationMethodId};
 use credence_vc::proof::DataIntegrity;
+use credence_vc::verify::TrustedIssuers;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
@@ -350,6 +351,7 @@ pub async fn state_with(
         );
     }
     let issuer = Issuer::new(signer, public_key, base_url, &config.issuer)?;
+    let did = issuer.did().to_owned();
     let claims = Arc::new(ClaimKeys::new(load_or_generate_secret(
         &config.data_dir,
         CLAIM_SECRET_FILE,
@@ -378,9 +380,13 @@ pub async fn state_with(
         clock,
         config: Arc::new(config),
         metrics: Arc::new(Metrics::default()),
-        verifier: Arc::new(Verifier::new(DataIntegrity::new(JsonLd::new(
-            credence_core::contexts::pinned()?,
-        )))),
+        verifier: Arc::new(
+            Verifier::new(DataIntegrity::new(JsonLd::new(
+                credence_core::contexts::pinned()?,
+            )))
+            // The Centre's own badges must conform to the OB schema; others' deviations warn.
+            .with_strict_schema(TrustedIssuers::only([did])),
+        ),
     })
 }
 

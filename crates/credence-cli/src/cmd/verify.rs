@@ -43,6 +43,10 @@ pub struct VerifyArgs {
     /// key resolves is accepted, and the report names the issuer for you to judge.
     #[arg(long = "trust", value_name = "ISSUER")]
     trust: Vec<String>,
+    /// Hold this issuer's badges to the Open Badges 3.0 JSON Schema (repeatable): a deviation is
+    /// `malformed`. Any other issuer's deviation is reported as a warning.
+    #[arg(long = "strict-schema", value_name = "ISSUER")]
+    strict_schema: Vec<String>,
     /// Allow one more JSON-LD context for this run: URL=FILE (repeatable).
     #[arg(long = "context", value_name = "URL=FILE")]
     contexts: Vec<ExtraContext>,
@@ -93,7 +97,10 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         TrustedIssuers::only(args.trust.iter().cloned())
     };
     let verifying = Verifying {
-        verifier: Arc::new(Verifier::new(data_integrity(&args.contexts)?)),
+        verifier: Arc::new(
+            Verifier::new(data_integrity(&args.contexts)?)
+                .with_strict_schema(TrustedIssuers::only(args.strict_schema.iter().cloned())),
+        ),
         trusted,
     };
     let request = VerifyRequest {
@@ -147,6 +154,7 @@ fn print_checks(checks: &[Check]) -> anyhow::Result<()> {
         let mark = match c.outcome {
             Outcome::Pass => "pass",
             Outcome::Fail => "FAIL",
+            Outcome::Warning => "warn",
             _ => "  - ",
         };
         let name = serde_json::to_value(c.check)?;

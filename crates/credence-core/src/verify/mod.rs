@@ -69,6 +69,9 @@ impl VerifyOptions<'_> {
 #[derive(Debug)]
 pub struct Verifier {
     vc: credence_vc::verify::Verifier,
+    /// The issuers whose badges must conform to the OB JSON Schema (a deviation is malformed);
+    /// any other issuer's deviation is a warning.
+    strict: TrustedIssuers,
 }
 
 /// A badge read, and the controller document its proof needs resolved ([`Plan::needs`]).
@@ -122,7 +125,17 @@ impl Verifier {
     pub fn new(di: DataIntegrity) -> Self {
         Self {
             vc: credence_vc::verify::Verifier::new(di),
+            strict: TrustedIssuers::any(),
         }
+    }
+
+    /// This verifier holding only the badges of `strict` to the OB 3.0 JSON Schema: a badge of
+    /// theirs that deviates is malformed, while any other issuer's deviation is reported as a
+    /// warning and leaves the verdict to the other checks ("valid, with warnings"). By default
+    /// every issuer is held to it.
+    pub fn with_strict_schema(mut self, strict: TrustedIssuers) -> Self {
+        self.strict = strict;
+        self
     }
 
     /// The Data Integrity engine in use.
@@ -193,7 +206,7 @@ impl Verifier {
         let Some(badge) = badge else {
             return v.finish(Facts::default());
         };
-        check_schema(&badge, &mut v);
+        check_schema(&badge, &self.strict, &mut v);
         if v.is_genuine() {
             check_recipient(&badge, known, &mut v);
         } else {
@@ -258,7 +271,7 @@ fn read_input(input: &[u8]) -> Result<(Option<&'static str>, String), (&'static 
 
 /// The OB 3.0 JSON Schema, for an Open Badges credential: its JSON as received (its keys are the
 /// pinned terms, checked while reading its RDF, so what the schema sees is what was signed).
-fn check_schema(badge: &BadgeClaims, v: &mut Verification) {
+fn check_schema(badge: &BadgeClaims, strict: &TrustedIssuers, v: &mut Verification) {
     if !badge.is_open_badge {
         v.skip(
             CheckName::Schema,
@@ -283,7 +296,14 @@ fn check_schema(badge: &BadgeClaims, v: &mut Verification) {
             CheckName::Schema,
             "conforms to the Open Badges 3.0 JSON Schema",
         ),
-        Err(e) => v.fail(CheckName::Schema, SchemaFailure(e), Verdict::Malformed),
+        Err(e) => {
+            let issuer = v.claims().map(|c| c.issuer.clone()).unwrap_or_default();
+            if strict.trusts(&issuer) {
+                v.fail(CheckName::Schema, SchemaFailure(e), Verdict::Malformed);
+            } else {
+                v.warn(CheckName::Schema, SchemaFailure(e));
+            }
+        }
     }
 }
 

@@ -6,15 +6,17 @@ use chrono::{Duration, TimeZone, Utc};
 use credence_core::badge::{IdentityType, KnownIdentifier};
 use credence_core::bake;
 use credence_core::model::sample;
-use credence_core::verify::{Report, VerifyOptions};
-use credence_ld::jsonld::JsonLdError;
+use credence_core::verify::{Report, Verifier, VerifyOptions};
+use credence_ld::jsonld::{JsonLd, JsonLdError};
 use credence_vc::jwt;
 use credence_vc::keys::{
     LocalSigner, SecretKey, Signer as _, VerificationMethod, VerificationMethodId,
 };
-use credence_vc::proof::ProofError;
+use credence_vc::proof::{DataIntegrity, ProofError};
 use credence_vc::status::{StatusEntry, StatusList, StatusPurpose, MIN_LIST_LEN};
-use credence_vc::verify::{CheckName, LocalKeys, LocalStatusLists, Outcome, Verdict};
+use credence_vc::verify::{
+    CheckName, LocalKeys, LocalStatusLists, Outcome, TrustedIssuers, Verdict,
+};
 use serde_json::{json, Value};
 
 use crate::support::{show, sign_list, Fixture, Issuer};
@@ -636,6 +638,35 @@ fn schema_violation_is_malformed_even_when_signed() {
     assert_eq!(report.outcome(CheckName::Schema), Outcome::Fail);
     assert_eq!(report.outcome(CheckName::Proof), Outcome::Pass);
 }
+#[test]
+fn another_issuers_schema_deviation_is_a_warning_not_a_verdict() {
+    let f = Fixture::get();
+    let mut unsigned = f.unsigned.clone();
+    unsigned["credentialSubject"]["achievement"]
+        .as_object_mut()
+        .unwrap()
+        .remove("name");
+    let signed = f.sign(&unsigned);
+    // Held to the schema: only some other issuer.
+    let lenient = Verifier::new(DataIntegrity::new(JsonLd::new(
+        credence_core::contexts::pinned().unwrap(),
+    )))
+    .with_strict_schema(TrustedIssuers::only(["did:web:another.example"]));
+    let report = lenient.verify_json(&signed, &f.options());
+    assert_verdict(&report, Verdict::Valid);
+    assert_eq!(report.outcome(CheckName::Schema), Outcome::Warning);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert!(report
+        .checks
+        .iter()
+        .any(|c| c.check == CheckName::Schema && c.reason.contains("Open Badges 3.0 JSON Schema")));
+    // A conforming badge has no warning.
+    let report = lenient.verify_json(&f.signed, &f.options());
+    assert_verdict(&report, Verdict::Valid);
+    assert!(report.warnings.is_empty());
+}
+
 #[test]
 fn a_number_a_double_cannot_hold_is_refused_at_signing_and_malformed_at_verification() {
     // 2^53 + 1 reads as 2^53 through a double: signed as it stood, the badge would have the same

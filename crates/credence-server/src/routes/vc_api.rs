@@ -142,7 +142,7 @@ impl From<Report> for VerificationResult {
         VerificationResult {
             verified: report.verified,
             checks: performed(&report.checks),
-            warnings: Vec::new(),
+            warnings: report.warnings,
             errors: report.errors,
         }
     }

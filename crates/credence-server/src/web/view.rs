@@ -94,6 +94,9 @@ fn check_sentence(check: CheckName, outcome: Outcome, reason: &str) -> String {
         }
         (CheckName::Parsed, _) => "The badge could not be read.",
         (CheckName::DataModel, _) => "It is not written as a standard credential.",
+        (CheckName::Schema, Outcome::Warning) => {
+            "It does not follow the Open Badges 3.0 JSON Schema in every detail; this does not change whether it is genuine."
+        }
         (CheckName::Schema, _) => "It is not a well-formed Open Badges 3.0 credential.",
         (CheckName::KeyResolution, _) => "The signing key is not one the issuer publishes.",
         (CheckName::Proof, _) => "The digital signature does not verify.",
@@ -125,6 +128,7 @@ impl ReportView {
                 let (mark, class) = match c.outcome {
                     Outcome::Pass => ("Passed", "pass"),
                     Outcome::Fail => ("Failed", "fail"),
+                    Outcome::Warning => ("Warning", "warn"),
                     _ => ("Not checked", "skip"),
                 };
                 CheckLine {

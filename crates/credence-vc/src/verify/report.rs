@@ -43,6 +43,9 @@ pub enum Outcome {
     Fail,
     /// The check was not run (not applicable, or an earlier check failed).
     NotChecked,
+    /// The check found a deviation that does not change the verdict (another issuer's badge
+    /// that strays from its profile's schema, say): reported among the warnings.
+    Warning,
 }
 
 /// One check's result with a plain-English reason.
@@ -139,6 +142,8 @@ pub struct Report<F = Facts> {
     pub credential: F,
     /// Problem details of the failed checks.
     pub errors: Vec<ProblemDetail>,
+    /// Problem details of the checks that ended in a warning.
+    pub warnings: Vec<ProblemDetail>,
 }
 
 impl<F> Report<F> {
@@ -323,6 +328,11 @@ impl Verification {
         self.checks.skip(check, reason);
     }
 
+    /// Records a check that found a deviation which does not change the verdict.
+    pub fn warn(&mut self, check: CheckName, reason: impl ToString) {
+        self.checks.record(check, Outcome::Warning, reason);
+    }
+
     /// The report with the VC data model's facts.
     pub fn into_report(self) -> Report {
         let facts = self.facts();
@@ -348,11 +358,14 @@ impl Verification {
             }
         }
         checks.sort_by_key(|c| CHECK_ORDER.iter().position(|n| *n == c.check));
-        let errors = checks
-            .iter()
-            .filter(|c| c.outcome == Outcome::Fail)
-            .map(problem_for)
-            .collect();
+        let problems = |outcome: Outcome| -> Vec<ProblemDetail> {
+            checks
+                .iter()
+                .filter(|c| c.outcome == outcome)
+                .map(problem_for)
+                .collect()
+        };
+        let (errors, warnings) = (problems(Outcome::Fail), problems(Outcome::Warning));
         Report {
             verified: verdict == Verdict::Valid,
             verdict,
@@ -361,6 +374,7 @@ impl Verification {
             checks,
             credential,
             errors,
+            warnings,
         }
     }
 }
