@@ -197,3 +197,36 @@ fn what_is_not_a_presentation_is_neither_signed_nor_verified() {
     unsigned.as_object_mut().unwrap().remove("proof");
     failed(&check(&unsigned, &asked()), CheckName::Proof);
 }
+
+#[test]
+fn a_vcdm_1_1_presentation_verifies_too() {
+    let (did, signer) = holder(14);
+    // VCDM 1.1 does not define DataIntegrityProof: its issuers add the Data Integrity context.
+    let v1 = json!([
+        "https://www.w3.org/2018/credentials/v1",
+        "https://w3id.org/security/data-integrity/v2",
+    ]);
+    let unsigned = json!({
+        "@context": v1,
+        "type": ["VerifiableCredential"],
+        "issuer": ISSUER,
+        "issuanceDate": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": did},
+    });
+    let credential = verifier()
+        .data_integrity()
+        .sign_rdfc(&unsigned, &options(&issuer()), &issuer())
+        .unwrap();
+    let mut vp = presentation(&did, vec![credential]);
+    vp["@context"] = v1;
+    let signed = verifier()
+        .data_integrity()
+        .sign_presentation_rdfc(&vp, &options(&signer), &asked(), &signer)
+        .unwrap();
+    let report = check(&signed, &asked());
+    assert!(report.verified, "{report:?}");
+    assert_eq!(report.holder.as_deref(), Some(did.as_str()));
+    let mut changed = signed.clone();
+    changed["holder"] = json!(holder(15).0);
+    assert!(!check(&changed, &asked()).verified);
+}
