@@ -457,3 +457,22 @@ fn a_jwt_credential_breaking_a_rule_is_malformed() {
         )
     );
 }
+
+#[test]
+fn a_vc_1_1_credential_is_signed_with_the_data_integrity_context_added() {
+    let v = verifier();
+    let di = v.data_integrity();
+    let mut plain = v1();
+    plain["@context"] = json!([CREDENTIALS_V1]);
+    plain.as_object_mut().unwrap().remove("credentialStatus");
+    let signed = di.sign_rdfc(&plain, &options(), &signer()).unwrap();
+    assert_eq!(
+        signed["@context"],
+        json!([CREDENTIALS_V1, credence_vc::contexts::DATA_INTEGRITY_V2])
+    );
+    let report = finish(&v, plan(&v, &signed));
+    assert_eq!(report.verdict, Verdict::Valid, "{report:?}");
+    // A VC 2.0 credential defines DataIntegrityProof itself and is signed as it is.
+    let signed = di.sign_rdfc(&v2(), &options(), &signer()).unwrap();
+    assert_eq!(signed["@context"], v2()["@context"]);
+}

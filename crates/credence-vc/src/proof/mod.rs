@@ -183,7 +183,9 @@ impl DataIntegrity {
     }
 
     /// Sign: `eddsa-rdfc-2022` over a credential (which must not already carry a proof, and must
-    /// keep the VC data model's rules: [`crate::model`]; else [`ProofError::Model`]).
+    /// keep the VC data model's rules: [`crate::model`]; else [`ProofError::Model`]). A VC 1.1
+    /// credential, whose context does not define `DataIntegrityProof`, first gets the Data
+    /// Integrity context appended (as the reference issuers do; see [`with_suite_context`]).
     ///
     /// Returns the secured document: the input with `proof` attached.
     pub fn sign_rdfc(
@@ -192,7 +194,8 @@ impl DataIntegrity {
         options: &ProofOptions,
         signer: &dyn Signer,
     ) -> Result<Value, ProofError> {
-        with_proof(document, self.prove_rdfc(document, options, signer)?)
+        let document = with_suite_context(document);
+        with_proof(&document, self.prove_rdfc(&document, options, signer)?)
     }
 
     /// The `eddsa-rdfc-2022` proof [`Self::sign_rdfc`] attaches to `document`, on its own (the
@@ -520,6 +523,36 @@ pub fn attach(
 }
 
 /// The proof a configuration and its `proofValue` make: the configuration without `@context`.
+/// `document` with the Data Integrity context (`https://w3id.org/security/data-integrity/v2`)
+/// appended to its `@context` when it is a VC 1.1 document that names neither it nor v1: the VC
+/// 1.1 context does not define `DataIntegrityProof`, and jsonld-signatures adds it the same way.
+/// Any other document is returned as it is.
+pub fn with_suite_context(document: &Value) -> std::borrow::Cow<'_, Value> {
+    use crate::contexts::{CREDENTIALS_V1, DATA_INTEGRITY_V1, DATA_INTEGRITY_V2};
+    let Some(Value::Array(contexts)) = document.get("@context") else {
+        return match document.get("@context") {
+            Some(Value::String(only)) if only == CREDENTIALS_V1 => {
+                let mut doc = document.clone();
+                doc["@context"] = serde_json::json!([CREDENTIALS_V1, DATA_INTEGRITY_V2]);
+                std::borrow::Cow::Owned(doc)
+            }
+            _ => std::borrow::Cow::Borrowed(document),
+        };
+    };
+    let v1 = contexts.first().and_then(Value::as_str) == Some(CREDENTIALS_V1);
+    let has = contexts
+        .iter()
+        .any(|c| matches!(c.as_str(), Some(DATA_INTEGRITY_V1 | DATA_INTEGRITY_V2)));
+    if !v1 || has {
+        return std::borrow::Cow::Borrowed(document);
+    }
+    let mut doc = document.clone();
+    if let Some(Value::Array(contexts)) = doc.get_mut("@context") {
+        contexts.push(Value::from(DATA_INTEGRITY_V2));
+    }
+    std::borrow::Cow::Owned(doc)
+}
+
 fn proof_object(mut config: Map<String, Value>, proof_value: &str) -> Map<String, Value> {
     config.remove("@context");
     config.insert("proofValue".into(), Value::from(proof_value));

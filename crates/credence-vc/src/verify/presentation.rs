@@ -403,6 +403,7 @@ impl DataIntegrity {
         answer: &PresentationOptions,
         signer: &dyn Signer,
     ) -> Result<Value, PresentationSignError> {
+        let presentation = &*crate::proof::with_suite_context(presentation);
         if presentation.get("proof").is_some() {
             return Err(ProofError::AlreadySigned.into());
         }
