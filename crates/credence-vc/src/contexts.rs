@@ -27,6 +27,8 @@ pub const MULTIKEY_V1: &str = "https://w3id.org/security/multikey/v1";
 /// URL of the DID v1 context.
 pub const DID_V1: &str = "https://www.w3.org/ns/did/v1";
 
+/// URL of the StatusList2021 context (the VC 1.1 status lists that came before Bitstring).
+pub const STATUS_LIST_2021_V1: &str = "https://w3id.org/vc/status-list/2021/v1";
 /// The W3C contexts shipped with this crate, with the SHA-256 each must have.
 pub const VC_CONTEXTS: &[PinnedContext] = &[
     PinnedContext {
@@ -78,6 +80,11 @@ pub const VC_CONTEXTS: &[PinnedContext] = &[
         url: DID_V1,
         text: include_str!("../../../schemas/did-v1.jsonld"),
         sha256: "62c1054bf404d6dd3a4b26b64f830fd72095f6a26edc4469908c94351352ce5f",
+    },
+    PinnedContext {
+        url: STATUS_LIST_2021_V1,
+        text: include_str!("../../../schemas/status-list-2021-v1.jsonld"),
+        sha256: "634d71c159289f068c96012e4511c657fdf82ac4231900081bda3ba24e2e1160",
     },
 ];
 

@@ -285,6 +285,16 @@ impl StatusList {
     /// Decodes an `encodedList`, refusing lists over [`MAX_LIST_BYTES`].
     pub fn decode(encoded: &str) -> Result<Self, StatusError> {
         let b64 = encoded.strip_prefix('u').ok_or(StatusError::BadEncoding)?;
+        Self::decode_base64url(b64)
+    }
+
+    /// Decodes a StatusList2021 `encodedList`: base64url of the GZIP-compressed bits, without
+    /// the multibase prefix the Bitstring Status List adds.
+    pub fn decode_status_list_2021(encoded: &str) -> Result<Self, StatusError> {
+        Self::decode_base64url(encoded)
+    }
+
+    fn decode_base64url(b64: &str) -> Result<Self, StatusError> {
         let compressed = URL_SAFE_NO_PAD
             .decode(b64.trim_end_matches('='))
             .map_err(|_| StatusError::BadEncoding)?;
@@ -467,6 +477,18 @@ mod tests {
         let back = StatusList::decode(&encoded).unwrap();
         assert_eq!(back, list);
         assert!(back.get(94_567).unwrap());
+    }
+
+    #[test]
+    fn a_status_list_2021_encoded_list_has_no_multibase_prefix() {
+        let mut list = StatusList::new(MIN_LIST_LEN).unwrap();
+        list.set(5, true).unwrap();
+        let encoded = list.encode();
+        let bare = encoded.strip_prefix('u').unwrap();
+        assert_eq!(StatusList::decode_status_list_2021(bare).unwrap(), list);
+        // Each scheme refuses the other's form.
+        assert!(StatusList::decode(bare).is_err());
+        assert!(StatusList::decode_status_list_2021(&encoded).is_err());
     }
 
     #[test]

@@ -58,7 +58,58 @@ pub mod vocab {
     pub const ENCODED_LIST: &str = "https://www.w3.org/ns/credentials/status#encodedList";
     /// schema.org.
     pub const NAME: &str = "https://schema.org/name";
+    /// `StatusList2021Entry` (the VC 1.1 status lists; its terms have IRIs of their own).
+    pub const SL2021_ENTRY: &str = "https://w3id.org/vc/status-list#StatusList2021Entry";
+    /// `StatusList2021Credential`.
+    pub const SL2021_LIST_CREDENTIAL: &str =
+        "https://w3id.org/vc/status-list#StatusList2021Credential";
+    /// `StatusList2021`.
+    pub const SL2021_LIST: &str = "https://w3id.org/vc/status-list#StatusList2021";
+    /// StatusList2021's `statusPurpose`.
+    pub const SL2021_STATUS_PURPOSE: &str = "https://w3id.org/vc/status-list#statusPurpose";
+    /// StatusList2021's `statusListIndex`.
+    pub const SL2021_STATUS_LIST_INDEX: &str = "https://w3id.org/vc/status-list#statusListIndex";
+    /// StatusList2021's `statusListCredential`.
+    pub const SL2021_STATUS_LIST_CREDENTIAL: &str =
+        "https://w3id.org/vc/status-list#statusListCredential";
+    /// StatusList2021's `encodedList`.
+    pub const SL2021_ENCODED_LIST: &str = "https://w3id.org/vc/status-list#encodedList";
 }
+
+/// The IRIs of one status list scheme's terms: Bitstring Status List, or StatusList2021.
+struct StatusTerms {
+    entry: &'static str,
+    list_credential: &'static str,
+    list: &'static str,
+    purpose: &'static str,
+    index: &'static str,
+    credential: &'static str,
+    encoded_list: &'static str,
+    /// Whether `encodedList` carries the multibase `u` prefix (Bitstring) or not (2021).
+    multibase: bool,
+}
+
+const BITSTRING: StatusTerms = StatusTerms {
+    entry: vocab::BITSTRING_ENTRY,
+    list_credential: vocab::BITSTRING_LIST_CREDENTIAL,
+    list: vocab::BITSTRING_LIST,
+    purpose: vocab::STATUS_PURPOSE,
+    index: vocab::STATUS_LIST_INDEX,
+    credential: vocab::STATUS_LIST_CREDENTIAL,
+    encoded_list: vocab::ENCODED_LIST,
+    multibase: true,
+};
+
+const STATUS_LIST_2021: StatusTerms = StatusTerms {
+    entry: vocab::SL2021_ENTRY,
+    list_credential: vocab::SL2021_LIST_CREDENTIAL,
+    list: vocab::SL2021_LIST,
+    purpose: vocab::SL2021_STATUS_PURPOSE,
+    index: vocab::SL2021_STATUS_LIST_INDEX,
+    credential: vocab::SL2021_STATUS_LIST_CREDENTIAL,
+    encoded_list: vocab::SL2021_ENCODED_LIST,
+    multibase: false,
+};
 
 /// Why a dataset does not describe one readable credential.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -326,16 +377,19 @@ pub fn iri(node: &Node) -> Option<String> {
     }
 }
 
-/// A `BitstringStatusListEntry` as signed.
+/// A `BitstringStatusListEntry` (or a `StatusList2021Entry`) as signed.
 fn status_entry(g: &Graph<'_>, node: &Node) -> Result<StatusEntry, StatusError> {
-    if !g.has_type(node, vocab::BITSTRING_ENTRY) {
+    let Some(terms) = [BITSTRING, STATUS_LIST_2021]
+        .into_iter()
+        .find(|t| g.has_type(node, t.entry))
+    else {
         let types: Vec<&str> = g.types(node).collect();
         return Err(if types.is_empty() {
             StatusError::MalformedEntry("type")
         } else {
             StatusError::UnsupportedType(types.join(", "))
         });
-    }
+    };
     let one = |predicate: &str, term: &'static str| {
         g.single_text(node, predicate, term)
             .ok()
@@ -343,11 +397,11 @@ fn status_entry(g: &Graph<'_>, node: &Node) -> Result<StatusEntry, StatusError> 
             .map(|l| l.value.as_str())
             .ok_or(StatusError::MalformedEntry(term))
     };
-    let index = one(vocab::STATUS_LIST_INDEX, "statusListIndex")?
+    let index = one(terms.index, "statusListIndex")?
         .parse::<u64>()
         .map_err(|_| StatusError::MalformedEntry("statusListIndex"))?;
-    let purpose = StatusPurpose::parse(one(vocab::STATUS_PURPOSE, "statusPurpose")?)?;
-    let mut lists = g.nodes(node, vocab::STATUS_LIST_CREDENTIAL).filter_map(iri);
+    let purpose = StatusPurpose::parse(one(terms.purpose, "statusPurpose")?)?;
+    let mut lists = g.nodes(node, terms.credential).filter_map(iri);
     let list_url = match (lists.next(), lists.next()) {
         (Some(url), None) => url,
         _ => return Err(StatusError::MalformedEntry("statusListCredential")),
@@ -372,25 +426,23 @@ pub(crate) struct SignedList {
 }
 
 impl SignedList {
-    /// Reads a `BitstringStatusListCredential` from the quads its proof covers.
+    /// Reads a `BitstringStatusListCredential` (or a `StatusList2021Credential`) from the quads
+    /// its proof covers.
     pub(crate) fn read(quads: &[Quad]) -> Result<Self, StatusError> {
         let malformed = StatusError::MalformedListCredential;
         let g = Graph::new(quads);
         let cred = g.credential().map_err(|_| malformed("type"))?;
         let claims = Claims::of(&g, cred).map_err(|_| malformed("issuer"))?;
-        if !claims
-            .types
-            .iter()
-            .any(|t| t == vocab::BITSTRING_LIST_CREDENTIAL)
-        {
-            return Err(malformed("type"));
-        }
+        let terms = [BITSTRING, STATUS_LIST_2021]
+            .into_iter()
+            .find(|t| claims.types.iter().any(|c| c == t.list_credential))
+            .ok_or(malformed("type"))?;
         let mut subjects = g.nodes(cred, vocab::CREDENTIAL_SUBJECT);
         let subject = match (subjects.next(), subjects.next()) {
             (Some(s), None) => s,
             _ => return Err(malformed("credentialSubject")),
         };
-        if !g.has_type(subject, vocab::BITSTRING_LIST) {
+        if !g.has_type(subject, terms.list) {
             return Err(malformed("credentialSubject.type"));
         }
         let one = |predicate: &str, term: &'static str| {
@@ -400,8 +452,13 @@ impl SignedList {
                 .map(|l| l.value.as_str())
                 .ok_or(malformed(term))
         };
-        let purpose = StatusPurpose::parse(one(vocab::STATUS_PURPOSE, "statusPurpose")?)?;
-        let list = StatusList::decode(one(vocab::ENCODED_LIST, "encodedList")?)?;
+        let purpose = StatusPurpose::parse(one(terms.purpose, "statusPurpose")?)?;
+        let encoded = one(terms.encoded_list, "encodedList")?;
+        let list = if terms.multibase {
+            StatusList::decode(encoded)?
+        } else {
+            StatusList::decode_status_list_2021(encoded)?
+        };
         Ok(SignedList {
             list: ListCredential::new(claims.issuer, purpose, list)?,
             valid_from: claims.valid_from,
