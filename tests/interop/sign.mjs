@@ -18,6 +18,7 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 
 import * as bsl from '@digitalbazaar/vc-bitstring-status-list';
+import * as sl2021 from '@digitalbazaar/vc-status-list';
 
 import {
   ISSUER_SEED, badge, didKeyPair, sign, vc11Badge
@@ -31,6 +32,8 @@ const USAGE = 'usage: node sign.mjs --out DIR [--with-status]';
 /** Seed of the impostor key used for js-badge-other-key.json: 0xff..0xe0. */
 const OTHER_SEED = Uint8Array.from({length: 32}, (_, i) => 0xff - i);
 const STATUS_LIST_URL = 'https://example.com/credence-interop/status/1';
+const SL2021_URL = 'https://example.com/credence-interop/status-2021/1';
+const SL2021_CONTEXT = 'https://w3id.org/vc/status-list/2021/v1';
 const REVOKED_INDEX = 5;
 const CLEAR_INDEX = 3;
 
@@ -91,6 +94,46 @@ async function writeStatusFixtures({out, issuer, documentLoader}) {
     const file = join(out, name);
     writeFileSync(file, JSON.stringify(signed, null, 2) + '\n');
     entries.push({file, expect, statusList: statusListArg});
+  }
+  entries.push(...await writeStatusList2021Fixtures({out, issuer, documentLoader}));
+  return entries;
+}
+
+/**
+ * The same with a StatusList2021 list (VC 1.1, as badges in circulation use
+ * it): DIR/js-sl2021-list.json and two VC 1.1 badges (OB 3.0.2) pointing into
+ * it, index 3 (clear: valid) and index 5 (set: revoked).
+ */
+async function writeStatusList2021Fixtures({out, issuer, documentLoader}) {
+  const list = await sl2021.createList({length: 131072});
+  list.setStatus(REVOKED_INDEX, true);
+  const unsignedList = await sl2021.createCredential({
+    id: SL2021_URL, list, statusPurpose: 'revocation'
+  });
+  unsignedList.issuer = issuer.controller;
+  unsignedList.issuanceDate = '2024-01-01T00:00:00Z';
+  const statusList = await sign(unsignedList, issuer.signer(), documentLoader);
+  const listFile = join(out, 'js-sl2021-list.json');
+  writeFileSync(listFile, JSON.stringify(statusList, null, 2) + '\n');
+  const entries = [];
+  for(const [name, index, expect] of [
+    ['js-badge-sl2021-clear.json', CLEAR_INDEX, 'valid'],
+    ['js-badge-sl2021-revoked.json', REVOKED_INDEX, 'invalid']
+  ]) {
+    const credential = vc11Badge(issuer.controller,
+      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json');
+    credential['@context'].push(SL2021_CONTEXT);
+    credential.credentialStatus = {
+      id: `${SL2021_URL}#${index}`,
+      type: 'StatusList2021Entry',
+      statusPurpose: 'revocation',
+      statusListIndex: String(index),
+      statusListCredential: SL2021_URL
+    };
+    const signed = await sign(credential, issuer.signer(), documentLoader);
+    const file = join(out, name);
+    writeFileSync(file, JSON.stringify(signed, null, 2) + '\n');
+    entries.push({file, expect, statusList: `${SL2021_URL}=${listFile}`});
   }
   return entries;
 }

@@ -30,6 +30,8 @@ const REPO_CONTEXT_FILES = {
     'schemas/ob-v3p0-context-3.0.1.json',
   'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json':
     'schemas/ob-v3p0-context-3.0.2.json',
+  'https://w3id.org/vc/status-list/2021/v1':
+    'schemas/status-list-2021-v1.jsonld',
   'https://w3id.org/security/suites/ed25519-2020/v1':
     'schemas/ed25519-2020-v1.jsonld',
   'https://www.w3.org/ns/credentials/examples/v2':
