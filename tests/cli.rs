@@ -509,3 +509,26 @@ fn issue_refuses_a_file_larger_than_the_batch_api_would_take_before_opening_anyt
     );
     assert!(!data.exists(), "nothing is created for a refused file");
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_command_quietly() {
+    // `credence verify badge.json | head -1`: the reader goes away before the report is written.
+    let signed = vectors().join("w3c-vc-di-eddsa/eddsa-rdfc-2022/signedDataInt.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_credence"))
+        .args([
+            "verify",
+            "--context",
+            &examples_ctx_arg(),
+            signed.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -5,6 +5,15 @@
 //! 1 a verdict other than valid (or a broken audit chain, or a row `issue` did not issue),
 //! 2 unreadable input or wrong usage.
 
+/// `println!` that returns the write's error instead of panicking, so that `credence verify
+/// badge.json | head` ends quietly when `head` stops reading (see [`quiet_broken_pipe`]).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)
+    }};
+}
+
 mod cmd;
 
 use std::process::ExitCode;
@@ -76,9 +85,20 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(e) if quiet_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("credence: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether `e` is standard output closed by its reader (a pipe into `head`, say): not a failure
+/// of the command, so it ends without a message, as Unix tools do.
+fn quiet_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -260,8 +260,8 @@ fn documents<T: DeserializeOwned>(path: &Path) -> anyhow::Result<Vec<T>> {
         .collect()
 }
 
-fn report(added: Added, what: &str) {
-    println!("{} {what}", added.as_str());
+fn report(added: Added, what: &str) -> std::io::Result<()> {
+    say!("{} {what}", added.as_str())
 }
 
 /// Runs `credence admin …`.
@@ -289,14 +289,14 @@ async fn admin_command(args: AdminArgs) -> anyhow::Result<ExitCode> {
                 report(
                     added,
                     &format!("specification {} {}", spec.id(), spec.version()),
-                );
+                )?;
             }
         }
         AdminCommand::Spec(SpecCommand::List) => {
             let today = chrono::Utc::now().date_naive();
             for s in store.list_specifications().await? {
                 let status = s.status_on(today).map_or("-", |s| s.as_str());
-                println!("{}\t{}\t{status}\t{}", s.id(), s.version(), s.title());
+                say!("{}\t{}\t{status}\t{}", s.id(), s.version(), s.title())?;
             }
         }
         AdminCommand::Provider(ProviderCommand::Add { file, replace }) => {
@@ -306,20 +306,20 @@ async fn admin_command(args: AdminArgs) -> anyhow::Result<ExitCode> {
                 } else {
                     admin::add_provider(store, &stamp, raw).await?
                 };
-                report(added, &format!("provider {}", provider.ukprn()));
+                report(added, &format!("provider {}", provider.ukprn()))?;
             }
         }
         AdminCommand::Provider(ProviderCommand::List) => {
             for p in store.list_providers().await? {
                 let url = p.url().map_or("-", |u| u.as_str());
-                println!("{}\t{}\t{url}", p.ukprn(), p.name());
+                say!("{}\t{}\t{url}", p.ukprn(), p.name())?;
             }
         }
         AdminCommand::Approval(c) => approval(store, &stamp, c).await?,
         AdminCommand::Badge(c) => badge(store, &stamp, c).await?,
         AdminCommand::Demo => {
             credence_server::setup::load_demo(store, &stamp).await?;
-            println!("loaded the sample specifications, providers and approvals");
+            say!("loaded the sample specifications, providers and approvals")?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -367,7 +367,7 @@ async fn badge(store: &dyn Store, stamp: &Stamp, command: BadgeCommand) -> anyho
                 .list_badges(&filter, None, limit.clamp(1, 1000))
                 .await?;
             for b in page.items {
-                println!(
+                say!(
                     "{}\t{}\t{}\t{}\t{}\t{}",
                     b.id,
                     b.provider,
@@ -375,7 +375,7 @@ async fn badge(store: &dyn Store, stamp: &Stamp, command: BadgeCommand) -> anyho
                     b.specification,
                     b.version,
                     b.issued_at.to_rfc3339()
-                );
+                )?;
             }
             return Ok(());
         }
@@ -397,7 +397,7 @@ async fn badge(store: &dyn Store, stamp: &Stamp, command: BadgeCommand) -> anyho
                 "verification_method": b.verification_method.as_str(),
                 "status": status.as_ref().map(status_json),
             });
-            println!("{}", serde_json::to_string_pretty(&answer)?);
+            say!("{}", serde_json::to_string_pretty(&answer)?)?;
             return Ok(());
         }
         BadgeCommand::Revoke(a) => (
@@ -418,7 +418,7 @@ async fn badge(store: &dyn Store, stamp: &Stamp, command: BadgeCommand) -> anyho
     };
     let (id, change) = change;
     let status = change_status(store, stamp, &badge_id(&id)?, &change).await?;
-    println!("{}", serde_json::to_string_pretty(&status_json(&status))?);
+    say!("{}", serde_json::to_string_pretty(&status_json(&status))?)?;
     Ok(())
 }
 
@@ -433,7 +433,7 @@ async fn client(store: &dyn Store, stamp: &Stamp, command: ClientCommand) -> any
                 "created_at": client.created_at,
                 "token": token,
             });
-            println!("{}", serde_json::to_string_pretty(&answer)?);
+            say!("{}", serde_json::to_string_pretty(&answer)?)?;
             eprintln!("credence: the token is shown only this once; keep it safe");
         }
         ClientCommand::List => {
@@ -442,12 +442,12 @@ async fn client(store: &dyn Store, stamp: &Stamp, command: ClientCommand) -> any
                     Some(at) => format!("revoked {}", at.to_rfc3339()),
                     None => "active".to_owned(),
                 };
-                println!("{}\t{}\t{state}\t{}", c.id, c.scope, c.name);
+                say!("{}\t{}\t{state}\t{}", c.id, c.scope, c.name)?;
             }
         }
         ClientCommand::Revoke { id } => {
             let c = admin::revoke_client(store, stamp, ApiClientId(id)).await?;
-            println!("revoked API client {} ({})", c.id, c.name);
+            say!("revoked API client {} ({})", c.id, c.name)?;
         }
     }
     Ok(())
@@ -462,7 +462,7 @@ async fn approval(
         ApprovalCommand::Add { file } => {
             for raw in documents(&file)? {
                 let (a, added) = admin::add_approval(store, stamp, raw).await?;
-                report(added, &format!("approval {}", a.id()));
+                report(added, &format!("approval {}", a.id()))?;
             }
         }
         ApprovalCommand::Change {
@@ -478,12 +478,12 @@ async fn approval(
                 note: reason,
             };
             let a = admin::change_approval(store, stamp, &id, change).await?;
-            println!(
+            say!(
                 "approval {}: {} from {on} ({} changes recorded)",
                 a.id(),
                 status.as_str(),
                 a.history().len()
-            );
+            )?;
         }
         ApprovalCommand::List { provider } => {
             let provider = provider
@@ -494,13 +494,13 @@ async fn approval(
             let today = chrono::Utc::now().date_naive();
             for a in store.list_approvals(provider.as_ref()).await? {
                 let status = a.status_on(today).map_or("-", |s| s.as_str());
-                println!(
+                say!(
                     "{}\t{}\t{}\t{}\t{status}",
                     a.id(),
                     a.provider(),
                     a.specification(),
                     a.version()
-                );
+                )?;
             }
         }
     }
@@ -514,16 +514,16 @@ pub fn run_audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
         match args.command {
             AuditCommand::Verify => match store.verify_audit_chain().await? {
                 ChainCheck::Intact { rows } => {
-                    println!("audit log intact: {rows} rows checked");
+                    say!("audit log intact: {rows} rows checked")?;
                     Ok(ExitCode::SUCCESS)
                 }
                 ChainCheck::Broken(b) => {
-                    println!(
+                    say!(
                         "audit log broken at row {}: {} ({})",
                         b.row_id,
                         b.reason,
                         b.reason.code()
-                    );
+                    )?;
                     Ok(ExitCode::from(1))
                 }
             },

@@ -43,7 +43,7 @@ pub fn run_bake(args: BakeArgs) -> anyhow::Result<ExitCode> {
 pub fn run_unbake(args: UnbakeArgs) -> anyhow::Result<ExitCode> {
     let image = read_bytes(&args.input)?;
     match bake::unbake(&image).context("unbaking")? {
-        Baked::Json(text) | Baked::Jwt(text) => println!("{text}"),
+        Baked::Json(text) | Baked::Jwt(text) => say!("{text}")?,
     }
     Ok(ExitCode::SUCCESS)
 }

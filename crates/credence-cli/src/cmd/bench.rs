@@ -99,28 +99,28 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         badge_bytes: serde_json::to_vec(signed)?.len(),
     };
     if args.json {
-        println!("{}", serde_json::to_string(&figures)?);
+        say!("{}", serde_json::to_string(&figures)?)?;
     } else {
-        println!(
+        say!(
             "standard fixture badge ({} bytes signed), {n} iterations, one core",
             figures.badge_bytes
-        );
-        println!(
+        )?;
+        say!(
             "  eddsa-rdfc-2022 sign    {:>10.0} badges/s",
             figures.sign_per_s
-        );
-        println!(
+        )?;
+        say!(
             "  full verify             {:>10.0} badges/s",
             figures.verify_per_s
-        );
-        println!(
+        )?;
+        say!(
             "  raw Ed25519 sign        {:>10.0} /s",
             figures.ed25519_sign_per_s
-        );
-        println!(
+        )?;
+        say!(
             "  raw Ed25519 verify      {:>10.0} /s",
             figures.ed25519_verify_per_s
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

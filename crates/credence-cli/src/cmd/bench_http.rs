@@ -372,28 +372,31 @@ async fn stages(state: &AppState, prefix: &str, n: usize) -> anyhow::Result<Stag
 
 fn print(f: &Figures, json: bool) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string(f)?);
+        say!("{}", serde_json::to_string(f)?)?;
         return Ok(());
     }
     let shape = match f.batch_size {
         Some(b) => format!("batches of {b}"),
         None => "one per request".to_owned(),
     };
-    println!(
+    say!(
         "{} completions through HTTP on {} ({shape}, {} in flight, {} requests)",
-        f.n, f.backend, f.concurrency, f.requests
-    );
-    println!("  total                   {:>10.2} s", f.seconds);
-    println!(
+        f.n,
+        f.backend,
+        f.concurrency,
+        f.requests
+    )?;
+    say!("  total                   {:>10.2} s", f.seconds)?;
+    say!(
         "  throughput              {:>10.0} completions/s",
         f.completions_per_s
-    );
+    )?;
     if let Some(s) = &f.stages {
-        println!("stages alone, {} more completions:", s.n);
-        println!("  decide (one core)       {:>10.0} /s", s.decide_per_s);
-        println!("  sign DI + JWT (all cores) {:>8.0} /s", s.sign_per_s);
-        println!("  store look-ups          {:>10.0} /s", s.lookup_per_s);
-        println!("  store writes (2000/tx)  {:>10.0} /s", s.record_per_s);
+        say!("stages alone, {} more completions:", s.n)?;
+        say!("  decide (one core)       {:>10.0} /s", s.decide_per_s)?;
+        say!("  sign DI + JWT (all cores) {:>8.0} /s", s.sign_per_s)?;
+        say!("  store look-ups          {:>10.0} /s", s.lookup_per_s)?;
+        say!("  store writes (2000/tx)  {:>10.0} /s", s.record_per_s)?;
     }
     Ok(())
 }

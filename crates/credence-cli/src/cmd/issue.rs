@@ -72,7 +72,7 @@ pub fn run(args: IssueArgs) -> anyhow::Result<ExitCode> {
     let mut all_issued = true;
     for row in &answer.results {
         all_issued &= row.status == 200 || row.status == 201;
-        println!("{}", serde_json::to_string(row)?);
+        say!("{}", serde_json::to_string(row)?)?;
     }
     Ok(if all_issued {
         ExitCode::SUCCESS

@@ -68,7 +68,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     for (name, text) in &files {
         write_private(&args.out.join(name), text.as_bytes(), args.force)?;
     }
-    println!("{vm}");
+    say!("{vm}")?;
     Ok(ExitCode::SUCCESS)
 }
 

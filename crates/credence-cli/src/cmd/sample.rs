@@ -31,7 +31,7 @@ pub struct CanonicalizeArgs {
 pub fn run_sample(args: SampleArgs) -> anyhow::Result<ExitCode> {
     let base = BaseUrl::try_from(args.base_url.as_str()).context("--base-url")?;
     let badge = sample::standard_badge(&base)?;
-    println!("{}", serde_json::to_string_pretty(badge.as_json())?);
+    say!("{}", serde_json::to_string_pretty(badge.as_json())?)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -66,6 +66,6 @@ pub fn run(args: SignArgs) -> anyhow::Result<ExitCode> {
         Format::Jwt => jwt::sign_ob3_jwt(&credential, &signer).context("signing")?,
         Format::VcJose => jwt::sign_vc_jose(&credential, &signer).context("signing")?,
     };
-    println!("{out}");
+    say!("{out}")?;
     Ok(ExitCode::SUCCESS)
 }

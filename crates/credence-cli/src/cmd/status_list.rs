@@ -57,6 +57,6 @@ pub fn run(args: StatusListArgs) -> anyhow::Result<ExitCode> {
         created,
     };
     let signed = data_integrity(&[])?.sign_rdfc(&unsigned, &options, &signer)?;
-    println!("{}", serde_json::to_string_pretty(&signed)?);
+    say!("{}", serde_json::to_string_pretty(&signed)?)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -125,15 +125,15 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     // blocking pool and resolves from the files given.
     let report = super::runtime()?.block_on(verifying.verify(request, &resolver))?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        say!("{}", serde_json::to_string_pretty(&report)?)?;
     } else {
         let verdict = serde_json::to_value(report.verdict)?;
-        println!("verdict: {}", verdict.as_str().unwrap_or("?"));
+        say!("verdict: {}", verdict.as_str().unwrap_or("?"))?;
         if let Some(issuer) = &report.credential.issuer {
             // The issuer is its id; the name is only what the credential says of itself.
             match &report.credential.issuer_name {
-                Some(name) => println!("issuer:  {issuer} (calls itself {name:?})"),
-                None => println!("issuer:  {issuer}"),
+                Some(name) => say!("issuer:  {issuer} (calls itself {name:?})")?,
+                None => say!("issuer:  {issuer}")?,
             }
         }
         print_checks(&report.checks)?;
@@ -158,11 +158,11 @@ fn print_checks(checks: &[Check]) -> anyhow::Result<()> {
             _ => "  - ",
         };
         let name = serde_json::to_value(c.check)?;
-        println!(
+        say!(
             "  [{mark}] {:<15} {}",
             name.as_str().unwrap_or("?"),
             c.reason
-        );
+        )?;
     }
     Ok(())
 }
@@ -201,23 +201,23 @@ fn verify_presentation(
             "presentation": report,
             "credentials": credentials,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        say!("{}", serde_json::to_string_pretty(&out)?)?;
     } else {
-        println!(
+        say!(
             "presentation: {}",
             if report.verified {
                 "verified"
             } else {
                 "NOT verified"
             }
-        );
+        )?;
         if let Some(holder) = &report.holder {
-            println!("holder:  {holder}");
+            say!("holder:  {holder}")?;
         }
         print_checks(&report.checks)?;
         for (i, c) in credentials.iter().enumerate() {
             let verdict = serde_json::to_value(c.verdict)?;
-            println!("credential {}: {}", i + 1, verdict.as_str().unwrap_or("?"));
+            say!("credential {}: {}", i + 1, verdict.as_str().unwrap_or("?"))?;
             print_checks(&c.checks)?;
         }
     }
