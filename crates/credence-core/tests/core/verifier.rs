@@ -624,16 +624,20 @@ fn other_key_under_the_issuers_method_id_is_an_invalid_signature() {
 // ---------------------------------------------------------------------------------------------
 // Schema
 
-#[test]
-fn schema_violation_is_malformed_even_when_signed() {
-    let f = Fixture::get();
+/// The standard badge without its achievement's name (which the OB schema requires), signed.
+fn signed_without_achievement_name(f: &Fixture) -> Value {
     let mut unsigned = f.unsigned.clone();
     unsigned["credentialSubject"]["achievement"]
         .as_object_mut()
         .unwrap()
         .remove("name");
-    let signed = f.sign(&unsigned);
-    let report = f.verify(&signed);
+    f.sign(&unsigned)
+}
+
+#[test]
+fn schema_violation_is_malformed_even_when_signed() {
+    let f = Fixture::get();
+    let report = f.verify(&signed_without_achievement_name(f));
     assert_verdict(&report, Verdict::Malformed);
     assert_eq!(report.outcome(CheckName::Schema), Outcome::Fail);
     assert_eq!(report.outcome(CheckName::Proof), Outcome::Pass);
@@ -641,12 +645,7 @@ fn schema_violation_is_malformed_even_when_signed() {
 #[test]
 fn another_issuers_schema_deviation_is_a_warning_not_a_verdict() {
     let f = Fixture::get();
-    let mut unsigned = f.unsigned.clone();
-    unsigned["credentialSubject"]["achievement"]
-        .as_object_mut()
-        .unwrap()
-        .remove("name");
-    let signed = f.sign(&unsigned);
+    let signed = signed_without_achievement_name(f);
     // Held to the schema: only some other issuer.
     let lenient = Verifier::new(DataIntegrity::new(JsonLd::new(
         credence_core::contexts::pinned().unwrap(),

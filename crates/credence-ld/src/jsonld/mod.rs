@@ -150,19 +150,8 @@ impl JsonLd {
         options: &Options,
         budget: &Budget,
     ) -> Result<serde_json::Value, JsonLdError> {
-        let session = context::Session::with_base(
-            &self.procr,
-            budget,
-            options.base.as_deref(),
-            options.safe,
-        )?;
-        let items = expand::Expander {
-            procr: &session,
-            omit: None,
-            pinned: None,
-            safe: options.safe,
-        }
-        .expand_document(doc, options.expand_context.as_ref())?;
+        let session = self.session(options, budget)?;
+        let items = expand_in(&session, doc, None, None, options)?;
         Ok(serde_json::Value::Array(items))
     }
 
@@ -246,6 +235,15 @@ impl JsonLd {
         self.procr.stats()
     }
 
+    /// One call's session: its work meter, and the document's base IRI.
+    fn session<'s>(
+        &'s self,
+        options: &Options,
+        budget: &'s Budget,
+    ) -> Result<context::Session<'s>, JsonLdError> {
+        context::Session::with_base(&self.procr, budget, options.base.as_deref(), options.safe)
+    }
+
     fn to_rdf_inner(
         &self,
         doc: &serde_json::Value,
@@ -254,19 +252,8 @@ impl JsonLd {
         pinned: Option<&pinned::PinnedIris>,
         options: &Options,
     ) -> Result<Vec<Quad>, JsonLdError> {
-        let session = context::Session::with_base(
-            &self.procr,
-            budget,
-            options.base.as_deref(),
-            options.safe,
-        )?;
-        let expanded = expand::Expander {
-            procr: &session,
-            omit,
-            pinned,
-            safe: options.safe,
-        }
-        .expand_document(doc, options.expand_context.as_ref())?;
+        let session = self.session(options, budget)?;
+        let expanded = expand_in(&session, doc, omit, pinned, options)?;
         to_rdf::to_rdf(
             &expanded,
             session.meter(),
@@ -275,6 +262,24 @@ impl JsonLd {
             options.safe,
         )
     }
+}
+
+/// Expands `doc` in `session`, its top-level `omit` entry left out and keys checked against
+/// `pinned` when given.
+fn expand_in(
+    session: &context::Session<'_>,
+    doc: &serde_json::Value,
+    omit: Option<&str>,
+    pinned: Option<&pinned::PinnedIris>,
+    options: &Options,
+) -> Result<Vec<serde_json::Value>, JsonLdError> {
+    expand::Expander {
+        procr: session,
+        omit,
+        pinned,
+        safe: options.safe,
+    }
+    .expand_document(doc, options.expand_context.as_ref())
 }
 
 #[cfg(test)]
