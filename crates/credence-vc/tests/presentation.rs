@@ -230,3 +230,14 @@ fn a_vcdm_1_1_presentation_verifies_too() {
     changed["holder"] = json!(holder(15).0);
     assert!(!check(&changed, &asked()).verified);
 }
+
+#[test]
+fn a_presentation_of_too_many_credentials_is_refused_unread() {
+    let (did, _) = holder(11);
+    let many =
+        vec![json!({"id": "urn:example:x"}); credence_vc::verify::MAX_PRESENTED_CREDENTIALS + 1];
+    let mut vp = presentation(&did, many);
+    vp["proof"] = signed(11)["proof"].clone();
+    let reason = failed(&check(&vp, &asked()), CheckName::DataModel);
+    assert!(reason.contains("33 credentials"), "{reason}");
+}

@@ -254,3 +254,14 @@ fn an_ed25519signature2020_and_an_eddsa_rdfc_2022_proof_both_verify() {
     // The vector's issuer is not its key's controller, as for the vector alone.
     assert_eq!(report.verdict, Verdict::UnknownIssuer);
 }
+
+#[test]
+fn a_set_of_more_proofs_than_are_checked_is_malformed_unchecked() {
+    let set = two_proofs(false);
+    let mut many = set.clone();
+    let one = set["proof"][0].clone();
+    many["proof"] = json!(vec![one; credence_vc::verify::MAX_PROOFS + 1]);
+    let report = verify(&many);
+    assert_eq!(report.verdict, Verdict::Malformed, "{:?}", report.checks);
+    assert!(proof_line(&report).1.contains("9 proofs"));
+}

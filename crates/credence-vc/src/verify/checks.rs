@@ -13,6 +13,10 @@ use crate::jwt;
 use crate::keys::{DidDocument, PublicKey, VerificationMethodId};
 use crate::proof::{Proof, ProofError};
 
+/// The most proofs one credential's proof set may hold; each costs a signature check over the
+/// canonical document, so a larger set (anyone can append proofs) is refused unchecked.
+pub const MAX_PROOFS: usize = 8;
+
 /// A key found for a verification method in its controller's document, and whether it speaks
 /// for the issuer.
 struct ResolvedKey<'r> {
@@ -164,6 +168,16 @@ impl Verifier {
             Ok(entries) => entries,
             Err(e) => return unusable(checks, e),
         };
+        if entries.len() > MAX_PROOFS {
+            checks.skip(CheckName::KeyResolution, "the proofs are not checked");
+            checks.fail(
+                CheckName::Proof,
+                ProofFailure::TooManyProofs {
+                    count: entries.len(),
+                },
+            );
+            return (None, Err(Verdict::Malformed));
+        }
         let mut set = Vec::with_capacity(entries.len());
         let mut unsupported = Vec::new();
         for entry in entries {

@@ -65,6 +65,15 @@ pub enum ProofFailure {
     /// No usable embedded proof.
     #[error("{}", chain(.0))]
     NoProof(ProofError),
+    /// The proof set holds more proofs than [`MAX_PROOFS`](super::MAX_PROOFS).
+    #[error(
+        "the credential carries {count} proofs, more than the {} checked",
+        super::MAX_PROOFS
+    )]
+    TooManyProofs {
+        /// How many it carries.
+        count: usize,
+    },
     /// No proof is in a suite this verifier implements.
     #[error("the proof cannot be checked: {suites} is not a suite this verifier implements")]
     Unsupported {

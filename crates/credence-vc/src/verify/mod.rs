@@ -66,6 +66,7 @@ use credence_ld::rdf::canon::CanonError;
 use crate::proof::{DataIntegrity, ProofError};
 
 pub use checked::{Checked, StatusNeeds, MAX_STATUS_LISTS};
+pub use checks::MAX_PROOFS;
 pub use claims::{iri, vocab, Claims, ClaimsError, Graph, Stamp};
 pub use failure::{
     chain, DataModelError, EntryFailure, InputError, KeyFailure, ListFailure, ProofFailure,
@@ -74,7 +75,7 @@ pub use failure::{
 pub use plan::{KeyNeeds, Plan};
 pub use presentation::{
     PresentationError, PresentationOptions, PresentationPlan, PresentationReport,
-    PresentationSignError,
+    PresentationSignError, MAX_PRESENTED_CREDENTIALS,
 };
 pub use report::{
     problem_for, Check, CheckName, Facts, Outcome, ProblemDetail, Report, Verdict, Verification,

@@ -56,17 +56,22 @@ impl Secured {
     }
 
     /// The assertion methods the proofs name (every proof of a set that is an assertion in a
-    /// suite this crate implements), in order, each once.
+    /// suite this crate implements), in order, each once; none for a set larger than
+    /// [`MAX_PROOFS`](super::MAX_PROOFS), which is refused unchecked.
     fn assertion_methods(&self, di: &DataIntegrity) -> Vec<VerificationMethodId> {
         let mut methods: Vec<VerificationMethodId> = match self {
-            Self::DataIntegrity(doc) => di
-                .proofs_of(doc)
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|p| p.proof_purpose() == Some("assertionMethod"))
-                .map(|p| p.verification_method().clone())
-                .collect(),
+            Self::DataIntegrity(doc) => {
+                let proofs = di.proofs_of(doc).unwrap_or_default();
+                if proofs.len() > super::MAX_PROOFS {
+                    return Vec::new();
+                }
+                proofs
+                    .into_iter()
+                    .filter_map(Result::ok)
+                    .filter(|p| p.proof_purpose() == Some("assertionMethod"))
+                    .map(|p| p.verification_method().clone())
+                    .collect()
+            }
             Self::Jwt(d) => d.kid().cloned().into_iter().collect(),
         };
         let mut seen = std::collections::BTreeSet::new();

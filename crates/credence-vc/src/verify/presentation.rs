@@ -31,6 +31,10 @@ const BASE_CONTEXTS: [&str; 2] = [
     "https://www.w3.org/2018/credentials/v1",
 ];
 
+/// The most credentials one presentation may hold (each is verified on its own, at the cost of
+/// a credential's verification).
+pub const MAX_PRESENTED_CREDENTIALS: usize = 32;
+
 /// What the verifier asked the holder's proof to answer (and a holder's signer to put in it).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -77,6 +81,12 @@ pub enum PresentationError {
     Credential {
         /// Its position.
         index: usize,
+    },
+    /// More credentials than [`MAX_PRESENTED_CREDENTIALS`].
+    #[error("the presentation holds {count} credentials, more than the {MAX_PRESENTED_CREDENTIALS} verified")]
+    TooManyCredentials {
+        /// How many it holds.
+        count: usize,
     },
     /// The JSON-LD could not be read, or the proof not parsed.
     #[error("the presentation cannot be read")]
@@ -207,15 +217,26 @@ fn read_model(
         },
         _ => return Err(PresentationError::Holder),
     };
-    let credentials = match map.get("verifiableCredential") {
+    Ok((holder, credentials_of(presentation)?))
+}
+
+/// The `verifiableCredential` entries: credential objects, at most
+/// [`MAX_PRESENTED_CREDENTIALS`]. Cheap, so checked before the presentation's RDF is made.
+fn credentials_of(presentation: &Value) -> Result<Vec<Value>, PresentationError> {
+    let credentials = match presentation.get("verifiableCredential") {
         None => Vec::new(),
         Some(Value::Array(items)) => items.clone(),
         Some(one) => vec![one.clone()],
     };
+    if credentials.len() > MAX_PRESENTED_CREDENTIALS {
+        return Err(PresentationError::TooManyCredentials {
+            count: credentials.len(),
+        });
+    }
     if let Some(index) = credentials.iter().position(|c| !c.is_object()) {
         return Err(PresentationError::Credential { index });
     }
-    Ok((holder, credentials))
+    Ok(credentials)
 }
 
 impl Verifier {
@@ -231,6 +252,9 @@ impl Verifier {
             );
         }
         checks.pass(CheckName::Parsed, "read a JSON presentation");
+        if let Err(e) = credentials_of(presentation) {
+            return PresentationPlan::failed(checks, CheckName::DataModel, e);
+        }
         let read = di
             .document_rdf(presentation, budget)
             .map_err(PresentationError::Unreadable)
