@@ -727,11 +727,7 @@ impl<'p> Session<'p> {
                     rval = self.initial.clone();
                 }
                 Value::String(url) => {
-                    let resolved = match url_base {
-                        Some(b) if !is_absolute(url) => Cow::Owned(resolve(b, url)),
-                        _ => Cow::Borrowed(url.as_str()),
-                    };
-                    let url: &String = &resolved.into_owned();
+                    let url = &context_url(url_base, url);
                     // Validating a scoped context, a context already being processed further
                     // up is not processed again (so a context may include itself).
                     if !validate && self.remote.borrow().contains(url) {
@@ -803,10 +799,7 @@ impl<'p> Session<'p> {
         let map: Cow<'_, Map<String, Value>> = match map.get("@import") {
             None => Cow::Borrowed(map),
             Some(Value::String(url)) => {
-                let url = match url_base {
-                    Some(b) if !is_absolute(url) => resolve(b, url),
-                    _ => url.clone(),
-                };
+                let url = context_url(url_base, url);
                 let doc = self.procr.store.load(&url)?;
                 imported = doc;
                 let Some(Value::Object(import_map)) = imported.get("@context") else {
@@ -1331,6 +1324,14 @@ impl Builder<'_, '_> {
 }
 
 /// True if a term has the form of an IRI (`:` followed by a non-`:` character, or a `/`).
+/// A context URL as named in the document at `url_base`, made absolute against it.
+fn context_url(url_base: Option<&str>, url: &str) -> String {
+    match url_base {
+        Some(b) if !is_absolute(url) => resolve(b, url),
+        _ => url.to_owned(),
+    }
+}
+
 fn looks_like_iri(term: &str) -> bool {
     term.contains('/')
         || term

@@ -632,9 +632,7 @@ fn literal(m: &Map<String, Value>, direction: DirectionMode) -> Result<Literal, 
     if datatype == Some("@json") {
         return Ok(lit(canonicalize(value)?, RDF_JSON));
     }
-    if let Some(dt) = datatype {
-        check_iri(dt, IriPosition::Datatype)?;
-    }
+    // The datatype IRI was checked by `value_to_rdf`.
     match value {
         Value::Bool(b) => Ok(lit(b.to_string(), datatype.unwrap_or(XSD_BOOLEAN))),
         Value::Number(n) => {
@@ -654,30 +652,19 @@ fn literal(m: &Map<String, Value>, direction: DirectionMode) -> Result<Literal, 
             Ok(lit(canonical_double(parse_float(s)), XSD_DOUBLE))
         }
         Value::String(s) => {
-            if let Some(dir) = m.get("@direction").and_then(Value::as_str) {
-                match direction {
-                    DirectionMode::Refuse => return Err(JsonLdError::DirectionNotSupported),
-                    DirectionMode::Drop => {
-                        return Ok(match m.get("@language").and_then(Value::as_str) {
-                            Some(lang) => Literal {
-                                value: s.clone(),
-                                datatype: RDF_LANG_STRING.to_owned(),
-                                language: Some(lang.to_owned()),
-                            },
-                            None => lit(s.clone(), XSD_STRING),
-                        })
-                    }
-                    DirectionMode::I18nDatatype | DirectionMode::CompoundLiteral => {}
+            // With the direction dropped (`Drop`), the string is written as it would be without.
+            match (m.get("@direction"), direction) {
+                (None, _) | (Some(_), DirectionMode::Drop) => {}
+                (Some(Value::String(dir)), DirectionMode::I18nDatatype)
+                | (Some(Value::String(dir)), DirectionMode::CompoundLiteral) => {
+                    let language = m
+                        .get("@language")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_lowercase();
+                    return Ok(lit(s.clone(), &format!("{I18N}{language}_{dir}")));
                 }
-                let language = m
-                    .get("@language")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_lowercase();
-                return Ok(lit(s.clone(), &format!("{I18N}{language}_{dir}")));
-            }
-            if m.contains_key("@direction") {
-                return Err(JsonLdError::DirectionNotSupported);
+                (Some(_), _) => return Err(JsonLdError::DirectionNotSupported),
             }
             match m.get("@language").and_then(Value::as_str) {
                 Some(lang) => Ok(Literal {
