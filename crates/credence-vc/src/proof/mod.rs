@@ -59,11 +59,7 @@ impl Proof {
     /// The `id`s of the proofs this one follows in a chain (`previousProof`, Data Integrity
     /// §2.1.2): the proof covers them too.
     pub fn previous_proofs(&self) -> Vec<&str> {
-        match self.options.get("previousProof") {
-            Some(Value::String(p)) => vec![p.as_str()],
-            Some(Value::Array(ps)) => ps.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        }
+        strings(self.options.get("previousProof"))
     }
 
     /// The proof as a JSON object, as it was attached.
@@ -80,11 +76,16 @@ impl Proof {
 
     /// The `domain`s the proof is meant for: none, one, or a set (Data Integrity §2.1).
     pub fn domains(&self) -> Vec<&str> {
-        match self.options.get("domain") {
-            Some(Value::String(d)) => vec![d.as_str()],
-            Some(Value::Array(ds)) => ds.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        }
+        strings(self.options.get("domain"))
+    }
+}
+
+/// A proof option that is one string or a set of them.
+fn strings(value: Option<&Value>) -> Vec<&str> {
+    match value {
+        Some(Value::String(one)) => vec![one.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -286,8 +287,10 @@ impl DataIntegrity {
     }
 
     /// Adds an `eddsa-rdfc-2022` proof to a document, making (or extending) a proof set (the
-    /// first proof of an unsigned document is attached on its own). `id` names the new proof; `previous`, the `id` of a proof already there, makes it the
-    /// next link of a chain (`previousProof`): it then covers that proof as well as the document.
+    /// first proof of an unsigned document is attached on its own). `id` names the new proof;
+    /// `previous`, the `id` of a proof already there, makes it the next link of a chain
+    /// (`previousProof`): it then covers that proof as well as the document. A VC 1.1 document
+    /// gets the Data Integrity context as [`Self::sign_rdfc`] gives it.
     pub fn add_proof_rdfc(
         &self,
         secured: &Value,
@@ -299,6 +302,7 @@ impl DataIntegrity {
         if options.verification_method != *signer.verification_method() {
             return Err(ProofError::SignerMismatch);
         }
+        let secured = &*with_suite_context(secured);
         let existing: Vec<Proof> = match self.proofs_of(secured) {
             Err(ProofError::MissingProof) => Vec::new(),
             entries => entries?.into_iter().collect::<Result<_, _>>()?,
@@ -528,29 +532,26 @@ pub fn attach(
 /// 1.1 context does not define `DataIntegrityProof`, and jsonld-signatures adds it the same way.
 /// Any other document is returned as it is.
 pub fn with_suite_context(document: &Value) -> std::borrow::Cow<'_, Value> {
-    use crate::contexts::{CREDENTIALS_V1, DATA_INTEGRITY_V1, DATA_INTEGRITY_V2};
-    let Some(Value::Array(contexts)) = document.get("@context") else {
-        return match document.get("@context") {
-            Some(Value::String(only)) if only == CREDENTIALS_V1 => {
-                let mut doc = document.clone();
-                doc["@context"] = serde_json::json!([CREDENTIALS_V1, DATA_INTEGRITY_V2]);
-                std::borrow::Cow::Owned(doc)
-            }
-            _ => std::borrow::Cow::Borrowed(document),
-        };
+    use crate::contexts::{DATA_INTEGRITY_V1, DATA_INTEGRITY_V2};
+    use std::borrow::Cow;
+    if crate::model::Version::of(document) != Ok(crate::model::Version::V1_1) {
+        return Cow::Borrowed(document);
+    }
+    let mut contexts = match document.get("@context") {
+        Some(Value::Array(items)) => items.clone(),
+        Some(one) => vec![one.clone()],
+        None => Vec::new(),
     };
-    let v1 = contexts.first().and_then(Value::as_str) == Some(CREDENTIALS_V1);
-    let has = contexts
+    if contexts
         .iter()
-        .any(|c| matches!(c.as_str(), Some(DATA_INTEGRITY_V1 | DATA_INTEGRITY_V2)));
-    if !v1 || has {
-        return std::borrow::Cow::Borrowed(document);
+        .any(|c| matches!(c.as_str(), Some(DATA_INTEGRITY_V1 | DATA_INTEGRITY_V2)))
+    {
+        return Cow::Borrowed(document);
     }
+    contexts.push(Value::from(DATA_INTEGRITY_V2));
     let mut doc = document.clone();
-    if let Some(Value::Array(contexts)) = doc.get_mut("@context") {
-        contexts.push(Value::from(DATA_INTEGRITY_V2));
-    }
-    std::borrow::Cow::Owned(doc)
+    doc["@context"] = Value::Array(contexts);
+    Cow::Owned(doc)
 }
 
 fn proof_object(mut config: Map<String, Value>, proof_value: &str) -> Map<String, Value> {
