@@ -25,11 +25,6 @@ use crate::proof::{DataIntegrity, Proof, ProofError, ProofOptions};
 const VERIFIABLE_PRESENTATION: &str = "https://www.w3.org/2018/credentials#VerifiablePresentation";
 /// The holder property's IRI.
 const HOLDER: &str = "https://www.w3.org/2018/credentials#holder";
-/// The contexts a presentation may start with: VCDM 2.0, or 1.1.
-const BASE_CONTEXTS: [&str; 2] = [
-    "https://www.w3.org/ns/credentials/v2",
-    "https://www.w3.org/2018/credentials/v1",
-];
 
 /// The most credentials one presentation may hold (each is verified on its own, at the cost of
 /// a credential's verification).
@@ -180,24 +175,11 @@ pub struct PresentationReport {
     pub credentials: Vec<Value>,
 }
 
-/// The presentation rules a signer and a verifier both apply: a JSON object whose first context
-/// is VCDM's, whose RDF is exactly one `VerifiablePresentation` with at most one holder IRI, and
-/// whose `verifiableCredential` entries are objects. Gives the holder and the credentials.
-fn read_model(
-    presentation: &Value,
-    quads: &[Quad],
-) -> Result<(Option<String>, Vec<Value>), PresentationError> {
-    let Value::Object(map) = presentation else {
-        return Err(PresentationError::NotAnObject);
-    };
-    let first = match map.get("@context") {
-        Some(Value::Array(items)) => items.first().and_then(Value::as_str),
-        Some(Value::String(s)) => Some(s.as_str()),
-        _ => None,
-    };
-    if !first.is_some_and(|f| BASE_CONTEXTS.contains(&f)) {
-        return Err(PresentationError::Context);
-    }
+/// The presentation rules a signer and a verifier both apply, besides [`credentials_of`]: its
+/// first context is VCDM 2.0's or 1.1's, and its RDF is exactly one `VerifiablePresentation`
+/// with at most one holder IRI. Gives the holder.
+fn read_model(presentation: &Value, quads: &[Quad]) -> Result<Option<String>, PresentationError> {
+    crate::model::Version::of(presentation).map_err(|_| PresentationError::Context)?;
     let mut subjects = quads.iter().filter(|q| {
         q.graph.is_none()
             && q.predicate == super::vocab::RDF_TYPE
@@ -209,15 +191,14 @@ fn read_model(
     let mut holders = quads
         .iter()
         .filter(|q| q.graph.is_none() && q.subject == vp.subject && q.predicate == HOLDER);
-    let holder = match (holders.next(), holders.next()) {
-        (None, _) => None,
+    match (holders.next(), holders.next()) {
+        (None, _) => Ok(None),
         (Some(q), None) => match &q.object {
-            Object::Node(Node::Iri(h)) => Some(h.clone()),
-            _ => return Err(PresentationError::Holder),
+            Object::Node(Node::Iri(h)) => Ok(Some(h.clone())),
+            _ => Err(PresentationError::Holder),
         },
-        _ => return Err(PresentationError::Holder),
-    };
-    Ok((holder, credentials_of(presentation)?))
+        _ => Err(PresentationError::Holder),
+    }
 }
 
 /// The `verifiableCredential` entries: credential objects, at most
@@ -252,16 +233,13 @@ impl Verifier {
             );
         }
         checks.pass(CheckName::Parsed, "read a JSON presentation");
-        if let Err(e) = credentials_of(presentation) {
-            return PresentationPlan::failed(checks, CheckName::DataModel, e);
-        }
-        let read = di
-            .document_rdf(presentation, budget)
-            .map_err(PresentationError::Unreadable)
-            .and_then(|quads| {
-                let (holder, credentials) = read_model(presentation, &quads)?;
-                Ok((quads, holder, credentials))
-            });
+        let read = credentials_of(presentation).and_then(|credentials| {
+            let quads = di
+                .document_rdf(presentation, budget)
+                .map_err(PresentationError::Unreadable)?;
+            let holder = read_model(presentation, &quads)?;
+            Ok((quads, holder, credentials))
+        });
         let (quads, holder, credentials) = match read {
             Ok(read) => read,
             Err(e) => return PresentationPlan::failed(checks, CheckName::DataModel, e),
@@ -438,6 +416,7 @@ impl DataIntegrity {
             .jsonld()
             .credential_rdf(presentation, None)
             .map_err(ProofError::from)?;
+        credentials_of(presentation)?;
         read_model(presentation, &quads)?;
         let mut config = Self::proof_config(options, presentation);
         config.insert("proofPurpose".into(), Value::from("authentication"));
