@@ -287,12 +287,15 @@ pub async fn verify_presentation(
     }
     let presentation_result = VerificationResult::from_presentation(&presentation);
     let verified = presentation_result.verified && credential_results.iter().all(|r| r.verified);
-    let errors = presentation_result
-        .errors
-        .iter()
-        .chain(credential_results.iter().flat_map(|r| r.errors.iter()))
-        .cloned()
-        .collect();
+    // The answer's problems: the presentation's, then each credential's.
+    let all = |of: fn(&VerificationResult) -> &Vec<ProblemDetail>| -> Vec<ProblemDetail> {
+        std::iter::once(&presentation_result)
+            .chain(&credential_results)
+            .flat_map(of)
+            .cloned()
+            .collect()
+    };
+    let (errors, warnings) = (all(|r| &r.errors), all(|r| &r.warnings));
     let status = if verified {
         StatusCode::OK
     } else {
@@ -303,7 +306,7 @@ pub async fn verify_presentation(
         Json(PresentationVerificationResult {
             verified,
             checks: presentation_result.checks.clone(),
-            warnings: Vec::new(),
+            warnings,
             errors,
             presentation_result,
             credential_results,

@@ -222,6 +222,31 @@ fn presentation(credentials: &[Value], challenge: &str) -> Value {
         .unwrap()
 }
 
+/// The service's badge as another issuer's (a `did:key`), without the achievement's name the OB
+/// schema requires, signed by that issuer.
+fn another_issuers_deviating_badge(badge: &Value) -> Value {
+    let key = SecretKey::from_seed(&[22; 32]);
+    let public = key.public_key();
+    let signer = LocalSigner::new(key, public.did_key_vm());
+    let mut unsigned = badge.clone();
+    let doc = unsigned.as_object_mut().unwrap();
+    doc.remove("proof");
+    doc.remove("credentialStatus");
+    unsigned["issuer"]["id"] = json!(public.did_key());
+    unsigned["credentialSubject"]["achievement"]
+        .as_object_mut()
+        .unwrap()
+        .remove("name");
+    let options = ProofOptions {
+        verification_method: signer.verification_method().clone(),
+        created: "2026-12-01T09:00:00Z".to_owned(),
+    };
+    let contexts = credence_core::contexts::pinned().unwrap();
+    DataIntegrity::new(credence_ld::jsonld::JsonLd::new(contexts))
+        .sign_rdfc(&unsigned, &options, &signer)
+        .unwrap()
+}
+
 /// `POST /presentations/verify` of `vp` asking `challenge`, answered with `status`.
 async fn verify_presentation(
     app: &TestApp,
@@ -293,6 +318,20 @@ async fn presentations_verify_checks_the_holders_proof_and_each_credential() {
         "{result}"
     );
     assert!(error_types(&result).contains(&RANGE_ERROR), "{result}");
+
+    // Another issuer's badge that strays from the OB schema: a warning, beside its (unknown)
+    // issuer's error, in its own result and in the presentation's answer.
+    let foreign = another_issuers_deviating_badge(&badge);
+    let result = verify(&app, &foreign, StatusCode::BAD_REQUEST).await;
+    assert_eq!(result["warnings"].as_array().unwrap().len(), 1, "{result}");
+    let vp = presentation(&[foreign], "nonce-1");
+    let result = verify_presentation(&app, &vp, "nonce-1", StatusCode::BAD_REQUEST).await;
+    assert_eq!(result["presentationResult"]["verified"], true, "{result}");
+    assert_eq!(
+        result["warnings"],
+        result["credentialResults"][0]["warnings"]
+    );
+    assert_eq!(result["warnings"].as_array().unwrap().len(), 1, "{result}");
 
     // Not a presentation request at all.
     for body in [
