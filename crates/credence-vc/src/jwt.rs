@@ -342,6 +342,31 @@ fn ob3_payload(credential: &Value) -> Result<Ob3Payload<'_>, JwtError> {
     })
 }
 
+/// The `data:` URL media types an `EnvelopedVerifiableCredential`'s `id` may carry a VC-JWT in.
+const ENVELOPED_JWT: [&str; 2] = ["data:application/vc+jwt,", "data:application/jwt,"];
+
+/// The compact JWT a VC 2.0 `EnvelopedVerifiableCredential` carries in its `id` (a
+/// `data:application/vc+jwt,` URL): `None` when `credential` is not an enveloped credential,
+/// `Some(None)` when it is one but its `id` holds no compact JWT.
+pub fn enveloped(credential: &serde_json::Value) -> Option<Option<&str>> {
+    use serde_json::Value;
+    let enveloped = match credential.get("type") {
+        Some(Value::String(t)) => t == "EnvelopedVerifiableCredential",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "EnvelopedVerifiableCredential"),
+        _ => false,
+    };
+    if !enveloped {
+        return None;
+    }
+    let id = credential.get("id").and_then(Value::as_str).unwrap_or("");
+    Some(
+        ENVELOPED_JWT
+            .iter()
+            .find_map(|prefix| id.strip_prefix(prefix))
+            .filter(|token| is_compact(token)),
+    )
+}
+
 /// Whether `text` has the shape of a compact JWS: three non-empty parts of base64url characters
 /// separated by dots (what a VC-JWT is; whether it decodes and verifies is [`decode`]'s and
 /// [`verify_jwt`]'s to say). A VC-API body whose `verifiableCredential` is a string must be one.
@@ -586,6 +611,27 @@ pub fn check_ob3_claims(decoded: &DecodedJwt) -> Result<(), JwtError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_enveloped_credential_gives_its_compact_jwt() {
+        let token = "eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2ln";
+        let envelope = |id: String| {
+            serde_json::json!({
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": "EnvelopedVerifiableCredential",
+                "id": id,
+            })
+        };
+        for prefix in ["data:application/vc+jwt,", "data:application/jwt,"] {
+            let c = envelope(format!("{prefix}{token}"));
+            assert_eq!(enveloped(&c), Some(Some(token)));
+        }
+        let not_a_jwt = envelope("data:application/vc+jwt,not-a-jwt".to_owned());
+        assert_eq!(enveloped(&not_a_jwt), Some(None));
+        let plain = serde_json::json!({"type": ["VerifiableCredential"], "id": "urn:x"});
+        assert_eq!(enveloped(&plain), None);
+    }
+
     use super::*;
     use crate::keys::{LocalSigner, SecretKey};
     use proptest::prelude::*;

@@ -186,8 +186,13 @@ fn verify_presentation(
     let report = runtime.block_on(verifying.verify_presentation(asked, resolver))?;
     let mut credentials = Vec::with_capacity(report.credentials.len());
     for credential in &report.credentials {
+        // An enveloped credential is verified as the VC-JWT it carries.
+        let input = match credence_vc::jwt::enveloped(credential).flatten() {
+            Some(jwt) => jwt.as_bytes().to_vec(),
+            None => serde_json::to_vec(credential)?,
+        };
         let one = VerifyRequest {
-            input: serde_json::to_vec(credential)?,
+            input,
             at: request.at.clone(),
             known_identifier: request.known_identifier.clone(),
             budget: request.budget.clone(),

@@ -169,9 +169,6 @@ fn performed(checks: &[Check]) -> Vec<CheckName> {
         .collect()
 }
 
-/// The media type an enveloped VC-JWT's `data:` URL names.
-const ENVELOPED_JWT: [&str; 2] = ["data:application/vc+jwt,", "data:application/jwt,"];
-
 /// The bytes to verify of a request's `verifiableCredential` (here and in the wrapper
 /// `POST /api/v1/verify` takes): a credential object as JSON text, a VC-JWT as itself. A credential
 /// is a JSON object; the only string one may be is a VC-JWT (a Data Integrity credential given as
@@ -186,12 +183,9 @@ pub fn credential_input(credential: Value) -> Result<Vec<u8>, ApiError> {
             "verifiableCredential is a string but not a compact JWT: send the credential as a \
              JSON object, or its VC-JWT as the string",
         )),
-        Value::Object(object) if is_enveloped(&object) => {
-            let id = object.get("id").and_then(Value::as_str).unwrap_or("");
-            ENVELOPED_JWT
-                .iter()
-                .find_map(|prefix| id.strip_prefix(prefix))
-                .filter(|jwt| credence_vc::jwt::is_compact(jwt))
+        object @ Value::Object(_) if credence_vc::jwt::enveloped(&object).is_some() => {
+            credence_vc::jwt::enveloped(&object)
+                .flatten()
                 .map(|jwt| jwt.as_bytes().to_vec())
                 .ok_or_else(|| {
                     malformed(
@@ -206,17 +200,6 @@ pub fn credential_input(credential: Value) -> Result<Vec<u8>, ApiError> {
         _ => Err(malformed(
             "verifiableCredential must be a credential (a JSON object) or a VC-JWT (a string)",
         )),
-    }
-}
-
-/// Whether a credential object is a VC 2.0 enveloped credential.
-fn is_enveloped(object: &Map<String, Value>) -> bool {
-    match object.get("type") {
-        Some(Value::String(t)) => t == "EnvelopedVerifiableCredential",
-        Some(Value::Array(ts)) => ts
-            .iter()
-            .any(|t| t.as_str() == Some("EnvelopedVerifiableCredential")),
-        _ => false,
     }
 }
 
